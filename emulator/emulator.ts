@@ -1,0 +1,79 @@
+import "reflect-metadata";
+import { join } from "node:path";
+import type { AddressInfo } from "node:net";
+import type { EmulatorConfig } from "./config";
+import { Store } from "./store/store";
+import { Router } from "./server/router";
+import { createHttpServer } from "./server/http";
+import { FaultInjector, type Fault } from "./server/faults";
+import { ConnectivityTracker } from "./mqtt/connectivity";
+import { startBroker, type Broker } from "./mqtt/broker";
+import { createIotService } from "./services/iot";
+
+export interface RunningEmulator {
+  /** e.g. http://127.0.0.1:4566 */
+  endpoint: string;
+  /** e.g. mqtt://127.0.0.1:1883 */
+  mqttUrl: string;
+  httpPort: number;
+  mqttPort: number;
+  close(): Promise<void>;
+}
+
+/** Starts the whole emulator: store, HTTP endpoint (AWS wire protocol) and MQTT broker. */
+export async function startEmulator(config: EmulatorConfig): Promise<RunningEmulator> {
+  const store = new Store(config.dataDir === ":memory:" ? ":memory:" : join(config.dataDir, "emulator.sqlite"));
+  const connectivity = new ConnectivityTracker(store);
+  const faults = new FaultInjector();
+
+  const broker: Broker = await startBroker({ host: config.host, port: config.mqttPort, connectivity });
+  const mqttPort = broker.port;
+  const deps = { config: { ...config, mqttPort }, store, connectivity };
+
+  const iot = createIotService(deps);
+  const admin = adminRoutes(faults);
+  const server = createHttpServer({
+    services: [{ names: ["iot", "execute-api"], errorTable: "iot", router: iot.router }],
+    faults,
+    admin,
+    region: config.region,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.httpPort, config.host, () => resolve());
+  });
+  const httpPort = (server.address() as AddressInfo).port;
+  deps.config.httpPort = httpPort;
+
+  return {
+    endpoint: `http://${config.host}:${httpPort}`,
+    mqttUrl: `mqtt://${config.host}:${mqttPort}`,
+    httpPort,
+    mqttPort,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await broker.close();
+      store.close();
+    },
+  };
+}
+
+function adminRoutes(faults: FaultInjector): Router {
+  const admin = new Router();
+  admin.add("GET", "/_emulator/health", () => ({ body: { status: "ok" } }));
+  admin.add("GET", "/_emulator/faults", () => ({ body: { faults: faults.list() } }));
+  admin.add("POST", "/_emulator/faults", (ctx) => {
+    const f = JSON.parse(ctx.rawBody.toString("utf8") || "{}") as Partial<Fault>;
+    if (!f.service || !f.code) return { status: 400, body: { message: "service and code are required" } };
+    faults.add({ service: f.service, code: f.code, method: f.method, pathPrefix: f.pathPrefix, message: f.message, status: f.status, remaining: f.remaining ?? 1 });
+    return { status: 201, body: {} };
+  });
+  admin.add("DELETE", "/_emulator/faults", () => {
+    faults.clear();
+    return { status: 204, raw: "" };
+  });
+  return admin;
+}

@@ -1,0 +1,102 @@
+import type { IncomingHttpHeaders } from "node:http";
+
+/** What a handler sees of one request. */
+export interface RequestContext {
+  method: string;
+  path: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON body, or undefined when the body is empty or not JSON. */
+  body: any;
+  rawBody: Buffer;
+  region: string;
+  service: string;
+  requestId: string;
+}
+
+/** What a handler returns. `body` is sent as JSON unless `raw` is given. */
+export interface HandlerResult {
+  status?: number;
+  body?: unknown;
+  raw?: Buffer | string;
+  headers?: Record<string, string>;
+}
+
+export type Handler = (ctx: RequestContext) => HandlerResult | Promise<HandlerResult>;
+
+interface Route {
+  method: string;
+  segments: Array<{ literal: string } | { param: string; greedy: boolean }>;
+  handler: Handler;
+}
+
+/**
+ * A method + path-template router. Templates use the Smithy form of the AWS models:
+ * `/things/{thingName}`, and `{key+}` for a greedy label. Literal segments win over
+ * labels, so `/things/$next` style literals can coexist with `/things/{id}`.
+ */
+export class Router {
+  private routes: Route[] = [];
+
+  add(method: string, template: string, handler: Handler): this {
+    const segments = template
+      .split("/")
+      .filter(Boolean)
+      .map((s) => {
+        const m = /^\{([^}+]+)(\+?)\}$/.exec(s);
+        return m ? { param: m[1], greedy: m[2] === "+" } : { literal: s };
+      });
+    this.routes.push({ method, segments, handler });
+    // Routes with more literal segments are tried first.
+    this.routes.sort((a, b) => literalCount(b) - literalCount(a));
+    return this;
+  }
+
+  match(method: string, rawPath: string): { handler: Handler; params: Record<string, string> } | undefined {
+    const parts = rawPath.split("/").filter(Boolean);
+    for (const route of this.routes) {
+      if (route.method !== method) continue;
+      const params = matchSegments(route.segments, parts);
+      if (params) return { handler: route.handler, params };
+    }
+    return undefined;
+  }
+
+  /** Whether any route exists for this path under another method (for 405 vs 404). */
+  hasPath(rawPath: string): boolean {
+    const parts = rawPath.split("/").filter(Boolean);
+    return this.routes.some((r) => matchSegments(r.segments, parts) !== undefined);
+  }
+}
+
+function literalCount(r: Route): number {
+  return r.segments.filter((s) => "literal" in s).length * 100 + r.segments.length;
+}
+
+function matchSegments(segments: Route["segments"], parts: string[]): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i];
+    if ("literal" in seg) {
+      if (parts[i] === undefined || safeDecode(parts[i]) !== seg.literal) return undefined;
+      continue;
+    }
+    if (seg.greedy) {
+      if (i >= parts.length) return undefined;
+      params[seg.param] = parts.slice(i).map(safeDecode).join("/");
+      return params;
+    }
+    if (parts[i] === undefined) return undefined;
+    params[seg.param] = safeDecode(parts[i]);
+  }
+  return parts.length === segments.length ? params : undefined;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
