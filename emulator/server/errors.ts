@@ -46,6 +46,7 @@ const STATUS_BY_SERVICE: Record<ServiceName, Record<string, number>> = {
     IndexNotReadyException: 400,
     InvalidAggregationException: 400,
     ResourceRegistrationFailureException: 400,
+    MalformedPolicyException: 400,
     ConflictingResourceUpdateException: 409,
     TransferAlreadyCompletedException: 410,
   },

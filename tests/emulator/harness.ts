@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { expect } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -45,4 +46,27 @@ export async function startHarness(opts: { dataDir?: string } = {}): Promise<Har
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Awaits a call that must fail and checks it the way a console would see it: the SDK's
+ * typed exception class and the HTTP status. Returns the error for further checks.
+ */
+export async function expectAwsError<E extends Error>(
+  call: Promise<unknown>,
+  type: abstract new (...args: any[]) => E,
+  status: number,
+): Promise<E & { $metadata: { httpStatusCode?: number } }> {
+  const err = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err, "the call should have failed").toBeInstanceOf(type);
+  expect((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode).toBe(status);
+  return err as E & { $metadata: { httpStatusCode?: number } };
+}
+
+/** Runs `fn` over `items` with at most `concurrency` calls in flight. */
+export async function inBatches<T>(items: T[], concurrency: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += concurrency) await Promise.all(items.slice(i, i + concurrency).map(fn));
 }

@@ -1,0 +1,134 @@
+/**
+ * `npm run bench`: performance figures on this machine, from a fresh emulator seeded
+ * with the default fleet in a temporary folder (nothing of a running instance is used).
+ *
+ *   npm run bench                 everything
+ *   npm run bench -- --fleet 5000 another fleet size
+ *   npm run bench -- --no-console skip the console figures (no build needed)
+ *
+ * Reports: fleet seeding time; ListThings page latency p50/p95 (maxResults 100 and 250);
+ * time to page through all things; the console's things page time to first byte.
+ * Results are also written to bench/results/latest.json.
+ */
+import "reflect-metadata";
+import { mkdtempSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { request } from "node:http";
+import { createServer } from "node:net";
+import { IoTClient, ListThingsCommand } from "@aws-sdk/client-iot";
+import { startEmulator } from "../emulator/emulator";
+import { seedFleet } from "../simulator/seed";
+import { ensureConsoleBuild, spawnNext, waitForHttp } from "./lib/processes";
+import { median, ms, percentile } from "./lib/stats";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(name);
+const option = (name: string, fallback: number) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? Number(argv[i + 1]) : fallback;
+};
+const FLEET = option("--fleet", 2000);
+const results: Record<string, unknown> = { date: new Date().toISOString(), fleetSize: FLEET };
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), "fleet-bench-"));
+  const emulator = await startEmulator({ host: "127.0.0.1", httpPort: 0, mqttPort: 0, dataDir, region: "us-east-1", accountId: "000000000000" });
+  const clientConfig = { endpoint: emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: "bench", secretAccessKey: "bench" } };
+  const iot = new IoTClient(clientConfig);
+  try {
+    console.log(`fleet: seeding ${FLEET} things into a fresh emulator (${dataDir})`);
+    let t = performance.now();
+    await seedFleet({ ...clientConfig, dataDir, fleetSize: FLEET, seed: 1, log: () => undefined });
+    const seedMs = performance.now() - t;
+    results.seedSeconds = +(seedMs / 1000).toFixed(2);
+    console.log(`  seeded in ${(seedMs / 1000).toFixed(1)} s`);
+
+    for (const pageSize of [100, 250]) {
+      const pageLatencies: number[] = [];
+      const fullPasses: number[] = [];
+      let count = 0;
+      for (let pass = 0; pass < 5; pass++) {
+        const passStart = performance.now();
+        let nextToken: string | undefined;
+        count = 0;
+        do {
+          t = performance.now();
+          const out = await iot.send(new ListThingsCommand({ maxResults: pageSize, nextToken }));
+          pageLatencies.push(performance.now() - t);
+          count += out.things?.length ?? 0;
+          nextToken = out.nextToken;
+        } while (nextToken);
+        fullPasses.push(performance.now() - passStart);
+      }
+      if (count !== FLEET) throw new Error(`paging returned ${count} things, expected ${FLEET}`);
+      const r = {
+        pages: pageLatencies.length,
+        p50Ms: +percentile(pageLatencies, 50).toFixed(2),
+        p95Ms: +percentile(pageLatencies, 95).toFixed(2),
+        allThingsMedianMs: +median(fullPasses).toFixed(1),
+      };
+      results[`listThings_${pageSize}`] = r;
+      console.log(`ListThings maxResults=${pageSize}: page p50 ${ms(r.p50Ms)}, p95 ${ms(r.p95Ms)} (${r.pages} pages); all ${FLEET} things in ${ms(r.allThingsMedianMs)} (median of 5)`);
+    }
+
+    if (!flag("--no-console")) await benchConsole(emulator.httpPort);
+  } finally {
+    iot.destroy();
+    await emulator.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  mkdirSync("bench/results", { recursive: true });
+  writeFileSync("bench/results/latest.json", JSON.stringify(results, null, 2) + "\n");
+  console.log("written to bench/results/latest.json");
+}
+
+async function benchConsole(emulatorPort: number) {
+  const env = { ...process.env, FLEET_BACKEND: "local", EMULATOR_HOST: "127.0.0.1", EMULATOR_HTTP_PORT: String(emulatorPort), NEXT_TELEMETRY_DISABLED: "1" };
+  await ensureConsoleBuild(process.cwd(), env);
+  const port = await freePort();
+  const next = spawnNext(["start", "-p", String(port), "-H", "127.0.0.1"], { ...env, PORT: String(port) });
+  try {
+    const url = `http://127.0.0.1:${port}/things`;
+    await waitForHttp(url, 60_000, () => next.exitCode === null);
+    for (let i = 0; i < 3; i++) await ttfb(url); // warm-up
+    const samples: number[] = [];
+    for (let i = 0; i < 30; i++) samples.push(await ttfb(url));
+    const r = { samples: samples.length, p50Ms: +percentile(samples, 50).toFixed(1), p95Ms: +percentile(samples, 95).toFixed(1) };
+    results.consoleThingsTtfb = r;
+    console.log(`console /things time to first byte: p50 ${ms(r.p50Ms)}, p95 ${ms(r.p95Ms)} (${r.samples} requests)`);
+  } finally {
+    next.kill("SIGTERM");
+    await new Promise((r) => next.once("exit", r));
+  }
+}
+
+function ttfb(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const req = request(url, (res) => {
+      const first = performance.now() - start;
+      if ((res.statusCode ?? 500) >= 400) reject(new Error(`${url} answered ${res.statusCode}`));
+      res.resume();
+      res.on("end", () => resolve(first));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
