@@ -26,11 +26,18 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
   const connectivity = new ConnectivityTracker(store);
   const faults = new FaultInjector();
 
-  const broker: Broker = await startBroker({ host: config.host, port: config.mqttPort, connectivity });
-  const mqttPort = broker.port;
-  const deps = { config: { ...config, mqttPort }, store, connectivity };
-
+  const deps = { config: { ...config }, store, connectivity };
   const iot = createIotService(deps);
+
+  const broker: Broker = await startBroker({
+    host: config.host,
+    port: config.mqttPort,
+    connectivity,
+    // AWS reports the certificate id of the connecting client as its principal.
+    principalOf: (clientId) => iot.registry.things.get(clientId)?.principals?.[0]?.principal.split("cert/")[1],
+  });
+  const mqttPort = broker.port;
+  deps.config.mqttPort = mqttPort;
   const admin = adminRoutes(faults);
   const server = createHttpServer({
     services: [{ names: ["iot", "execute-api"], errorTable: "iot", router: iot.router }],

@@ -1,0 +1,114 @@
+import { Agent, type AgentState } from "./agent";
+import { canConnect, planFleet } from "./plan";
+import type { SeededThing } from "./marker";
+import { RateLimiter } from "./rate-limiter";
+import { Rng } from "./rng";
+
+export interface AgentsOptions {
+  mqttUrl: string;
+  /** The fleet to run: the things seeded (DATA_DIR/simulator-things.json), else the plan for (seed, fleetSize). */
+  seed: number;
+  fleetSize: number;
+  things?: SeededThing[];
+  /** Share (percent) of agents that drop off and come back now and then. */
+  churnPercent: number;
+  /** New connections per second, initial and reconnects alike. */
+  connectRate?: number;
+  keepaliveSeconds?: number;
+  /** Flaky agents' up time (ms, uniform). Default 20 s .. 5 min. */
+  onlineMs?: readonly [number, number];
+  /** Flaky agents' down time (ms, uniform). Default mostly seconds, sometimes up to 2 min. */
+  offlineMs?: readonly [number, number];
+  /** One status line this often (ms); 0 = never. */
+  statusEveryMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface AgentsStatus {
+  total: number;
+  connected: number;
+  counts: Record<AgentState, number>;
+}
+
+export interface RunningAgents {
+  status(): AgentsStatus;
+  /** Resolves once every agent that should connect has connected once (or after timeoutMs). */
+  allUp(timeoutMs?: number): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs one MQTT connection per thing. About 3% never connect (agents switched off, and
+ * things whose certificate is inactive, revoked or expired); churnPercent% are flaky.
+ */
+export function runAgents(opts: AgentsOptions): RunningAgents {
+  const log = opts.log ?? ((line: string) => console.log(`[simulator] ${line}`));
+  const planned = () => planFleet(opts.seed, opts.fleetSize).things.map((t) => ({ name: t.name, index: t.index, connects: canConnect(t) }));
+  const things = (opts.things ?? planned()).slice(0, opts.fleetSize);
+  const limiter = new RateLimiter(opts.connectRate ?? 200);
+  const offlineMs = opts.offlineMs;
+  const agents = things.map((t) => {
+    const rng = Rng.for(opts.seed, "agent", t.index);
+    const flaky = rng.chance(opts.churnPercent / 100);
+    return new Agent(
+      t.name,
+      flaky,
+      {
+        mqttUrl: opts.mqttUrl,
+        keepaliveSeconds: opts.keepaliveSeconds ?? 60,
+        limiter,
+        onlineMs: opts.onlineMs ?? [20_000, 300_000],
+        offlineMs: () =>
+          offlineMs
+            ? offlineMs[0] + rng.next() * (offlineMs[1] - offlineMs[0])
+            : rng.chance(0.7)
+              ? 3_000 + rng.next() * 17_000
+              : 20_000 + rng.next() * 100_000,
+      },
+      rng,
+    );
+  });
+  const meant = new Set<Agent>();
+  agents.forEach((a, i) => {
+    if (things[i].connects) {
+      meant.add(a);
+      void a.start();
+    } else a.markNever();
+  });
+
+  const status = (): AgentsStatus => {
+    const counts: Record<AgentState, number> = { waiting: 0, connecting: 0, online: 0, churned: 0, backoff: 0, never: 0, stopped: 0 };
+    for (const a of agents) counts[a.state]++;
+    return { total: agents.length, connected: counts.online, counts };
+  };
+  const line = () => {
+    const s = status();
+    const c = s.counts;
+    log(
+      `agents: ${s.connected}/${s.total} connected; offline: ${c.never} by design, ${c.churned} flaky, ` +
+        `${c.backoff + c.connecting + c.waiting} (re)connecting`,
+    );
+  };
+  const statusEvery = opts.statusEveryMs ?? 30_000;
+  const ticker = statusEvery > 0 ? setInterval(line, statusEvery) : undefined;
+  log(`starting ${meant.size} agents (${agents.length - meant.size} stay offline, ${agents.filter((a) => a.flaky).length} flaky)`);
+
+  return {
+    status,
+    async allUp(timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      const upOnce = new Set<Agent>();
+      while (Date.now() < deadline) {
+        for (const a of meant) if (a.state === "online" || a.state === "churned") upOnce.add(a);
+        if (upOnce.size === meant.size) return true;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return false;
+    },
+    async stop() {
+      clearInterval(ticker);
+      await Promise.all(agents.map((a) => a.stop()));
+      log("agents stopped");
+    },
+  };
+}
