@@ -1,0 +1,106 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { createLoader, parseAsStringLiteral } from "nuqs/server";
+import { Suspense } from "react";
+import { AttributeTable } from "@/components/ui/attributes";
+import { Badge } from "@/components/ui/badge";
+import { KeyValues, Panel } from "@/components/ui/panel";
+import { LinesSkeleton } from "@/components/ui/skeleton";
+import { describeThing } from "@/lib/aws/things";
+import { NAME_PATTERN } from "@/lib/things/filters";
+import { ConnectivityPanel } from "./panels/connectivity-panel";
+import { GroupsPanel } from "./panels/groups-panel";
+import { PrincipalsPanel } from "./panels/principals-panel";
+import { TAB_IDS, TABS, ThingTabs } from "./tabs";
+
+type Params = Promise<{ thingName: string }>;
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+const loadTab = createLoader({ tab: parseAsStringLiteral(TAB_IDS).withDefault("overview") });
+
+/** Route params arrive decoded in most cases; a stray %xx (":" → %3A) is decoded once more. */
+function thingNameFrom(raw: string): string {
+  try {
+    return raw.includes("%") ? decodeURIComponent(raw) : raw;
+  } catch {
+    return raw;
+  }
+}
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  return { title: thingNameFrom((await params).thingName) };
+}
+
+export default async function ThingPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
+  const name = thingNameFrom((await params).thingName);
+  const { tab } = await loadTab(searchParams);
+  // A name AWS could never hold is simply not a thing: no need to ask.
+  if (name.length > 128 || !NAME_PATTERN.test(name)) notFound();
+  const thing = await describeThing(name);
+  if (!thing) notFound();
+
+  return (
+    <div className="space-y-3">
+      <nav aria-label="Breadcrumb" className="text-sm text-muted">
+        <Link href="/things">Things</Link> <span aria-hidden="true">/</span> <span className="font-mono">{thing.name}</span>
+      </nav>
+      <header className="flex flex-wrap items-center gap-3">
+        <h1 className="font-mono text-xl font-bold break-all">{thing.name}</h1>
+        {thing.typeName ? (
+          <Link href={`/things?type=${encodeURIComponent(thing.typeName)}`} className="hover:no-underline" title="List things of this type">
+            <Badge tone="info">{thing.typeName}</Badge>
+          </Link>
+        ) : (
+          <Badge tone="neutral">no type</Badge>
+        )}
+      </header>
+      <ThingTabs thingName={thing.name} active={tab} />
+
+      {tab === "overview" ? (
+        <div className="grid gap-3 xl:grid-cols-2">
+          <div className="space-y-3">
+            <Panel title="Details" id="panel-details">
+              <KeyValues
+                items={[
+                  { label: "Thing name", value: thing.name, mono: true },
+                  { label: "Thing ID", value: thing.id ?? "—", mono: true },
+                  { label: "ARN", value: thing.arn ?? "—", mono: true },
+                  { label: "Type", value: thing.typeName ?? "—" },
+                  { label: "Version", value: thing.version ?? "—", mono: true },
+                  ...(thing.billingGroupName ? [{ label: "Billing group", value: thing.billingGroupName, mono: true }] : []),
+                ]}
+              />
+            </Panel>
+            <Panel title={`Attributes (${Object.keys(thing.attributes).length})`} id="panel-attributes">
+              <AttributeTable attributes={thing.attributes} />
+            </Panel>
+          </div>
+          <div className="space-y-3">
+            <Panel title="Connectivity" id="panel-connectivity">
+              <Suspense fallback={<LinesSkeleton lines={3} label="Loading connectivity" />}>
+                <ConnectivityPanel thingName={thing.name} />
+              </Suspense>
+            </Panel>
+            <Panel title="Groups" id="panel-groups">
+              <Suspense fallback={<LinesSkeleton lines={2} label="Loading groups" />}>
+                <GroupsPanel thingName={thing.name} />
+              </Suspense>
+            </Panel>
+          </div>
+          <div className="xl:col-span-2">
+            <Panel title="Certificates and principals" id="panel-principals">
+              <Suspense fallback={<LinesSkeleton lines={4} label="Loading certificates" />}>
+                <PrincipalsPanel thingName={thing.name} />
+              </Suspense>
+            </Panel>
+          </div>
+        </div>
+      ) : (
+        <div className="rounded border border-border bg-surface px-4 py-6 text-muted">
+          {TABS.find((t) => t.id === tab)?.label} for this thing are coming in a later release.
+        </div>
+      )}
+    </div>
+  );
+}

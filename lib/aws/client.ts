@@ -1,0 +1,80 @@
+import "server-only";
+import { IoTClient } from "@aws-sdk/client-iot";
+import { connection } from "next/server";
+import { fleetConfig } from "@/lib/config";
+import { toAppError } from "./errors";
+
+/**
+ * One IoT client per server process. Kept on globalThis because Next can evaluate this
+ * module more than once (route handlers and pages, dev reloads), and each client holds
+ * its own connection pool.
+ */
+const KEY = Symbol.for("fleet-console.iot-client");
+type Holder = { [KEY]?: IoTClient };
+
+export function iotClient(): IoTClient {
+  const holder = globalThis as Holder;
+  holder[KEY] ??= createClient();
+  return holder[KEY];
+}
+
+function createClient(): IoTClient {
+  const cfg = fleetConfig();
+  // Fail fast when the backend is down: an operator should see "unreachable" in
+  // seconds, not after the SDK's default of waiting indefinitely.
+  const requestHandler = { connectionTimeout: 3_000, requestTimeout: 15_000 };
+  if (cfg.backend === "local") {
+    return new IoTClient({
+      region: cfg.region,
+      endpoint: cfg.endpoint,
+      // The emulator checks the SigV4 scope, not the secret.
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      maxAttempts: 2,
+      requestHandler,
+    });
+  }
+  // Standard credential chain (env, shared config/SSO, instance or container role).
+  return new IoTClient({ region: cfg.region, maxAttempts: 3, requestHandler });
+}
+
+/**
+ * Runs one AWS call and maps any failure into an AppError. `operation` names the call
+ * in the server log, where the original SDK error is kept for debugging.
+ */
+export async function aws<T>(operation: string, call: (client: IoTClient) => Promise<T>): Promise<T> {
+  // A live fleet is never prerendered: this keeps `next build` from calling AWS and
+  // baking its answer (or its outage) into a static page.
+  await connection();
+  try {
+    return await call(iotClient());
+  } catch (err) {
+    const appError = toAppError(err);
+    if (appError.code !== "not_found") {
+      const e = err as { name?: string; message?: string; code?: string };
+      console.error(`[aws] ${operation} failed: ${e?.name ?? "Error"}${e?.code ? ` (${e.code})` : ""}: ${e?.message ?? String(err)} → ${appError.code}`);
+    }
+    throw appError;
+  }
+}
+
+/** Safety net for "page to the end" loops: a backend that keeps returning a token must not spin forever. */
+export const MAX_PAGES = 10_000;
+
+/** Calls `page` with each token until AWS stops returning one. */
+export async function collectPages<T>(page: (token: string | undefined) => Promise<{ items: T[]; next: string | null | undefined }>): Promise<T[]> {
+  const out: T[] = [];
+  let token: string | undefined;
+  for (let i = 0; i < MAX_PAGES; i++) {
+    const { items, next } = await page(token);
+    out.push(...items);
+    if (!next || next === token) return out;
+    token = next;
+  }
+  return out;
+}
+
+export function isoOrNull(d: Date | string | number | undefined | null): string | null {
+  if (d === undefined || d === null) return null;
+  const date = d instanceof Date ? d : new Date(d);
+  return Number.isFinite(date.getTime()) ? date.toISOString() : null;
+}

@@ -1,0 +1,25 @@
+import { AppError, errorCodeFromStatus, isAppErrorData } from "@/lib/errors";
+
+/**
+ * Browser-side GET against the console's own route handlers. Failures become AppErrors
+ * so react-query error states show the same human messages as server-rendered ones.
+ */
+export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal, headers: { Accept: "application/json" }, cache: "no-store" });
+  } catch (err) {
+    if ((err as Error)?.name === "AbortError") throw err;
+    throw new AppError("unavailable", "The console server did not answer. Check your network connection, then retry.");
+  }
+  let body: unknown = null;
+  try {
+    body = await res.json();
+  } catch {
+    /* not JSON: handled below */
+  }
+  if (res.ok && body !== null) return body as T;
+  const error = (body as { error?: unknown } | null)?.error;
+  if (isAppErrorData(error)) throw new AppError(error.code, error.message);
+  throw new AppError(errorCodeFromStatus(res.status));
+}
