@@ -1,11 +1,9 @@
 import { defineConfig, devices } from "@playwright/test";
 
+import { CHROMIUM_ARGS, CONSOLE_PORT as PORT, EMULATOR_HTTP_PORT, EMULATOR_MQTT_PORT } from "./e2e/stack";
+
 // The whole stack on its own ports and data directory, seeded afresh for each run, so
 // tests never touch a developer's running instance or its data.
-const PORT = Number(process.env.E2E_PORT || 3105);
-const EMULATOR_HTTP_PORT = Number(process.env.E2E_EMULATOR_HTTP_PORT || 4605);
-const EMULATOR_MQTT_PORT = Number(process.env.E2E_EMULATOR_MQTT_PORT || 1905);
-export const E2E_EMULATOR = `http://127.0.0.1:${EMULATOR_HTTP_PORT}`;
 
 export default defineConfig({
   testDir: "e2e",
@@ -14,22 +12,14 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: process.env.CI ? 1 : 0,
-  reporter: process.env.CI ? [["list"]] : [["list"]],
+  reporter: [["list"]],
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
+      args: CHROMIUM_ARGS,
     },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
