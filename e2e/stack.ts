@@ -12,3 +12,13 @@ export const CHROMIUM_ARGS = [
   "--disable-sync",
   "--no-first-run",
 ];
+
+// A real OpenID Connect provider for sign-in tests (e2e/oidc-provider.ts).
+export const OIDC_PORT = Number(process.env.E2E_OIDC_PORT || 4650);
+export const OIDC_ISSUER = `http://127.0.0.1:${OIDC_PORT}`;
+export const OIDC_CLIENT_ID = "fleet-console";
+export const OIDC_CLIENT_SECRET = "e2e-oidc-client-secret";
+export const OIDC_ROLE_MAP = "fleet-admins=admin,fleet-responders=responder,fleet-viewers=viewer";
+// The first admin of the e2e console (local account).
+export const ADMIN_USERNAME = "admin";
+export const ADMIN_PASSWORD = "e2e-admin-password-123";

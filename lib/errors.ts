@@ -6,7 +6,7 @@
  * This module is shared by server and browser code, so it must stay dependency-free.
  */
 
-export const ERROR_CODES = ["not_found", "conflict", "throttled", "invalid_input", "forbidden", "unavailable", "internal"] as const;
+export const ERROR_CODES = ["not_found", "conflict", "throttled", "invalid_input", "unauthenticated", "forbidden", "unavailable", "internal"] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** What crosses the wire (route handler JSON, server → client props). */
@@ -20,6 +20,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   conflict: "Conflict",
   throttled: "Throttled by AWS IoT",
   invalid_input: "Invalid request",
+  unauthenticated: "Sign-in required",
   forbidden: "Access denied",
   unavailable: "Fleet backend unreachable",
   internal: "Unexpected error",
@@ -30,7 +31,8 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   conflict: "The resource changed or is in a state that does not allow this. Reload and try again.",
   throttled: "AWS IoT is rate-limiting the console's requests right now. Wait a few seconds, then retry.",
   invalid_input: "AWS IoT rejected the request as invalid. Check the filters and try again.",
-  forbidden: "The console's AWS identity is not allowed to do this, or its credentials are missing or expired.",
+  unauthenticated: "Your session has ended or you are not signed in. Sign in again to continue.",
+  forbidden: "You are not allowed to do this, or the console's AWS identity is not allowed to, or its credentials are missing or expired.",
   unavailable: "The fleet backend is not reachable. Check that the emulator (local backend) or the AWS endpoint is up, then retry.",
   internal: "Something unexpected went wrong in the console. Retry; if it persists, check the server log.",
 };
@@ -40,6 +42,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   throttled: 429,
   invalid_input: 400,
+  unauthenticated: 401,
   forbidden: 403,
   unavailable: 503,
   internal: 500,

@@ -1,0 +1,164 @@
+import "server-only";
+import { headers } from "next/headers";
+import { forbidden, redirect } from "next/navigation";
+import type { NextRequest } from "next/server";
+import type { z } from "zod";
+import { AppError, type AppErrorData } from "@/lib/errors";
+import { jsonError } from "@/lib/http/route";
+import { consoleDb } from "@/lib/db/console-db";
+import { recordAudit } from "@/lib/audit/audit";
+import { allows, type Requirement } from "./permissions";
+import { clientAddress, currentSession } from "./current";
+import type { Session } from "./sessions";
+
+/**
+ * Authorization at every entry point. A page, a route handler and a server action each
+ * declare the permission they need (from lib/auth/permissions.ts) and these wrappers
+ * check it on the server for every call, whatever the browser sends. The declared
+ * requirement is attached to the function so the authorization-matrix test can find
+ * every entry point and check it against the table.
+ */
+export const REQUIREMENT = Symbol.for("fleet-console.requirement");
+export type Guarded = { [REQUIREMENT]: Requirement };
+
+// ---------------------------------------------------------------- pages
+
+/** For server components: redirects anonymous callers to sign-in, answers 403 when the role lacks `requirement`. */
+export async function requirePage(requirement: Requirement = "fleet.read"): Promise<Session> {
+  const session = await currentSession();
+  if (!session) {
+    const h = await headers();
+    const next = h.get("x-fc-path") ?? "/";
+    redirect(`/sign-in?next=${encodeURIComponent(next)}`);
+  }
+  if (!allows(requirement, session.role)) forbidden();
+  return session;
+}
+
+// ---------------------------------------------------------------- route handlers
+
+type RouteContext = { params: Promise<Record<string, string | string[]>> };
+type RouteHandler = (req: NextRequest, ctx: RouteContext & { session: Session | null }) => Promise<Response> | Response;
+
+/** Rejects requests a browser sent from another site (CSRF and cross-origin reads). */
+function crossOrigin(req: Request): boolean {
+  const site = req.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") return true;
+  const origin = req.headers.get("origin");
+  if (!origin) return false;
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  try {
+    return new URL(origin).host !== host;
+  } catch {
+    return true;
+  }
+}
+
+export function route(requirement: Requirement, handler: RouteHandler): ((req: NextRequest, ctx: RouteContext) => Promise<Response>) & Guarded {
+  const guarded = async (req: NextRequest, ctx: RouteContext): Promise<Response> => {
+    if (crossOrigin(req)) return jsonError({ code: "forbidden", message: "Cross-origin requests are not accepted." });
+    const session = requirement === null ? await currentSession().catch(() => null) : await currentSession();
+    if (!allows(requirement, session?.role)) {
+      return session
+        ? jsonError({ code: "forbidden", message: "Your role does not allow this." })
+        : jsonError({ code: "unauthenticated", message: new AppError("unauthenticated").message });
+    }
+    try {
+      return await handler(req, { ...ctx, session });
+    } catch (err) {
+      if (err instanceof AppError) return jsonError(err.toData());
+      console.error("[api] unexpected error", err);
+      return jsonError(new AppError("internal").toData());
+    }
+  };
+  return Object.assign(guarded, { [REQUIREMENT]: requirement });
+}
+
+// ---------------------------------------------------------------- server actions
+
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: AppErrorData; fieldErrors?: Record<string, string> };
+
+export interface ActionContext {
+  session: Session | null;
+  ip: string;
+  /** Fill in what the audit record should say beyond the defaults. */
+  audit: { target?: string | null; awsRequestId?: string | null; params?: unknown };
+}
+
+export interface ActionDefinition<S extends z.ZodType> {
+  /** The audit action name, e.g. `users.create`. */
+  name: string;
+  requirement: Requirement;
+  input: S;
+  /** Whether to write an audit record (every state-changing action does). Default true. */
+  audited?: boolean;
+}
+
+function formDataToObject(fd: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of fd.entries()) {
+    if (k.startsWith("$ACTION")) continue;
+    out[k] = k in out ? ([] as unknown[]).concat(out[k], v) : v;
+  }
+  return out;
+}
+
+/**
+ * Builds a server action: establishes the caller, checks the requirement, validates the
+ * input with zod, runs the handler and writes the audit record (success, failure or
+ * denied). Callable as `action(input)` or, for `useActionState`, as `action(prev, formData)`.
+ */
+export function action<S extends z.ZodType, T>(
+  def: ActionDefinition<S>,
+  handler: (input: z.infer<S>, ctx: ActionContext) => Promise<T>,
+): ((...args: [unknown] | [unknown, unknown]) => Promise<ActionResult<T>>) & Guarded {
+  const run = async (...args: [unknown] | [unknown, unknown]): Promise<ActionResult<T>> => {
+    const raw = args.length === 2 ? args[1] : args[0];
+    const input = raw instanceof FormData ? formDataToObject(raw) : raw;
+    const session = await currentSession();
+    const ip = await clientAddress();
+    const ctx: ActionContext = { session, ip, audit: {} };
+    const audit = (result: "success" | "failure" | "denied", errorCode?: string, params?: unknown) => {
+      if (def.audited === false) return;
+      recordAudit(consoleDb(), {
+        actor: session?.username ?? "anonymous",
+        role: session?.role ?? null,
+        action: def.name,
+        target: ctx.audit.target ?? null,
+        params: ctx.audit.params ?? params,
+        result,
+        errorCode,
+        awsRequestId: ctx.audit.awsRequestId ?? null,
+        ip,
+      });
+    };
+
+    if (!allows(def.requirement, session?.role)) {
+      const error: AppErrorData = session
+        ? { code: "forbidden", message: "Your role does not allow this." }
+        : { code: "unauthenticated", message: new AppError("unauthenticated").message };
+      audit("denied", error.code, input);
+      return { ok: false, error };
+    }
+    const parsed = def.input.safeParse(input);
+    if (!parsed.success) {
+      const fieldErrors: Record<string, string> = {};
+      for (const issue of parsed.error.issues) fieldErrors[issue.path.join(".") || "_"] ??= issue.message;
+      audit("failure", "invalid_input", input);
+      return { ok: false, error: { code: "invalid_input", message: parsed.error.issues[0]?.message ?? "Invalid input." }, fieldErrors };
+    }
+    try {
+      const data = await handler(parsed.data, ctx);
+      audit("success", undefined, parsed.data);
+      return { ok: true, data };
+    } catch (err) {
+      const appError = err instanceof AppError ? err : null;
+      if (!appError) console.error(`[action] ${def.name} failed`, err);
+      const error = appError?.toData() ?? new AppError("internal").toData();
+      audit("failure", error.code, parsed.data);
+      return { ok: false, error };
+    }
+  };
+  return Object.assign(run, { [REQUIREMENT]: def.requirement });
+}
+

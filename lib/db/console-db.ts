@@ -1,0 +1,95 @@
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+
+/**
+ * The console's own store (users, sessions, sign-in failures, audit trail): SQLite in
+ * the data directory. One connection per process, kept on globalThis because Next can
+ * evaluate a module more than once. Node-only: never imported by client components.
+ */
+export type ConsoleDb = Database.Database;
+
+const KEY = Symbol.for("fleet-console.db");
+type Holder = { [KEY]?: { path: string; db: ConsoleDb } };
+
+export function consoleDbPath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.CONSOLE_DB_PATH) return resolve(env.CONSOLE_DB_PATH);
+  return resolve(join(env.DATA_DIR || "./.data", "console.sqlite"));
+}
+
+export function consoleDb(): ConsoleDb {
+  const holder = globalThis as Holder;
+  const path = consoleDbPath();
+  if (holder[KEY]?.path !== path) {
+    holder[KEY]?.db.close();
+    holder[KEY] = { path, db: openConsoleDb(path) };
+  }
+  return holder[KEY].db;
+}
+
+export function openConsoleDb(path: string): ConsoleDb {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("busy_timeout = 5000");
+  db.pragma("foreign_keys = ON");
+  migrate(db);
+  return db;
+}
+
+const MIGRATIONS: string[] = [
+  `CREATE TABLE users (
+     id TEXT PRIMARY KEY,
+     username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+     display_name TEXT,
+     role TEXT NOT NULL,
+     source TEXT NOT NULL DEFAULT 'local',
+     password_hash TEXT,
+     disabled INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     last_login_at INTEGER
+   );
+   CREATE TABLE sessions (
+     id_hash TEXT PRIMARY KEY,
+     user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     role TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     last_seen_at INTEGER NOT NULL,
+     absolute_expires_at INTEGER NOT NULL,
+     ip TEXT,
+     user_agent TEXT
+   );
+   CREATE INDEX sessions_user ON sessions(user_id);
+   CREATE TABLE signin_failures (key TEXT NOT NULL, at INTEGER NOT NULL);
+   CREATE INDEX signin_failures_key ON signin_failures(key, at);
+   CREATE TABLE audit_log (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     at INTEGER NOT NULL,
+     actor TEXT NOT NULL,
+     role TEXT,
+     action TEXT NOT NULL,
+     target TEXT,
+     params TEXT,
+     result TEXT NOT NULL,
+     error_code TEXT,
+     aws_request_id TEXT,
+     ip TEXT
+   );
+   CREATE INDEX audit_at ON audit_log(at);
+   CREATE INDEX audit_actor ON audit_log(actor, at);
+   CREATE INDEX audit_action ON audit_log(action, at);
+   -- The trail is append-only: no code path, and no SQL either, may change or remove a record.
+   CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit records are immutable'); END;
+   CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit records are immutable'); END;`,
+];
+
+function migrate(db: ConsoleDb): void {
+  const version = db.pragma("user_version", { simple: true }) as number;
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
