@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { STATIC_SECURITY_HEADERS } from "./lib/http/security-headers";
 
 const config: NextConfig = {
   reactStrictMode: true,
@@ -9,18 +10,13 @@ const config: NextConfig = {
   devIndicators: { position: "bottom-right" },
   // Keep the AWS SDK out of the server bundle: it is large and Node resolves it fine.
   serverExternalPackages: ["@aws-sdk/client-iot"],
+  // forbidden() → app/forbidden.tsx with a 403.
+  experimental: { authInterrupts: true },
   async headers() {
-    // An operations console: never framed, never sniffed, no referrer to third parties.
-    return [
-      {
-        source: "/:path*",
-        headers: [
-          { key: "X-Frame-Options", value: "DENY" },
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "Referrer-Policy", value: "same-origin" },
-        ],
-      },
-    ];
+    // An operations console: never framed, never sniffed, no referrer to third parties, no
+    // device APIs. On every response, static files included; the per-request CSP and HSTS
+    // come from proxy.ts.
+    return [{ source: "/:path*", headers: [...STATIC_SECURITY_HEADERS] }];
   },
 };
 

@@ -1,9 +1,25 @@
 import { defineConfig, devices } from "@playwright/test";
 
-import { CHROMIUM_ARGS, CONSOLE_PORT as PORT, EMULATOR_HTTP_PORT, EMULATOR_MQTT_PORT } from "./e2e/stack";
+import { storageStatePath } from "./e2e/accounts";
+import {
+  ADMIN_PASSWORD,
+  ADMIN_USERNAME,
+  CHROMIUM_ARGS,
+  CONSOLE_PORT as PORT,
+  EMULATOR_HTTP_PORT,
+  EMULATOR_MQTT_PORT,
+  OIDC_CLIENT_ID,
+  OIDC_CLIENT_SECRET,
+  OIDC_ISSUER,
+  OIDC_ROLE_MAP,
+} from "./e2e/stack";
 
 // The whole stack on its own ports and data directory, seeded afresh for each run, so
-// tests never touch a developer's running instance or its data.
+// tests never touch a developer's running instance or its data. The `setup` project
+// creates an account per role and signs each in (e2e/auth.setup.ts); specs then run
+// signed in as a viewer unless they choose another role or none.
+
+const CONSOLE_URL = `http://127.0.0.1:${PORT}`;
 
 export default defineConfig({
   testDir: "e2e",
@@ -14,7 +30,7 @@ export default defineConfig({
   retries: process.env.CI ? 1 : 0,
   reporter: [["list"]],
   use: {
-    baseURL: `http://127.0.0.1:${PORT}`,
+    baseURL: CONSOLE_URL,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
@@ -22,22 +38,50 @@ export default defineConfig({
       args: CHROMIUM_ARGS,
     },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
-  webServer: {
-    command: "node --import tsx scripts/start.ts --reset-data --wait-for-fleet",
-    url: `http://127.0.0.1:${PORT}/things`,
-    timeout: 300_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      FLEET_BACKEND: "local",
-      PORT: String(PORT),
-      EMULATOR_HTTP_PORT: String(EMULATOR_HTTP_PORT),
-      EMULATOR_MQTT_PORT: String(EMULATOR_MQTT_PORT),
-      DATA_DIR: ".data-e2e",
-      FLEET_SIZE: "200",
-      FLEET_CHURN_PERCENT: "2",
+  projects: [
+    { name: "setup", testMatch: /auth\.setup\.ts$/, use: { ...devices["Desktop Chrome"], channel: undefined } },
+    {
+      name: "chromium",
+      use: { ...devices["Desktop Chrome"], channel: undefined, storageState: storageStatePath("viewer") },
+      dependencies: ["setup"],
     },
-  },
+  ],
+  // One entry per process the specs need (the OIDC provider joins this list).
+  webServer: [
+    {
+      // A real OpenID Connect provider for the single sign-on specs.
+      command: "node --import tsx e2e/oidc-provider.ts",
+      url: `${OIDC_ISSUER}/.well-known/openid-configuration`,
+      timeout: 30_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
+      command: "node --import tsx scripts/start.ts --reset-data --wait-for-fleet",
+      // The sign-in page answers 200 without a session; every other page redirects to it.
+      url: `${CONSOLE_URL}/sign-in`,
+      timeout: 300_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        FLEET_BACKEND: "local",
+        PORT: String(PORT),
+        EMULATOR_HTTP_PORT: String(EMULATOR_HTTP_PORT),
+        EMULATOR_MQTT_PORT: String(EMULATOR_MQTT_PORT),
+        DATA_DIR: ".data-e2e",
+        FLEET_SIZE: "200",
+        FLEET_CHURN_PERCENT: "2",
+        // The first admin, created at first start of the (freshly reset) store.
+        ADMIN_USERNAME,
+        ADMIN_PASSWORD,
+        CONSOLE_PUBLIC_URL: CONSOLE_URL,
+        OIDC_ISSUER,
+        OIDC_CLIENT_ID,
+        OIDC_CLIENT_SECRET,
+        OIDC_ROLE_MAP,
+      },
+    },
+  ],
 });

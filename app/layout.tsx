@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
-import { Sidebar } from "@/components/nav/sidebar";
 import { themeScript } from "@/components/theme/theme-script";
-import { describeBackend } from "@/lib/config";
 import { Providers } from "./providers";
 import "./globals.css";
 
@@ -12,22 +11,19 @@ export const metadata: Metadata = {
   description: "Search and inspect a fleet of devices on AWS IoT",
 };
 
+/** The document shell. The signed-in console (sidebar and all) is app/(console)/layout.tsx; sign-in has none. */
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  // The backend label comes from the server's environment at request time, not at build time.
+  // Rendered per request: each response carries its own CSP nonce (proxy.ts).
   await connection();
+  const nonce = (await headers()).get("x-nonce") ?? undefined;
   return (
     // The theme script changes the class before hydration; React must accept it.
     <html lang="en" suppressHydrationWarning>
       <head>
-        <script dangerouslySetInnerHTML={{ __html: themeScript }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: themeScript }} />
       </head>
       <body>
-        <Providers>
-          <div className="flex min-h-screen">
-            <Sidebar backendLabel={describeBackend()} />
-            <main className="min-w-0 flex-1 px-5 py-4">{children}</main>
-          </div>
-        </Providers>
+        <Providers>{children}</Providers>
       </body>
     </html>
   );

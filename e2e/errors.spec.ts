@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { expect, test } from "@playwright/test";
+import { E2E_DATA_DIR } from "./accounts";
 import { EMULATOR_URL } from "./stack";
 
 /**
@@ -37,9 +38,11 @@ test.describe("with the fleet backend down", () => {
   test.beforeAll(async () => {
     const closedPort = await freePort();
     const port = await freePort();
-    // The same production build, pointed at a port where nothing listens.
+    // The same production build, pointed at a port where nothing listens. It shares the
+    // e2e console's store, where sessions live, so the viewer's session (cookies are not
+    // bound to a port) signs in here too.
     server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
-      env: { ...process.env, FLEET_BACKEND: "local", EMULATOR_HOST: "127.0.0.1", EMULATOR_HTTP_PORT: String(closedPort) },
+      env: { ...process.env, FLEET_BACKEND: "local", EMULATOR_HOST: "127.0.0.1", EMULATOR_HTTP_PORT: String(closedPort), DATA_DIR: E2E_DATA_DIR, CONSOLE_DB_PATH: "" },
       stdio: "ignore",
     });
     url = `http://127.0.0.1:${port}`;
@@ -64,7 +67,8 @@ test.describe("with the fleet backend down", () => {
       await page.goto(url + path);
       const main = page.getByRole("main");
       await expect(main.getByRole("alert").filter({ hasText: /fleet backend is not reachable/ }).first()).toBeVisible();
-      // The navigation stays usable: this is a message in place, not a crash page.
+      // Signed in (not bounced to sign-in), and the navigation stays usable: a message in place, not a crash page.
+      await expect(page).toHaveURL(url + path);
       await expect(page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Things", exact: true })).toBeVisible();
     });
   }

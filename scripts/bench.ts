@@ -21,6 +21,11 @@ import { startEmulator } from "../emulator/emulator";
 import { seedFleet } from "../simulator/seed";
 import { ensureConsoleBuild, spawnNext, waitForHttp } from "./lib/processes";
 import { median, ms, percentile } from "./lib/stats";
+import { openConsoleDb } from "@/lib/db/console-db";
+import { createLocalUser } from "@/lib/auth/users";
+import { createSession, sessionPolicy } from "@/lib/auth/sessions";
+import { generatePassword } from "@/lib/auth/password";
+import { SESSION_COOKIE } from "@/lib/auth/cookie";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 const argv = process.argv.slice(2);
@@ -73,7 +78,7 @@ async function main() {
       console.log(`ListThings maxResults=${pageSize}: page p50 ${ms(r.p50Ms)}, p95 ${ms(r.p95Ms)} (${r.pages} pages); all ${FLEET} things in ${ms(r.allThingsMedianMs)} (median of 5)`);
     }
 
-    if (!flag("--no-console")) await benchConsole(emulator.httpPort);
+    if (!flag("--no-console")) await benchConsole(emulator.httpPort, dataDir);
   } finally {
     iot.destroy();
     await emulator.close();
@@ -84,19 +89,41 @@ async function main() {
   console.log("written to bench/results/latest.json");
 }
 
-async function benchConsole(emulatorPort: number) {
-  const env = { ...process.env, FLEET_BACKEND: "local", EMULATOR_HOST: "127.0.0.1", EMULATOR_HTTP_PORT: String(emulatorPort), NEXT_TELEMETRY_DISABLED: "1" };
+/** A console store of its own with one viewer signed in: the page is measured as an operator gets it. */
+async function benchSession(dataDir: string): Promise<{ dbPath: string; cookie: string }> {
+  const dbPath = join(dataDir, "console.sqlite");
+  const db = openConsoleDb(dbPath);
+  try {
+    const user = await createLocalUser(db, { username: "bench-viewer", password: generatePassword(), role: "viewer" });
+    const { token } = createSession(db, user.id, user.role, { ip: "127.0.0.1" }, sessionPolicy());
+    return { dbPath, cookie: `${SESSION_COOKIE}=${token}` };
+  } finally {
+    db.close();
+  }
+}
+
+async function benchConsole(emulatorPort: number, dataDir: string) {
+  const session = await benchSession(dataDir);
+  const env = {
+    ...process.env,
+    FLEET_BACKEND: "local",
+    EMULATOR_HOST: "127.0.0.1",
+    EMULATOR_HTTP_PORT: String(emulatorPort),
+    NEXT_TELEMETRY_DISABLED: "1",
+    CONSOLE_DB_PATH: session.dbPath,
+  };
   await ensureConsoleBuild(process.cwd(), env);
   const port = await freePort();
   const next = spawnNext(["start", "-p", String(port), "-H", "127.0.0.1"], { ...env, PORT: String(port) });
   try {
     const url = `http://127.0.0.1:${port}/things`;
     await waitForHttp(url, 60_000, () => next.exitCode === null);
-    for (let i = 0; i < 3; i++) await timeRequest(url); // warm-up
+    const get = () => timeRequest(url, session.cookie);
+    for (let i = 0; i < 3; i++) await get(); // warm-up
     const first: number[] = [];
     const full: number[] = [];
     for (let i = 0; i < 30; i++) {
-      const t = await timeRequest(url);
+      const t = await get();
       first.push(t.firstByteMs);
       full.push(t.lastByteMs);
     }
@@ -116,12 +143,12 @@ async function benchConsole(emulatorPort: number) {
   }
 }
 
-function timeRequest(url: string): Promise<{ firstByteMs: number; lastByteMs: number }> {
+function timeRequest(url: string, cookie: string): Promise<{ firstByteMs: number; lastByteMs: number }> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const req = request(url, (res) => {
+    const req = request(url, { headers: { cookie } }, (res) => {
       let firstByteMs = NaN;
-      if ((res.statusCode ?? 500) >= 400) reject(new Error(`${url} answered ${res.statusCode}`));
+      if ((res.statusCode ?? 500) !== 200) reject(new Error(`${url} answered ${res.statusCode} (a signed-in page must answer 200)`));
       res.on("data", () => {
         if (Number.isNaN(firstByteMs)) firstByteMs = performance.now() - start;
       });

@@ -1,24 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { readdirSync, readFileSync, statSync, existsSync } from "node:fs";
-import { join, relative } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, sourceFilesUnder as sourceFiles } from "./support/files";
 
 // The layering rules of docs/architecture, checked on every run so a violation fails CI.
-const ROOT = join(import.meta.dirname, "..");
 
-function sourceFiles(dir: string): string[] {
-  const abs = join(ROOT, dir);
-  if (!existsSync(abs)) return [];
-  const out: string[] = [];
-  const visit = (p: string) => {
-    for (const e of readdirSync(p)) {
-      const f = join(p, e);
-      if (statSync(f).isDirectory()) visit(f);
-      else if (/\.(ts|tsx|mjs|js)$/.test(e)) out.push(relative(ROOT, f));
-    }
-  };
-  visit(abs);
-  return out;
-}
 
 const imports = (file: string) =>
   [...readFileSync(join(ROOT, file), "utf8").matchAll(/(?:from\s+|import\s*\(\s*|require\(\s*)["']([^"']+)["']/g)].map((m) => m[1]);

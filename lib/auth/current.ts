@@ -1,9 +1,10 @@
 import "server-only";
 import { cookies, headers } from "next/headers";
 import { consoleDb } from "@/lib/db/console-db";
+import { SESSION_COOKIE } from "./cookie";
 import { resolveSession, sessionPolicy, type Session } from "./sessions";
 
-export const SESSION_COOKIE = "fc_session";
+export { SESSION_COOKIE };
 
 /** The signed-in caller of the current request, or null. */
 export async function currentSession(): Promise<Session | null> {

@@ -1,6 +1,6 @@
 import "server-only";
 import { headers } from "next/headers";
-import { forbidden, redirect } from "next/navigation";
+import { forbidden, redirect, unstable_rethrow } from "next/navigation";
 import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { AppError, type AppErrorData } from "@/lib/errors";
@@ -54,9 +54,30 @@ function crossOrigin(req: Request): boolean {
   }
 }
 
-export function route(requirement: Requirement, handler: RouteHandler): ((req: NextRequest, ctx: RouteContext) => Promise<Response>) & Guarded {
+export interface RouteOptions {
+  /**
+   * Also accept top-level GET navigations from other sites. Only for an endpoint other
+   * sites legitimately send the browser to and that protects itself otherwise: the OIDC
+   * callback (the provider redirects there; `state` binds it to the browser's transaction
+   * cookie) and the OIDC start (a provider's app tile may link to it).
+   */
+  crossSiteNavigation?: boolean;
+}
+
+/** A top-level GET navigation: a link followed or a redirect, never fetch(), a form POST or a frame. */
+function topLevelNavigation(req: Request): boolean {
+  return req.method === "GET" && req.headers.get("sec-fetch-mode") === "navigate" && req.headers.get("sec-fetch-dest") === "document";
+}
+
+export function route(
+  requirement: Requirement,
+  handler: RouteHandler,
+  options: RouteOptions = {},
+): ((req: NextRequest, ctx: RouteContext) => Promise<Response>) & Guarded {
   const guarded = async (req: NextRequest, ctx: RouteContext): Promise<Response> => {
-    if (crossOrigin(req)) return jsonError({ code: "forbidden", message: "Cross-origin requests are not accepted." });
+    if (crossOrigin(req) && !(options.crossSiteNavigation && topLevelNavigation(req))) {
+      return jsonError({ code: "forbidden", message: "Cross-origin requests are not accepted." });
+    }
     const session = requirement === null ? await currentSession().catch(() => null) : await currentSession();
     if (!allows(requirement, session?.role)) {
       return session
@@ -82,7 +103,13 @@ export interface ActionContext {
   session: Session | null;
   ip: string;
   /** Fill in what the audit record should say beyond the defaults. */
-  audit: { target?: string | null; awsRequestId?: string | null; params?: unknown };
+  audit: {
+    /** Who the record names when there is no session yet (sign-in: the typed user name). */
+    actor?: string;
+    target?: string | null;
+    awsRequestId?: string | null;
+    params?: unknown;
+  };
 }
 
 export interface ActionDefinition<S extends z.ZodType> {
@@ -92,6 +119,19 @@ export interface ActionDefinition<S extends z.ZodType> {
   input: S;
   /** Whether to write an audit record (every state-changing action does). Default true. */
   audited?: boolean;
+  /**
+   * The audit target read from the raw input, before any check, so that denied and
+   * invalid calls are recorded against what they aimed at. The handler may refine it.
+   */
+  target?: (raw: Record<string, unknown>) => string | null | undefined;
+}
+
+/** A `target` reader for the common case: one named string field of the input. */
+export function targetField(field: string): (raw: Record<string, unknown>) => string | null {
+  return (raw) => {
+    const value = raw[field];
+    return typeof value === "string" && value.trim() ? value.trim().slice(0, 256) : null;
+  };
 }
 
 function formDataToObject(fd: FormData): Record<string, unknown> {
@@ -118,10 +158,11 @@ export function action<S extends z.ZodType, T>(
     const session = await currentSession();
     const ip = await clientAddress();
     const ctx: ActionContext = { session, ip, audit: {} };
+    if (def.target && input && typeof input === "object") ctx.audit.target = def.target(input as Record<string, unknown>) ?? null;
     const audit = (result: "success" | "failure" | "denied", errorCode?: string, params?: unknown) => {
       if (def.audited === false) return;
       recordAudit(consoleDb(), {
-        actor: session?.username ?? "anonymous",
+        actor: ctx.audit.actor ?? session?.username ?? "anonymous",
         role: session?.role ?? null,
         action: def.name,
         target: ctx.audit.target ?? null,
@@ -152,6 +193,8 @@ export function action<S extends z.ZodType, T>(
       audit("success", undefined, parsed.data);
       return { ok: true, data };
     } catch (err) {
+      // redirect(), notFound() and friends are control flow, not failures: let Next handle them.
+      unstable_rethrow(err);
       const appError = err instanceof AppError ? err : null;
       if (!appError) console.error(`[action] ${def.name} failed`, err);
       const error = appError?.toData() ?? new AppError("internal").toData();

@@ -82,6 +82,11 @@ const MIGRATIONS: string[] = [
    -- The trail is append-only: no code path, and no SQL either, may change or remove a record.
    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit records are immutable'); END;
    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit records are immutable'); END;`,
+  // INSERT OR REPLACE over an existing id is a delete in disguise (REPLACE removes the old
+  // row without firing delete triggers unless recursive triggers are on): refuse it too.
+  `CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log
+     WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
+     BEGIN SELECT RAISE(ABORT, 'audit records are immutable'); END;`,
 ];
 
 function migrate(db: ConsoleDb): void {

@@ -7,6 +7,7 @@ import { AttributeTable } from "@/components/ui/attributes";
 import { Badge } from "@/components/ui/badge";
 import { KeyValues, Panel } from "@/components/ui/panel";
 import { LinesSkeleton } from "@/components/ui/skeleton";
+import { requirePage } from "@/lib/auth/guard";
 import { describeThing } from "@/lib/aws/things";
 import { NAME_PATTERN } from "@/lib/things/filters";
 import { ConnectivityPanel } from "./panels/connectivity-panel";
@@ -33,6 +34,7 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 }
 
 export default async function ThingPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
+  await requirePage("fleet.read");
   const name = thingNameFrom((await params).thingName);
   const { tab } = await loadTab(searchParams);
   // A name AWS could never hold is simply not a thing: no need to ask.

@@ -3,6 +3,7 @@ import { Suspense } from "react";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { RefreshButton } from "@/components/ui/retry-button";
 import { TableSkeleton } from "@/components/ui/skeleton";
+import { requirePage } from "@/lib/auth/guard";
 import { listThings } from "@/lib/aws/things";
 import { listThingTypes } from "@/lib/aws/thing-types";
 import { toErrorData } from "@/lib/errors";
@@ -17,6 +18,7 @@ export const metadata: Metadata = { title: "Things" };
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function ThingsPage({ searchParams }: { searchParams: SearchParams }) {
+  await requirePage("fleet.read");
   const raw = await loadThingsSearchParams(searchParams);
   const validation = validateThingFilters(raw);
   // Not awaited: the type list streams into the filter bar while the table renders.

@@ -5,6 +5,7 @@ import { Badge } from "@/components/ui/badge";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { RefreshButton } from "@/components/ui/retry-button";
 import { Skeleton, TableSkeleton } from "@/components/ui/skeleton";
+import { requirePage } from "@/lib/auth/guard";
 import { countThingsOfType, listThingTypes } from "@/lib/aws/thing-types";
 import { toErrorData } from "@/lib/errors";
 import { formatCount, plural } from "@/lib/format/count";
@@ -13,7 +14,8 @@ import type { ThingTypeSummary } from "@/lib/thing-types/types";
 
 export const metadata: Metadata = { title: "Thing types" };
 
-export default function ThingTypesPage() {
+export default async function ThingTypesPage() {
+  await requirePage("fleet.read");
   return (
     <div className="space-y-3">
       <header className="flex items-baseline justify-between">

@@ -4,6 +4,7 @@ import { GroupTree } from "@/components/groups/group-tree";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { RefreshButton } from "@/components/ui/retry-button";
 import { LinesSkeleton } from "@/components/ui/skeleton";
+import { requirePage } from "@/lib/auth/guard";
 import { getGroupTree } from "@/lib/aws/groups";
 import { toErrorData } from "@/lib/errors";
 import { plural } from "@/lib/format/count";
@@ -15,6 +16,7 @@ export const metadata: Metadata = { title: "Groups" };
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function GroupsPage({ searchParams }: { searchParams: SearchParams }) {
+  await requirePage("fleet.read");
   const { group, recursive } = await loadGroupsSearchParams(searchParams);
   return (
     <div className="space-y-3">

@@ -1,0 +1,43 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { action, targetField } from "@/lib/auth/guard";
+import { generatePassword, passwordProblem } from "@/lib/auth/password";
+import { resetPassword, UserError } from "@/lib/auth/users";
+import { consoleDb } from "@/lib/db/console-db";
+import { AppError } from "@/lib/errors";
+
+const username = z.string({ error: "Name a user." }).trim().min(1, "Name a user.");
+const input = z.discriminatedUnion(
+  "mode",
+  [
+    z.object({ mode: z.literal("generate"), username }),
+    z.object({
+      mode: z.literal("set"),
+      username,
+      password: z.string({ error: "Enter a password." }).superRefine((value, ctx) => {
+        const problem = passwordProblem(value);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
+    }),
+  ],
+  { error: "Choose to generate a password or set one." },
+);
+
+/**
+ * Gives a local user a new password, either generated (returned once, to show once) or
+ * typed by the admin, and ends the user's sessions. The audit record never holds it.
+ */
+export const resetUserPassword = action({ name: "users.reset_password", requirement: "users.manage", input, target: targetField("username") }, async (data, ctx) => {
+  ctx.audit.target = data.username;
+  ctx.audit.params = { username: data.username, mode: data.mode };
+  const password = data.mode === "generate" ? generatePassword() : data.password;
+  try {
+    const user = await resetPassword(consoleDb(), data.username, password);
+    revalidatePath("/admin/users");
+    return { username: user.username, generatedPassword: data.mode === "generate" ? password : null };
+  } catch (err) {
+    throw err instanceof UserError ? new AppError(err.code, err.message) : err;
+  }
+});

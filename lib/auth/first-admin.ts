@@ -1,0 +1,55 @@
+import { recordAudit } from "@/lib/audit/audit";
+import type { ConsoleDb } from "@/lib/db/console-db";
+import { generatePassword, passwordProblem } from "./password";
+import { countUsers, createLocalUser, UserError, USERNAME_PATTERN } from "./users";
+
+/**
+ * At first start (no users at all) the console creates one admin, so there is always a
+ * way in: ADMIN_USERNAME (default `admin`) with ADMIN_PASSWORD, or a generated password
+ * printed once to the server log. Once any user exists this does nothing, so the
+ * password is never printed again and ADMIN_PASSWORD is ignored after the first start.
+ *
+ * No server-only imports: called from instrumentation.ts and from tests.
+ */
+export interface FirstAdmin {
+  username: string;
+  /** Set only when the password was generated (and so had to be shown). */
+  generatedPassword: string | null;
+}
+
+export async function ensureFirstAdmin(db: ConsoleDb, env: NodeJS.ProcessEnv = process.env, log: (text: string) => void = console.log): Promise<FirstAdmin | null> {
+  if (countUsers(db) > 0) return null;
+  const username = env.ADMIN_USERNAME?.trim() || "admin";
+  if (!USERNAME_PATTERN.test(username)) throw new Error(`ADMIN_USERNAME '${username}' is not valid: use 2-64 letters, digits, '.', '_', '@' or '-'.`);
+  const configured = env.ADMIN_PASSWORD;
+  if (configured) {
+    const problem = passwordProblem(configured);
+    if (problem) throw new Error(`ADMIN_PASSWORD is not usable: ${problem}`);
+  }
+  const password = configured || generatePassword();
+  try {
+    await createLocalUser(db, { username, password, role: "admin" });
+  } catch (err) {
+    // Another process (a second console on the same store) got there first.
+    if (err instanceof UserError && err.code === "conflict") return null;
+    throw err;
+  }
+  recordAudit(db, { actor: "system", role: null, action: "users.create", target: username, params: { role: "admin", firstAdmin: true }, result: "success" });
+  if (configured) {
+    log(`[console] first admin '${username}' created with the password from ADMIN_PASSWORD`);
+    return { username, generatedPassword: null };
+  }
+  log(firstAdminBox(username, password));
+  return { username, generatedPassword: password };
+}
+
+export function firstAdminBox(username: string, password: string): string {
+  const lines = [
+    `first admin: ${username} / ${password} — change it`,
+    "This password is shown once and never again. Sign in, then set your own",
+    `(npm run users -- reset-password ${username}).`,
+  ];
+  const width = Math.max(...lines.map((l) => l.length));
+  const bar = "─".repeat(width + 2);
+  return [`┌${bar}┐`, ...lines.map((l) => `│ ${l.padEnd(width)} │`), `└${bar}┘`].join("\n");
+}
