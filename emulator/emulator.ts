@@ -9,6 +9,7 @@ import { FaultInjector, type Fault } from "./server/faults";
 import { ConnectivityTracker } from "./mqtt/connectivity";
 import { startBroker, type Broker } from "./mqtt/broker";
 import { createIotService } from "./services/iot";
+import { createIotDataService } from "./services/iotdata";
 
 export interface RunningEmulator {
   /** e.g. http://127.0.0.1:4566 */
@@ -28,6 +29,8 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
 
   const deps = { config: { ...config }, store, connectivity };
   const iot = createIotService(deps);
+  // Device shadows and Publish; `iotData.shadows` is the ShadowReader the fleet index follows.
+  const iotData = createIotDataService(deps);
 
   const broker: Broker = await startBroker({
     host: config.host,
@@ -36,11 +39,15 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
     // AWS reports the certificate id of the connecting client as its principal.
     principalOf: (clientId) => iot.registry.things.get(clientId)?.principals?.[0]?.principal.split("cert/")[1],
   });
+  iotData.attachBroker(broker);
   const mqttPort = broker.port;
   deps.config.mqttPort = mqttPort;
   const admin = adminRoutes(faults);
   const server = createHttpServer({
-    services: [{ names: ["iot", "execute-api"], errorTable: "iot", router: iot.router }],
+    services: [
+      { names: ["iot", "execute-api"], errorTable: "iot", router: iot.router },
+      { names: ["iotdata", "iotdevicegateway"], errorTable: "iotdata", router: iotData.router },
+    ],
     faults,
     admin,
     region: config.region,

@@ -23,6 +23,8 @@ import { canConnect, planFleet } from "./plan";
 import { POLICY_NAME, THING_TYPES } from "./catalog";
 import { Rng } from "./rng";
 import { readSeededThings } from "./marker";
+import { GetThingShadowCommand, IoTDataPlaneClient, ListNamedShadowsForThingCommand } from "@aws-sdk/client-iot-data-plane";
+import { CONFIG_SHADOW, CURRENT_BLOCKLIST_VERSION } from "./agent-state";
 
 const SIZE = 40;
 const ATTR_VALUE = /^[a-zA-Z0-9_.,@/:#=[\]-]*$/;
@@ -103,6 +105,31 @@ describe("seeding", () => {
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
     }
     expect(statuses.get("ACTIVE")).toBeGreaterThan(SIZE * 0.8);
+  });
+
+  it("gives every agent a classic shadow with the desired policy and its first report, and some a named config shadow", async () => {
+    const data = new IoTDataPlaneClient({ ...h.clientConfig, maxAttempts: 1 });
+    try {
+      let named = 0;
+      let lagging = 0;
+      for (const name of await allThings(h.iot)) {
+        const out = await data.send(new GetThingShadowCommand({ thingName: name }));
+        const doc = JSON.parse(new TextDecoder().decode(out.payload));
+        expect(doc.state.desired.blocklist.version).toBe(CURRENT_BLOCKLIST_VERSION);
+        expect(doc.state.reported.agent.version).toMatch(/^\d+\.\d+\.\d+/);
+        expect(typeof doc.state.reported.health.memoryMb).toBe("number");
+        if (doc.state.delta?.blocklist) lagging++;
+        const { results = [] } = await data.send(new ListNamedShadowsForThingCommand({ thingName: name }));
+        expect(results.filter((n) => n !== CONFIG_SHADOW)).toEqual([]);
+        named += results.length;
+      }
+      // Drift and named shadows are a share of the fleet, never all or nothing.
+      expect(named).toBeGreaterThan(0);
+      expect(named).toBeLessThan(SIZE);
+      expect(lagging).toBeLessThan(SIZE);
+    } finally {
+      data.destroy();
+    }
   });
 
   it("is idempotent, and adds only the missing things when the fleet grows", async () => {

@@ -7,6 +7,7 @@ import {
   CreateThingCommand,
   CreateThingGroupCommand,
   CreateThingTypeCommand,
+  DescribeEndpointCommand,
   DescribeThingTypeCommand,
   IoTClient,
   ListThingPrincipalsCommand,
@@ -19,6 +20,8 @@ import { readMarker, readSeededThings, writeMarker, writeSeededThings, type Seed
 import { canConnect, planFleet, type FleetPlan, type ThingPlan } from "./plan";
 import { agentPolicyDocument } from "./policy";
 import { forEachLimit } from "./pool";
+import { IoTDataPlaneClient, UpdateThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
+import { agentShadowPlan, CONFIG_SHADOW } from "./agent-state";
 
 export interface AwsTarget {
   /** The emulator's URL; omit for real AWS IoT (default endpoint and credential chain). */
@@ -77,6 +80,7 @@ export async function seedFleet(opts: SeedOptions): Promise<SeedResult> {
   writeMarker(opts.dataDir, { seed, fleetSize: done, seededAt: marker?.seededAt, seeding: { target: opts.fleetSize, startedAt: new Date().toISOString() } });
   const plan = planFleet(seed, Math.max(opts.fleetSize, done));
   const iot = iotClient(opts);
+  const data = await dataClient(iot, opts);
   const concurrency = opts.concurrency ?? 16;
   try {
     const accountId = await ensureThingTypes(iot);
@@ -89,6 +93,7 @@ export async function seedFleet(opts: SeedOptions): Promise<SeedResult> {
     const progress = progressLogger(todo.length, log);
     await forEachLimit(todo, concurrency, async (t) => {
       await seedThing(iot, t, ca, resuming);
+      await seedShadows(data, seed, t);
       progress();
     });
 
@@ -101,6 +106,7 @@ export async function seedFleet(opts: SeedOptions): Promise<SeedResult> {
     return { seed, fleetSize, added: todo.length, ms };
   } finally {
     iot.destroy();
+    data.destroy();
   }
 }
 
@@ -147,6 +153,34 @@ async function ensureGroups(iot: IoTClient, plan: FleetPlan, concurrency: number
       );
     });
   }
+}
+
+/** The device data plane: the emulator's own endpoint, or the account's ATS data endpoint on AWS. */
+async function dataClient(iot: IoTClient, target: AwsTarget): Promise<IoTDataPlaneClient> {
+  let endpoint = target.endpoint;
+  if (!endpoint) {
+    const { endpointAddress } = await iot.send(new DescribeEndpointCommand({ endpointType: "iot:Data-ATS" }));
+    endpoint = `https://${endpointAddress}`;
+  }
+  return new IoTDataPlaneClient({
+    region: target.region,
+    endpoint,
+    ...(target.credentials ? { credentials: target.credentials } : {}),
+    retryMode: "adaptive",
+    maxAttempts: 10,
+  });
+}
+
+/**
+ * The operators' desired state and the agent's first report at installation (agents
+ * report again whenever they connect). Named `config` shadow for the agents that keep one.
+ */
+async function seedShadows(data: IoTDataPlaneClient, seed: number, t: ThingPlan): Promise<void> {
+  const plan = agentShadowPlan(seed, t);
+  const update = (shadowName: string | undefined, state: { desired: object; reported: object }) =>
+    data.send(new UpdateThingShadowCommand({ thingName: t.name, shadowName, payload: new TextEncoder().encode(JSON.stringify({ state })) }));
+  await update(undefined, { desired: plan.desired, reported: plan.reported });
+  if (plan.config) await update(CONFIG_SHADOW, plan.config);
 }
 
 async function seedThing(iot: IoTClient, t: ThingPlan, ca: DeviceCa, resuming: boolean): Promise<void> {
