@@ -10,6 +10,7 @@ import { ConnectivityTracker } from "./mqtt/connectivity";
 import { startBroker, type Broker } from "./mqtt/broker";
 import { createIotService } from "./services/iot";
 import { createIotDataService } from "./services/iotdata";
+import { registerFleetIndexing } from "./services/iot/indexing";
 
 export interface RunningEmulator {
   /** e.g. http://127.0.0.1:4566 */
@@ -31,6 +32,8 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
   const iot = createIotService(deps);
   // Device shadows and Publish; `iotData.shadows` is the ShadowReader the fleet index follows.
   const iotData = createIotDataService(deps);
+  // Fleet indexing (SearchIndex, aggregations, dynamic thing groups) over registry, shadows and connectivity.
+  registerFleetIndexing({ router: iot.router, registry: iot.registry, store, connectivity, shadows: iotData.shadows });
 
   const broker: Broker = await startBroker({
     host: config.host,
@@ -42,7 +45,8 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
   iotData.attachBroker(broker);
   const mqttPort = broker.port;
   deps.config.mqttPort = mqttPort;
-  const admin = adminRoutes(faults);
+  const requestCounts = new Map<string, number>();
+  const admin = adminRoutes(faults, requestCounts);
   const server = createHttpServer({
     services: [
       { names: ["iot", "execute-api"], errorTable: "iot", router: iot.router },
@@ -51,6 +55,7 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
     faults,
     admin,
     region: config.region,
+    requestCounts,
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -75,9 +80,16 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
   };
 }
 
-function adminRoutes(faults: FaultInjector): Router {
+function adminRoutes(faults: FaultInjector, requestCounts: Map<string, number>): Router {
   const admin = new Router();
   admin.add("GET", "/_emulator/health", () => ({ body: { status: "ok" } }));
+  // How many AWS requests each operation answered since start (or the last reset): lets a
+  // benchmark prove what the console sends, e.g. one SearchIndex per cache period.
+  admin.add("GET", "/_emulator/requests", () => ({ body: { counts: Object.fromEntries(requestCounts) } }));
+  admin.add("DELETE", "/_emulator/requests", () => {
+    requestCounts.clear();
+    return { status: 204, raw: "" };
+  });
   admin.add("GET", "/_emulator/faults", () => ({ body: { faults: faults.list() } }));
   admin.add("POST", "/_emulator/faults", (ctx) => {
     const f = JSON.parse(ctx.rawBody.toString("utf8") || "{}") as Partial<Fault>;

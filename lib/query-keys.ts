@@ -12,4 +12,13 @@ export const queryKeys = {
   groups: {
     members: (group: string, recursive: boolean) => ["groups", "members", group, recursive] as const,
   },
+  search: {
+    all: ["search"] as const,
+    results: (q: string) => ["search", "results", q] as const,
+    count: (q: string) => ["search", "count", q] as const,
+    fields: () => ["search", "fields"] as const,
+    aggregate: (q: string, field: string, type: string, extra = "") => ["search", "aggregate", q, field, type, extra] as const,
+    saved: () => ["search", "saved"] as const,
+    history: () => ["search", "history"] as const,
+  },
 };

@@ -5,6 +5,9 @@
  *   npm run bench                 everything
  *   npm run bench -- --fleet 5000 another fleet size
  *   npm run bench -- --no-console skip the console figures (no build needed)
+ *   npm run bench -- --only search  only the fleet-search figures
+ *   npm run bench -- --no-search    skip them (they write and index a million things: ~5 min)
+ *   npm run bench -- --search-fleet 200000   fleet size for the search figures
  *
  * Reports: fleet seeding time; ListThings page latency p50/p95 (maxResults 100 and 250);
  * time to page through all things; the console's things page time to first byte.
@@ -21,6 +24,7 @@ import { startEmulator } from "../emulator/emulator";
 import { seedFleet } from "../simulator/seed";
 import { ensureConsoleBuild, spawnNext, waitForHttp } from "./lib/processes";
 import { median, ms, percentile } from "./lib/stats";
+import { benchSearch } from "./bench-search";
 import { openConsoleDb } from "@/lib/db/console-db";
 import { createLocalUser } from "@/lib/auth/users";
 import { createSession, sessionPolicy } from "@/lib/auth/sessions";
@@ -38,6 +42,17 @@ const FLEET = option("--fleet", 2000);
 const results: Record<string, unknown> = { date: new Date().toISOString(), fleetSize: FLEET };
 
 async function main() {
+  const only = argv.includes("--only") ? argv[argv.indexOf("--only") + 1] : undefined;
+  if (only !== "search") await benchRegistryAndConsole();
+  if (only === undefined || only === "search") {
+    if (!flag("--no-search")) results.search = await benchSearch(option("--search-fleet", 1_000_000));
+  }
+  mkdirSync("bench/results", { recursive: true });
+  writeFileSync("bench/results/latest.json", JSON.stringify(results, null, 2) + "\n");
+  console.log("written to bench/results/latest.json");
+}
+
+async function benchRegistryAndConsole() {
   const dataDir = mkdtempSync(join(tmpdir(), "fleet-bench-"));
   const emulator = await startEmulator({ host: "127.0.0.1", httpPort: 0, mqttPort: 0, dataDir, region: "us-east-1", accountId: "000000000000" });
   const clientConfig = { endpoint: emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: "bench", secretAccessKey: "bench" } };
@@ -78,15 +93,12 @@ async function main() {
       console.log(`ListThings maxResults=${pageSize}: page p50 ${ms(r.p50Ms)}, p95 ${ms(r.p95Ms)} (${r.pages} pages); all ${FLEET} things in ${ms(r.allThingsMedianMs)} (median of 5)`);
     }
 
-    if (!flag("--no-console")) await benchConsole(emulator.httpPort, dataDir);
+    if (!flag("--no-console")) await benchConsole(emulator.httpPort, emulator.endpoint, dataDir);
   } finally {
     iot.destroy();
     await emulator.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
-  mkdirSync("bench/results", { recursive: true });
-  writeFileSync("bench/results/latest.json", JSON.stringify(results, null, 2) + "\n");
-  console.log("written to bench/results/latest.json");
 }
 
 /** A console store of its own with one viewer signed in: the page is measured as an operator gets it. */
@@ -102,7 +114,7 @@ async function benchSession(dataDir: string): Promise<{ dbPath: string; cookie: 
   }
 }
 
-async function benchConsole(emulatorPort: number, dataDir: string) {
+async function benchConsole(emulatorPort: number, emulatorEndpoint: string, dataDir: string) {
   const session = await benchSession(dataDir);
   const env = {
     ...process.env,
@@ -136,11 +148,47 @@ async function benchConsole(emulatorPort: number, dataDir: string) {
       fullPageP95Ms: +percentile(full, 95).toFixed(1),
     };
     results.consoleThingsTtfb = r;
+    results.searchCoalescing = await benchCoalescing(port, emulatorEndpoint, session.cookie);
     console.log(`console /things time to first byte: p50 ${ms(r.p50Ms)}, p95 ${ms(r.p95Ms)}; whole page (first 50 things rendered): p50 ${ms(r.fullPageP50Ms)}, p95 ${ms(r.fullPageP95Ms)} (${r.samples} requests)`);
   } finally {
     next.kill("SIGTERM");
     await new Promise((r) => next.once("exit", r));
   }
+}
+
+/**
+ * 50 operators refreshing the same saved query at once, in several rounds: how many
+ * SearchIndex calls reach the backend (counted by the emulator). The console coalesces
+ * identical in-flight queries and caches answers for FLEET_INDEX_CACHE_MS (default 5 s).
+ */
+async function benchCoalescing(port: number, emulatorEndpoint: string, cookie: string) {
+  const cacheMs = Number(process.env.FLEET_INDEX_CACHE_MS || 5000);
+  const url = `http://127.0.0.1:${port}/api/search?q=${encodeURIComponent("shadow.hasDelta:true AND attributes.customer:*")}`;
+  const searchCalls = async () => {
+    const res = await fetch(`${emulatorEndpoint}/_emulator/requests`);
+    const { counts } = (await res.json()) as { counts: Record<string, number> };
+    return counts["iot POST /indices/search"] ?? 0;
+  };
+  const rounds = 3;
+  const perRound: number[] = [];
+  const latencies: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    if (round > 0) await new Promise((r) => setTimeout(r, cacheMs + 200)); // the next cache period
+    const before = await searchCalls();
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        const t = performance.now();
+        const res = await fetch(url, { headers: { cookie } });
+        latencies.push(performance.now() - t);
+        return res.status;
+      }),
+    );
+    if (answers.some((s) => s !== 200)) throw new Error(`search answered ${answers.filter((s) => s !== 200).join(", ")}`);
+    perRound.push((await searchCalls()) - before);
+  }
+  const r = { operators: 50, rounds, cacheMs, backendCallsPerRound: perRound, p95Ms: +percentile(latencies, 95).toFixed(1) };
+  console.log(`50 operators refreshing the same query, ${rounds} rounds one cache period (${cacheMs} ms) apart: SearchIndex calls per round ${perRound.join(", ")}; answer p95 ${ms(r.p95Ms)}`);
+  return r;
 }
 
 function timeRequest(url: string, cookie: string): Promise<{ firstByteMs: number; lastByteMs: number }> {

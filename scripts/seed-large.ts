@@ -14,7 +14,10 @@
 import { randomUUID } from "node:crypto";
 import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { DescribeIndexCommand, IoTClient } from "@aws-sdk/client-iot";
 import { Store } from "../emulator/store/store";
+import { startEmulator, type RunningEmulator } from "../emulator/emulator";
+import { enableFleetIndexing } from "../simulator/seed";
 import type { ThingGroupRecord, ThingRecord, ThingTypeRecord } from "../emulator/services/iot/state";
 import type { ConnectivityRecord } from "../emulator/mqtt/connectivity";
 import { THING_TYPES } from "../simulator/catalog";
@@ -36,7 +39,40 @@ export interface LargeSeedOptions {
 export interface LargeSeedResult {
   things: number;
   groups: number;
+  /** Writing the fleet to the store. */
   ms: number;
+}
+
+/**
+ * Starts an emulator on the written data directory, turns fleet indexing on through the
+ * API (as the simulated fleet's seeding does) and waits until the index is ACTIVE.
+ * Returns how long the emulator took to load the fleet and the index to build.
+ */
+export async function indexLargeFleet(
+  dataDir: string,
+  log: (line: string) => void = (l) => console.log(`[seed:large] ${l}`),
+  opts: { keepRunning?: boolean } = {},
+): Promise<{ loadMs: number; indexMs: number; emulator?: RunningEmulator }> {
+  const t0 = performance.now();
+  const emulator = await startEmulator({ host: "127.0.0.1", httpPort: 0, mqttPort: 0, dataDir, region: "us-east-1", accountId: "000000000000" });
+  const loadMs = performance.now() - t0;
+  log(`emulator loaded the fleet in ${(loadMs / 1000).toFixed(1)} s; building the fleet index`);
+  const iot = new IoTClient({ endpoint: emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: "seed", secretAccessKey: "seed" } });
+  try {
+    const t1 = performance.now();
+    await enableFleetIndexing(iot);
+    for (;;) {
+      const { indexStatus } = await iot.send(new DescribeIndexCommand({ indexName: "AWS_Things" }));
+      if (indexStatus === "ACTIVE") break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const indexMs = performance.now() - t1;
+    log(`fleet index ACTIVE in ${(indexMs / 1000).toFixed(1)} s`);
+    return { loadMs, indexMs, emulator: opts.keepRunning ? emulator : undefined };
+  } finally {
+    iot.destroy();
+    if (!opts.keepRunning) await emulator.close();
+  }
 }
 
 const DISCONNECT_REASONS: Array<readonly [string, number]> = [
@@ -54,7 +90,7 @@ export function seedLargeFleet(opts: LargeSeedOptions): LargeSeedResult {
   const log = opts.log ?? ((line: string) => console.log(`[seed:large] ${line}`));
   const now = opts.now ?? Date.now();
   const file = join(opts.dataDir, "emulator.sqlite");
-  const store = new Store(file);
+  const store = new Store(file, { bulkLoad: true });
   try {
     log(`planning ${opts.things.toLocaleString("en-US")} things (seed ${opts.seed})`);
     const plan = planFleet(opts.seed, opts.things);
@@ -75,13 +111,16 @@ export function seedLargeFleet(opts: LargeSeedOptions): LargeSeedResult {
     );
     log(`${plan.groups.length} groups, ${THING_TYPES.length} thing types written`);
 
+    // Written in key order: each kind's rows then append at the end of its B-tree range
+    // instead of landing on random pages (several times faster for a million things).
+    const things = [...plan.things].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const chunk = 50_000;
-    for (let from = 0; from < plan.things.length; from += chunk) {
-      const slice = plan.things.slice(from, from + chunk);
+    for (let from = 0; from < things.length; from += chunk) {
+      const slice = things.slice(from, from + chunk);
       store.putMany("iot.thing", slice.map((t) => [t.name, thingRecord(t, now)] as [string, ThingRecord]));
       store.putMany("connectivity", slice.map((t) => [t.name, connectivityRecord(opts.seed, t, now)] as [string, ConnectivityRecord]));
       store.putMany(SHADOW_KINDS.shadow, slice.flatMap((t) => shadowRecords(opts.seed, t, now)));
-      log(`${Math.min(from + chunk, plan.things.length).toLocaleString("en-US")} things written`);
+      log(`${Math.min(from + chunk, things.length).toLocaleString("en-US")} things written`);
     }
     const ms = performance.now() - started;
     log(`done in ${(ms / 1000).toFixed(1)} s: ${file}`);
@@ -156,7 +195,10 @@ async function main() {
     }
     for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
   }
+  const started = performance.now();
   seedLargeFleet(opts);
+  await indexLargeFleet(opts.dataDir);
+  console.log(`[seed:large] ready in ${((performance.now() - started) / 1000).toFixed(1)} s: DATA_DIR=${opts.dataDir} npm run emulator`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("seed-large.ts")) {

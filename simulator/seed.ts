@@ -13,6 +13,7 @@ import {
   ListThingPrincipalsCommand,
   RegisterCertificateWithoutCACommand,
   UpdateCertificateCommand,
+  UpdateIndexingConfigurationCommand,
 } from "@aws-sdk/client-iot";
 import { POLICY_NAME, THING_TYPES } from "./catalog";
 import { deviceCsr, loadOrCreateDeviceCa, vendorCertificate, type DeviceCa } from "./certs";
@@ -22,6 +23,7 @@ import { agentPolicyDocument } from "./policy";
 import { forEachLimit } from "./pool";
 import { IoTDataPlaneClient, UpdateThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
 import { agentShadowPlan, CONFIG_SHADOW } from "./agent-state";
+import { FLEET_INDEXING_CONFIGURATION } from "./indexing";
 
 export interface AwsTarget {
   /** The emulator's URL; omit for real AWS IoT (default endpoint and credential chain). */
@@ -83,6 +85,8 @@ export async function seedFleet(opts: SeedOptions): Promise<SeedResult> {
   const data = await dataClient(iot, opts);
   const concurrency = opts.concurrency ?? 16;
   try {
+    // First seeding only: an indexing configuration changed later is the admin's to keep.
+    if (done === 0) await enableFleetIndexing(iot);
     const accountId = await ensureThingTypes(iot);
     await ensurePolicy(iot, opts.region, accountId);
     await ensureGroups(iot, plan, concurrency);
@@ -153,6 +157,21 @@ async function ensureGroups(iot: IoTClient, plan: FleetPlan, concurrency: number
       );
     });
   }
+}
+
+export async function enableFleetIndexing(iot: IoTClient): Promise<void> {
+  const c = FLEET_INDEXING_CONFIGURATION;
+  await iot.send(
+    new UpdateIndexingConfigurationCommand({
+      thingIndexingConfiguration: {
+        thingIndexingMode: c.thingIndexingMode,
+        thingConnectivityIndexingMode: c.thingConnectivityIndexingMode,
+        namedShadowIndexingMode: c.namedShadowIndexingMode,
+        filter: { namedShadowNames: [...c.filter.namedShadowNames] },
+        customFields: c.customFields.map((f) => ({ ...f })),
+      },
+    }),
+  );
 }
 
 /** The device data plane: the emulator's own endpoint, or the account's ATS data endpoint on AWS. */

@@ -183,10 +183,17 @@ const ACTION_INPUTS: Record<string, () => unknown> = {
   // A wrong password would answer "unauthenticated" on purpose; the guard lets anyone in.
   signIn: () => ({}),
   signOut: () => ({}),
+  saveQuery: () => ({ name: `matrix-query-${++serial}`, query: "thingName:matrix*", columns: ["thingName"] }),
+  deleteSavedQuery: () => ({ id: "matrix-missing-query" }),
+  createDynamicGroupFromQuery: () => ({ name: `matrix-dynamic-${++serial}`, query: "attributes.os:linux" }),
 };
 /** Query strings for route handlers (path → query), when the bare URL is not representative. */
 const ROUTE_QUERIES: Record<string, string> = {
   "/api/groups/members": "?group=matrix-group",
+  "/api/search": "?q=thingName%3Amatrix*",
+  "/api/search/count": "?q=*",
+  "/api/search/aggregate": "?q=*&field=attributes.os&type=buckets",
+  "/api/search/export": "?q=*&format=csv",
 };
 
 const ORIGIN = "http://console.test";

@@ -14,7 +14,7 @@ type Item = { label: string; permission: Permission; href?: string; hint?: strin
  * without it. Hiding is a courtesy: every page and handler checks for itself.
  */
 const SECTIONS: Item[] = [
-  { label: "Search", permission: "fleet.search", hint: "Fleet index queries" },
+  { label: "Search", permission: "fleet.search", href: "/search" },
   { label: "Things", permission: "fleet.read", href: "/things" },
   { label: "Thing types", permission: "fleet.read", href: "/thing-types" },
   { label: "Groups", permission: "fleet.read", href: "/groups" },

@@ -19,6 +19,8 @@ export interface HttpOptions {
   /** Extra routes outside AWS (health, fault injection), matched before SigV4. */
   admin: Router;
   region: string;
+  /** Counts answered AWS requests per operation (`iot POST /indices/search`), for benchmarks. */
+  requestCounts?: Map<string, number>;
 }
 
 const MAX_BODY = 64 * 1024 * 1024;
@@ -84,6 +86,10 @@ async function handle(
     return sendError(res, binding.errorTable, err, requestId);
   }
   const ctx = makeContext(req, rawBody, url, match.params, scope.service, scope.region, requestId);
+  if (opts.requestCounts) {
+    const key = `${binding.names[0]} ${method} ${match.template}`;
+    opts.requestCounts.set(key, (opts.requestCounts.get(key) ?? 0) + 1);
+  }
   try {
     const fault = opts.faults.take(binding.errorTable, method, rawPath);
     if (fault) throw fault;

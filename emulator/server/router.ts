@@ -27,6 +27,7 @@ export type Handler = (ctx: RequestContext) => HandlerResult | Promise<HandlerRe
 
 interface Route {
   method: string;
+  template: string;
   segments: Array<{ literal: string } | { param: string; greedy: boolean }>;
   handler: Handler;
 }
@@ -47,18 +48,18 @@ export class Router {
         const m = /^\{([^}+]+)(\+?)\}$/.exec(s);
         return m ? { param: m[1], greedy: m[2] === "+" } : { literal: s };
       });
-    this.routes.push({ method, segments, handler });
+    this.routes.push({ method, template, segments, handler });
     // Routes with more literal segments are tried first.
     this.routes.sort((a, b) => literalCount(b) - literalCount(a));
     return this;
   }
 
-  match(method: string, rawPath: string): { handler: Handler; params: Record<string, string> } | undefined {
+  match(method: string, rawPath: string): { handler: Handler; params: Record<string, string>; template: string } | undefined {
     const parts = rawPath.split("/").filter(Boolean);
     for (const route of this.routes) {
       if (route.method !== method) continue;
       const params = matchSegments(route.segments, parts);
-      if (params) return { handler: route.handler, params };
+      if (params) return { handler: route.handler, params, template: route.template };
     }
     return undefined;
   }

@@ -19,11 +19,18 @@ export class Store {
   private remove: Database.Statement;
   private closed = false;
 
-  constructor(file: string) {
+  /**
+   * `bulkLoad`: for a one-off writer that fills a fresh store (seed:large): a large page
+   * cache, so inserting millions of rows does not thrash on B-tree pages, and no fsync.
+   */
+  constructor(file: string, opts: { bulkLoad?: boolean } = {}) {
     if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = NORMAL");
+    // A bulk load writes pages once, straight to the file (no WAL copy, no fsync): if it is
+    // cut short the store is discarded and the load run again.
+    this.db.pragma(opts.bulkLoad ? "journal_mode = OFF" : "journal_mode = WAL");
+    this.db.pragma(opts.bulkLoad ? "synchronous = OFF" : "synchronous = NORMAL");
+    if (opts.bulkLoad) this.db.pragma("cache_size = -1048576"); // KiB: 1 GiB
     this.db.exec(
       "CREATE TABLE IF NOT EXISTS docs (kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID",
     );

@@ -37,6 +37,8 @@ export const PERMISSIONS = {
   "users.manage": ADMINS,
   /** Browse and export the audit trail. */
   "audit.read": ADMINS,
+  /** Delete or change anyone's saved queries (owners manage their own with fleet.search). */
+  "queries.manage_any": ADMINS,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

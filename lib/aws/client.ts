@@ -37,14 +37,23 @@ function createClient(): IoTClient {
   return new IoTClient({ region: cfg.region, maxAttempts: 3, requestHandler });
 }
 
+export interface AwsCallOptions {
+  /**
+   * The call is made while a route handler's streamed body is being written, after the
+   * handler returned (an export paging through results): there is no request scope left
+   * to mark dynamic, and nothing that could be prerendered.
+   */
+  afterResponse?: boolean;
+}
+
 /**
  * Runs one AWS call and maps any failure into an AppError. `operation` names the call
  * in the server log, where the original SDK error is kept for debugging.
  */
-export async function aws<T>(operation: string, call: (client: IoTClient) => Promise<T>): Promise<T> {
+export async function aws<T>(operation: string, call: (client: IoTClient) => Promise<T>, opts: AwsCallOptions = {}): Promise<T> {
   // A live fleet is never prerendered: this keeps `next build` from calling AWS and
   // baking its answer (or its outage) into a static page.
-  await connection();
+  if (!opts.afterResponse) await connection();
   try {
     return await call(iotClient());
   } catch (err) {

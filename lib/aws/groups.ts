@@ -49,6 +49,11 @@ export async function getGroupTree(): Promise<GroupTree> {
   });
 }
 
+/** Drops the cached tree, after the console itself created or deleted a group. */
+export function invalidateGroupTree(): void {
+  treeCache().invalidate();
+}
+
 /** DescribeThingGroup; null when the group does not exist. */
 export async function describeThingGroup(name: string): Promise<GroupDetail | null> {
   try {

@@ -87,6 +87,26 @@ const MIGRATIONS: string[] = [
   `CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log
      WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
      BEGIN SELECT RAISE(ABORT, 'audit records are immutable'); END;`,
+  // Fleet search: saved queries (name unique per owner, any case) and each user's recent queries.
+  `CREATE TABLE saved_queries (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     owner TEXT NOT NULL COLLATE NOCASE,
+     shared INTEGER NOT NULL DEFAULT 0,
+     query TEXT NOT NULL,
+     columns TEXT NOT NULL DEFAULT '[]',
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE UNIQUE INDEX saved_queries_owner_name ON saved_queries(owner, name COLLATE NOCASE);
+   CREATE INDEX saved_queries_shared ON saved_queries(shared);
+   CREATE TABLE query_history (
+     owner TEXT NOT NULL COLLATE NOCASE,
+     query TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     PRIMARY KEY (owner, query)
+   );
+   CREATE INDEX query_history_recent ON query_history(owner, at);`,
 ];
 
 function migrate(db: ConsoleDb): void {

@@ -26,3 +26,16 @@ describe("wire protocol", () => {
     expect(res.headers.get("x-amzn-errortype")).toBe("MissingAuthenticationTokenException");
   });
 });
+
+describe("request counts (for benchmarks)", () => {
+  it("counts answered AWS requests per operation template, and resets", async () => {
+    const base = h.emulator.endpoint;
+    expect((await fetch(`${base}/_emulator/requests`, { method: "DELETE" })).status).toBe(204);
+    await h.iot.send(new DescribeEndpointCommand({ endpointType: "iot:Data-ATS" }));
+    await h.iot.send(new DescribeEndpointCommand({ endpointType: "iot:Data-ATS" }));
+    const { counts } = (await (await fetch(`${base}/_emulator/requests`)).json()) as { counts: Record<string, number> };
+    expect(counts).toEqual({ "iot GET /endpoint": 2 });
+    await fetch(`${base}/_emulator/requests`, { method: "DELETE" });
+    expect(((await (await fetch(`${base}/_emulator/requests`)).json()) as { counts: object }).counts).toEqual({});
+  });
+});

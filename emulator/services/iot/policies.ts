@@ -148,6 +148,11 @@ export function registerPolicyRoutes(router: Router, state: IotState): void {
   router.add("PUT", "/target-policies/{policyName}", (ctx) => {
     const p = state.requirePolicy(checkPolicyName(ctx.params.policyName));
     const target = checkTarget(state, bodyOf(ctx).target);
+    // Dynamic thing groups cannot have policies (developer guide, "Dynamic thing groups").
+    const groupName = state.groupNameFromArn(target);
+    if (groupName !== undefined && state.groups.get(groupName)?.dynamic) {
+      throw invalid(`This operation does not support dynamic thing groups. Thing group arn: ${target}`);
+    }
     if (!p.targets.includes(target) && (state.policiesByTarget.get(target)?.size ?? 0) >= MAX_POLICIES_PER_TARGET) {
       throw new AwsError("LimitExceededException", `The target already has the maximum of ${MAX_POLICIES_PER_TARGET} policies attached (target: ${target})`);
     }

@@ -47,9 +47,9 @@ export interface ThingGroupRecord {
   createdMs: number;
   tags?: unknown[];
   /**
-   * Dynamic thing groups (fleet-indexing queries) are not built yet. When they are, they
-   * get `dynamic: { queryString, indexName, queryVersion, status }`, never a parent or
-   * children, and their members are computed instead of stored on the thing.
+   * Dynamic thing groups (services/iot/dynamic-groups.ts): the fleet-index query that
+   * defines the members, never a parent or children; members are computed from the index
+   * (groupMembers holds them for listing), not stored on the thing.
    */
   dynamic?: { queryString: string; indexName: string; queryVersion: string; status: string };
 }
@@ -127,6 +127,9 @@ export class IotState {
 
   /** Told about every thing created, changed or deleted (fleet indexing, dynamic groups). */
   readonly thingListeners = new Set<ThingListener>();
+
+  /** The dynamic thing groups a thing is in (set by fleet indexing; membership is computed, not stored). */
+  dynamicGroupsOf: (thingName: string) => string[] = () => [];
 
   private seq = 0;
   private ca?: Promise<EmulatorCa>;

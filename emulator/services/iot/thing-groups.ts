@@ -101,6 +101,7 @@ export function registerThingGroupRoutes(router: Router, state: IotState): void 
     const props = body.thingGroupProperties as Record<string, unknown> | undefined;
     if (!props || typeof props !== "object") throw invalid("thingGroupProperties is required");
     const g = state.requireGroup(name);
+    if (g.dynamic) throw dynamicUnsupported(state, name);
     if (expectedVersion !== undefined && expectedVersion !== g.version) {
       throw new AwsError("VersionConflictException", `The version for thing group ${name} does not match the expected version.`);
     }
@@ -126,6 +127,8 @@ export function registerThingGroupRoutes(router: Router, state: IotState): void 
     const g = state.groups.get(name);
     // DeleteThingGroup models no ResourceNotFoundException: deleting a missing group succeeds.
     if (!g) return { body: {} };
+    // Dynamic groups are deleted with DeleteDynamicThingGroup (AWS answers this exact message).
+    if (g.dynamic) throw dynamicUnsupported(state, name);
     if (expectedVersion !== undefined && expectedVersion !== g.version) {
       throw new AwsError("VersionConflictException", `The version for thing group ${name} does not match the expected version.`);
     }
@@ -179,7 +182,8 @@ export function registerThingGroupRoutes(router: Router, state: IotState): void 
     const t = state.requireThing(checkName(ctx.params.thingName, "thingName"));
     const limit = pageLimit(ctx, "maxResults");
     const after = decodeToken<string>(ctx.query.get("nextToken"), "string");
-    const page = pageOfSorted([...(t.groups ?? [])].sort(), after, limit);
+    // Static and dynamic groups alike (the developer guide: ListThingGroupsForThing may show a deleted dynamic group for a while).
+    const page = pageOfSorted([...(t.groups ?? []), ...state.dynamicGroupsOf(t.name)].sort(), after, limit);
     return { body: { thingGroups: page.items.map((n) => nameAndArn(state, n)), ...next(page) } };
   });
 
@@ -187,7 +191,9 @@ export function registerThingGroupRoutes(router: Router, state: IotState): void 
     const body = bodyOf(ctx);
     const g = resolveGroup(state, body.thingGroupName, body.thingGroupArn);
     const t = resolveThing(state, body.thingName, body.thingArn);
-    if (!t.groups?.includes(g.name)) setGroups(state, t, [...(t.groups ?? []), g.name]);
+    if (g.dynamic) throw dynamicUnsupported(state, g.name);
+    const override = optionalBoolean(body.overrideDynamicGroups, "overrideDynamicGroups") ?? false;
+    if (!t.groups?.includes(g.name)) setGroups(state, t, [...(t.groups ?? []), g.name], override);
     return { body: {} };
   });
 
@@ -195,6 +201,7 @@ export function registerThingGroupRoutes(router: Router, state: IotState): void 
     const body = bodyOf(ctx);
     const g = resolveGroup(state, body.thingGroupName, body.thingGroupArn);
     const t = resolveThing(state, body.thingName, body.thingArn);
+    if (g.dynamic) throw dynamicUnsupported(state, g.name);
     if (t.groups?.includes(g.name)) setGroups(state, t, t.groups.filter((x) => x !== g.name));
     return { body: {} };
   });
@@ -203,11 +210,17 @@ export function registerThingGroupRoutes(router: Router, state: IotState): void 
     const body = bodyOf(ctx);
     if (body.thingName === undefined) throw invalid("thingName is required");
     const t = state.requireThing(checkName(body.thingName, "thingName"));
-    const toAdd = nameList(body.thingGroupsToAdd, "thingGroupsToAdd").map((n) => state.requireGroup(n).name);
-    const toRemove = new Set(nameList(body.thingGroupsToRemove, "thingGroupsToRemove").map((n) => state.requireGroup(n).name));
+    const staticGroup = (n: string) => {
+      const g = state.requireGroup(n);
+      if (g.dynamic) throw dynamicUnsupported(state, g.name);
+      return g.name;
+    };
+    const toAdd = nameList(body.thingGroupsToAdd, "thingGroupsToAdd").map(staticGroup);
+    const toRemove = new Set(nameList(body.thingGroupsToRemove, "thingGroupsToRemove").map(staticGroup));
+    const override = optionalBoolean(body.overrideDynamicGroups, "overrideDynamicGroups") ?? false;
     const result = (t.groups ?? []).filter((g) => !toRemove.has(g));
     for (const g of toAdd) if (!result.includes(g)) result.push(g);
-    setGroups(state, t, result);
+    setGroups(state, t, result, override);
     return { body: {} };
   });
 }
@@ -216,9 +229,15 @@ export function registerThingGroupRoutes(router: Router, state: IotState): void 
  * Replaces a thing's static group memberships after checking the per-thing rules, and
  * keeps the group → members index in step.
  */
-function setGroups(state: IotState, t: ThingRecord, groups: string[]): void {
+function setGroups(state: IotState, t: ThingRecord, groups: string[], overrideDynamicGroups = false): void {
   if (groups.length > MAX_GROUPS_PER_THING) {
     throw invalid(`Thing ${t.name} cannot be added to more than ${MAX_GROUPS_PER_THING} thing groups`);
+  }
+  // Dynamic groups count toward the limit too; with overrideDynamicGroups the static group
+  // wins and the thing leaves its newest dynamic group (dynamic-groups.ts re-evaluates it).
+  const dynamicCount = state.dynamicGroupsOf(t.name).length;
+  if (!overrideDynamicGroups && groups.length > (t.groups?.length ?? 0) && groups.length + dynamicCount > MAX_GROUPS_PER_THING) {
+    throw invalid(`Thing ${t.name} cannot be added to more than ${MAX_GROUPS_PER_THING} thing groups (it is in ${dynamicCount} dynamic thing group(s); set overrideDynamicGroups to take a slot from a dynamic group)`);
   }
   const byRoot = new Map<string, string>();
   for (const name of groups) {
@@ -234,6 +253,10 @@ function setGroups(state: IotState, t: ThingRecord, groups: string[]): void {
   for (const g of before) if (!after.has(g)) state.groupMembers.get(g)?.delete(t.name);
   for (const g of after) if (!before.has(g)) state.membersOf(g).add(t.name);
   state.saveThing(t);
+}
+
+function dynamicUnsupported(state: IotState, name: string): AwsError {
+  return invalid(`This operation does not support dynamic thing groups. Thing group arn: ${state.groupArn(name)}`);
 }
 
 function resolveGroup(state: IotState, name: unknown, groupArn: unknown): ThingGroupRecord {
