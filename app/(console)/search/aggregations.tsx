@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useId } from "react";
+import { useId, type ReactNode } from "react";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { LinesSkeleton } from "@/components/ui/skeleton";
 import { isRetryingThrottled, searchApi, searchRetryDelayMs, shouldRetrySearch } from "@/lib/fleet-search/client-api";
@@ -92,48 +92,44 @@ export function Aggregations({ q, fields, fieldsReady, connectivityIndexed, buck
         <div className="divide-y divide-border">
           {connectivityIndexed ? <Connectivity q={q} /> : null}
 
-          <div className="space-y-2 px-3 py-2.5">
-            <div className="flex items-center justify-between gap-2">
-              <label htmlFor={`${id}-by`} className="text-sm font-semibold">
-                Count by
-              </label>
-              {bucketChoices.length ? (
-                <select id={`${id}-by`} className="input max-w-52 font-mono text-xs" value={byField ?? ""} onChange={(e) => onBucketField(e.target.value)}>
-                  {bucketChoices.map((f) => (
-                    <option key={f} value={f}>
-                      {f}
-                    </option>
-                  ))}
-                </select>
-              ) : null}
-            </div>
+          <FieldPicker label="Count by" choices={bucketChoices} value={byField} onChange={onBucketField}>
             {byField ? <Buckets q={q} field={byField} /> : <p className="text-sm text-muted">No field can be aggregated: declare custom fields in the indexing configuration.</p>}
-          </div>
+          </FieldPicker>
 
-          <div className="space-y-2 px-3 py-2.5">
-            <div className="flex items-center justify-between gap-2">
-              <label htmlFor={`${id}-num`} className="text-sm font-semibold">
-                Numeric field
-              </label>
-              {numericChoices.length ? (
-                <select id={`${id}-num`} className="input max-w-52 font-mono text-xs" value={numField ?? ""} onChange={(e) => onNumericField(e.target.value)}>
-                  {numericChoices.map((f) => (
-                    <option key={f} value={f}>
-                      {f}
-                    </option>
-                  ))}
-                </select>
-              ) : null}
-            </div>
+          <FieldPicker label="Numeric field" choices={numericChoices} value={numField} onChange={onNumericField}>
             {numField ? (
               <Numeric q={q} field={numField} />
             ) : (
               <p className="text-sm text-muted">No Number field is indexed. Declare one (e.g. a shadow metric) as a custom field of type Number to see its statistics.</p>
             )}
-          </div>
+          </FieldPicker>
         </div>
       )}
     </section>
+  );
+}
+
+/** One aggregation block: a labelled choice of field above what it shows. */
+function FieldPicker({ label, choices, value, onChange, children }: { label: string; choices: readonly string[]; value: string | null; onChange: (field: string) => void; children: ReactNode }) {
+  const id = useId();
+  return (
+    <div className="space-y-2 px-3 py-2.5">
+      <div className="flex items-center justify-between gap-2">
+        <label htmlFor={id} className="text-sm font-semibold">
+          {label}
+        </label>
+        {choices.length ? (
+          <select id={id} className="input max-w-52 font-mono text-xs" value={value ?? ""} onChange={(e) => onChange(e.target.value)}>
+            {choices.map((f) => (
+              <option key={f} value={f}>
+                {f}
+              </option>
+            ))}
+          </select>
+        ) : null}
+      </div>
+      {children}
+    </div>
   );
 }
 

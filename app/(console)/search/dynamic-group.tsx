@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useId, useState, useTransition } from "react";
 import { Dialog } from "@/components/ui/dialog";
+import { Field, fieldControl } from "@/components/ui/field";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { createDynamicGroupFromQuery } from "@/lib/actions/create-dynamic-group";
 import type { AppErrorData } from "@/lib/errors";
@@ -68,19 +69,11 @@ function DynamicGroupForm({ query, onClose }: { query: string; onClose: () => vo
     });
   };
 
-  const field = (key: "name" | "description") => ({
-    id: `${id}-${key}`,
-    name: key,
-    "aria-invalid": fieldErrors[key] ? true : undefined,
-    "aria-describedby": fieldErrors[key] ? `${id}-${key}-error` : undefined,
-  });
+  const field = (key: "name" | "description") => fieldControl(`${id}-${key}`, key, fieldErrors[key], key === "name");
 
   return (
     <form onSubmit={submit} noValidate aria-label="Save as dynamic group" className="space-y-3">
-      <div className="flex flex-col gap-0.5">
-        <label htmlFor={`${id}-name`} className="text-xs font-semibold text-muted">
-          Group name
-        </label>
+      <Field id={`${id}-name`} label="Group name" error={fieldErrors.name} hint="Letters, digits, “:”, “_” or “-”.">
         <input
           {...field("name")}
           className="input font-mono"
@@ -95,18 +88,8 @@ function DynamicGroupForm({ query, onClose }: { query: string; onClose: () => vo
             setFieldErrors(({ name: _, ...rest }) => rest);
           }}
         />
-        {fieldErrors.name ? (
-          <span id={`${id}-name-error`} className="text-xs text-bad">
-            {fieldErrors.name}
-          </span>
-        ) : (
-          <span className="text-xs text-muted">Letters, digits, “:”, “_” or “-”.</span>
-        )}
-      </div>
-      <div className="flex flex-col gap-0.5">
-        <label htmlFor={`${id}-description`} className="text-xs font-semibold text-muted">
-          Description (optional)
-        </label>
+      </Field>
+      <Field id={`${id}-description`} label="Description (optional)" error={fieldErrors.description}>
         <textarea
           {...field("description")}
           className="input h-auto min-h-16 py-1"
@@ -117,12 +100,7 @@ function DynamicGroupForm({ query, onClose }: { query: string; onClose: () => vo
             setFieldErrors(({ description: _, ...rest }) => rest);
           }}
         />
-        {fieldErrors.description ? (
-          <span id={`${id}-description-error`} className="text-xs text-bad">
-            {fieldErrors.description}
-          </span>
-        ) : null}
-      </div>
+      </Field>
       <div className="rounded bg-surface-2 px-2 py-1.5">
         <p className="text-xs font-semibold text-muted">Membership query</p>
         <p className="font-mono text-[13px] break-all">{query}</p>

@@ -4,6 +4,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, useTransition } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Dialog } from "@/components/ui/dialog";
+import { Field, fieldControl } from "@/components/ui/field";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { LinesSkeleton } from "@/components/ui/skeleton";
 import { TimeAgo } from "@/components/ui/time-ago";
@@ -209,30 +210,20 @@ function SaveQueryForm({ query, columns, current, onDone }: { query: string; col
           </label>
         </fieldset>
       ) : null}
-      <div className="flex flex-col gap-0.5">
-        <label htmlFor={`${id}-name`} className="text-xs font-semibold text-muted">
-          Name
-        </label>
+      <Field id={`${id}-name`} label="Name" error={fieldErrors.name}>
         <input
-          id={`${id}-name`}
+          {...fieldControl(`${id}-name`, "name", fieldErrors.name)}
           className="input"
           value={name}
           maxLength={100}
           data-autofocus
           autoComplete="off"
-          aria-invalid={fieldErrors.name ? true : undefined}
-          aria-describedby={fieldErrors.name ? `${id}-name-error` : undefined}
           onChange={(e) => {
             setName(e.target.value);
             setFieldErrors(({ name: _, ...rest }) => rest);
           }}
         />
-        {fieldErrors.name ? (
-          <span id={`${id}-name-error`} className="text-xs text-bad">
-            {fieldErrors.name}
-          </span>
-        ) : null}
-      </div>
+      </Field>
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" checked={shared} onChange={(e) => setShared(e.target.checked)} />
         Share with the team (every signed-in user sees it)

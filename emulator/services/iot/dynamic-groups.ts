@@ -6,7 +6,7 @@ import { compileQuery, type Compiled } from "../../index/evaluate";
 import { thingFieldRule, type FleetIndex, type FleetIndexListener } from "../../index/fleet-index";
 import type { IotState, ThingGroupRecord } from "./state";
 import { SortedNames } from "./sorted-names";
-import { MAX_GROUPS_PER_THING, MAX_GROUP_ATTRIBUTES } from "./thing-groups";
+import { MAX_GROUPS_PER_THING, MAX_GROUP_ATTRIBUTES, withGroupProperties } from "./thing-groups";
 import { applyAttributePayload, bodyOf, checkAttributes, checkName, optionalBoolean, optionalInteger, optionalString, sameAttributes } from "./validation";
 import type { FleetIndexing } from "./indexing";
 
@@ -266,18 +266,7 @@ export function registerDynamicGroupRoutes(router: Router, state: IotState, fi: 
       query = compileQuery(body.queryString, thingFieldRule);
       queryString = body.queryString;
     }
-    const next: ThingGroupRecord = { ...g, version: g.version + 1 };
-    if ("thingGroupDescription" in props) {
-      const d = optionalString(props.thingGroupDescription, "thingGroupProperties.thingGroupDescription", 2028);
-      if (d) next.description = d;
-      else delete next.description;
-    }
-    const payload = props.attributePayload as Record<string, unknown> | undefined;
-    if (payload) {
-      const given = checkAttributes(payload.attributes, "thingGroupProperties.attributePayload.attributes");
-      next.attributes = applyAttributePayload(g.attributes, given, optionalBoolean(payload.merge, "attributePayload.merge") ?? false);
-      if (Object.keys(next.attributes).length > MAX_GROUP_ATTRIBUTES) throw invalid(`A thing group can have at most ${MAX_GROUP_ATTRIBUTES} attributes`);
-    }
+    const next = withGroupProperties(g, props);
     const queryChanged = query !== undefined && queryString !== g.dynamic.queryString;
     next.dynamic = { queryString, indexName, queryVersion, status: queryChanged ? "REBUILDING" : g.dynamic.status };
     state.putGroup(next);

@@ -24,6 +24,26 @@ export const MAX_GROUPS_PER_THING = 10;
 export const MAX_GROUP_ATTRIBUTES = 50;
 
 /**
+ * The next version of a group after UpdateThingGroup / UpdateDynamicThingGroup's
+ * `thingGroupProperties`: description replaced or removed, attributes merged or replaced.
+ */
+export function withGroupProperties(g: ThingGroupRecord, props: Record<string, unknown>): ThingGroupRecord {
+  const next: ThingGroupRecord = { ...g, version: g.version + 1 };
+  if ("thingGroupDescription" in props) {
+    const d = optionalString(props.thingGroupDescription, "thingGroupProperties.thingGroupDescription", 2028);
+    if (d) next.description = d;
+    else delete next.description;
+  }
+  const payload = props.attributePayload as Record<string, unknown> | undefined;
+  if (payload) {
+    const given = checkAttributes(payload.attributes, "thingGroupProperties.attributePayload.attributes");
+    next.attributes = applyAttributePayload(g.attributes, given, optionalBoolean(payload.merge, "attributePayload.merge") ?? false);
+    if (Object.keys(next.attributes).length > MAX_GROUP_ATTRIBUTES) throw invalid(`A thing group can have at most ${MAX_GROUP_ATTRIBUTES} attributes`);
+  }
+  return next;
+}
+
+/**
  * Static thing groups and membership. Rules enforced (developer guide, "Static thing
  * groups"): a group has at most one parent, set only at creation; hierarchies are at most
  * 7 deep and a group has at most 100 direct children; a thing belongs to at most 10
@@ -105,18 +125,7 @@ export function registerThingGroupRoutes(router: Router, state: IotState): void 
     if (expectedVersion !== undefined && expectedVersion !== g.version) {
       throw new AwsError("VersionConflictException", `The version for thing group ${name} does not match the expected version.`);
     }
-    const next: ThingGroupRecord = { ...g, version: g.version + 1 };
-    if ("thingGroupDescription" in props) {
-      const d = optionalString(props.thingGroupDescription, "thingGroupProperties.thingGroupDescription", 2028);
-      if (d) next.description = d;
-      else delete next.description;
-    }
-    const payload = props.attributePayload as Record<string, unknown> | undefined;
-    if (payload) {
-      const given = checkAttributes(payload.attributes, "thingGroupProperties.attributePayload.attributes");
-      next.attributes = applyAttributePayload(g.attributes, given, optionalBoolean(payload.merge, "attributePayload.merge") ?? false);
-      if (Object.keys(next.attributes).length > MAX_GROUP_ATTRIBUTES) throw invalid(`A thing group can have at most ${MAX_GROUP_ATTRIBUTES} attributes`);
-    }
+    const next = withGroupProperties(g, props);
     state.putGroup(next);
     return { body: { version: next.version } };
   });

@@ -1,33 +1,13 @@
 "use client";
 
-import { useId, useState, useTransition, type ReactNode } from "react";
+import { useId, useState, useTransition } from "react";
+import { Field, fieldControl } from "@/components/ui/field";
 import { createUser } from "@/lib/actions/create-user";
 import { ROLES, type Role } from "@/lib/auth/permissions";
 import type { AppErrorData } from "@/lib/errors";
 
 type Fields = { username: string; displayName: string; role: Role; password: string };
 const EMPTY: Fields = { username: "", displayName: "", role: "viewer", password: "" };
-
-/** A labelled control with its error (or hint) below it, outside the label so it is not part of the name. */
-function Field({ id, label, error, hint, children }: { id: string; label: string; error?: string; hint?: string; children: ReactNode }) {
-  return (
-    <div className="flex flex-col gap-0.5">
-      <label htmlFor={id} className="text-xs font-semibold text-muted">
-        {label}
-      </label>
-      {children}
-      {error ? (
-        <span id={`${id}-error`} className="max-w-56 text-xs text-bad">
-          {error}
-        </span>
-      ) : hint ? (
-        <span id={`${id}-hint`} className="text-xs text-muted">
-          {hint}
-        </span>
-      ) : null}
-    </div>
-  );
-}
 
 /**
  * Adds a local user. Inputs are controlled and only cleared after a success, so a
@@ -69,16 +49,11 @@ export function CreateUserForm() {
   };
 
   const fid = (field: keyof Fields) => `${id}-${field}`;
-  const aria = (field: keyof Fields, hint = false) => ({
-    id: fid(field),
-    name: field,
-    "aria-invalid": fieldErrors[field] ? true : undefined,
-    "aria-describedby": fieldErrors[field] ? `${fid(field)}-error` : hint ? `${fid(field)}-hint` : undefined,
-  });
+  const aria = (field: keyof Fields, hint = false) => fieldControl(fid(field), field, fieldErrors[field], hint);
 
   return (
     <form noValidate onSubmit={submit} aria-label="Add a local user" className="flex flex-wrap items-start gap-x-3 gap-y-2">
-      <Field id={fid("username")} label="User name" error={fieldErrors.username}>
+      <Field compact id={fid("username")} label="User name" error={fieldErrors.username}>
         <input
           {...aria("username")}
           className={`input w-44 font-mono ${fieldErrors.username ? "border-bad" : ""}`}
@@ -88,7 +63,7 @@ export function CreateUserForm() {
           onChange={(e) => set("username", e.target.value)}
         />
       </Field>
-      <Field id={fid("displayName")} label="Display name (optional)" error={fieldErrors.displayName}>
+      <Field compact id={fid("displayName")} label="Display name (optional)" error={fieldErrors.displayName}>
         <input
           {...aria("displayName")}
           className={`input w-44 ${fieldErrors.displayName ? "border-bad" : ""}`}
@@ -97,7 +72,7 @@ export function CreateUserForm() {
           onChange={(e) => set("displayName", e.target.value)}
         />
       </Field>
-      <Field id={fid("role")} label="Role" error={fieldErrors.role}>
+      <Field compact id={fid("role")} label="Role" error={fieldErrors.role}>
         <select {...aria("role")} className="input" value={fields.role} onChange={(e) => set("role", e.target.value as Role)}>
           {ROLES.map((r) => (
             <option key={r} value={r}>
@@ -106,7 +81,7 @@ export function CreateUserForm() {
           ))}
         </select>
       </Field>
-      <Field id={fid("password")} label="Password" error={fieldErrors.password} hint="12 to 256 characters">
+      <Field compact id={fid("password")} label="Password" error={fieldErrors.password} hint="12 to 256 characters">
         <input
           {...aria("password", true)}
           type={showPassword ? "text" : "password"}
