@@ -9,7 +9,7 @@ const config: NextConfig = {
   // Keep the dev badge off the theme switch in the sidebar's bottom-left corner.
   devIndicators: { position: "bottom-right" },
   // Keep the AWS SDK out of the server bundle: it is large and Node resolves it fine.
-  serverExternalPackages: ["@aws-sdk/client-iot"],
+  serverExternalPackages: ["@aws-sdk/client-iot", "@aws-sdk/client-iot-data-plane"],
   // forbidden() → app/forbidden.tsx with a 403.
   experimental: { authInterrupts: true },
   async headers() {

@@ -9,7 +9,7 @@ import { FaultInjector, type Fault } from "./server/faults";
 import { ConnectivityTracker } from "./mqtt/connectivity";
 import { startBroker, type Broker } from "./mqtt/broker";
 import { createIotService } from "./services/iot";
-import { createIotDataService } from "./services/iotdata";
+import { createIotDataService, isBrokerOnlyShadowTopic } from "./services/iotdata";
 import { registerFleetIndexing } from "./services/iot/indexing";
 
 export interface RunningEmulator {
@@ -41,8 +41,11 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
     connectivity,
     // AWS reports the certificate id of the connecting client as its principal.
     principalOf: (clientId) => iot.registry.things.get(clientId)?.principals?.[0]?.principal.split("cert/")[1],
+    // A shadow's response topics (update/accepted, ...) are Subscribe-only for clients.
+    brokerOnlyTopic: isBrokerOnlyShadowTopic,
   });
-  iotData.attachBroker(broker);
+  // Publish, and the shadow topics ($aws/things/{thing}/shadow/...) answered from the shadow store.
+  await iotData.attachBroker(broker);
   const mqttPort = broker.port;
   deps.config.mqttPort = mqttPort;
   const requestCounts = new Map<string, number>();

@@ -8,10 +8,14 @@
  *   npm run bench -- --only search  only the fleet-search figures
  *   npm run bench -- --no-search    skip them (they write and index a million things: ~5 min)
  *   npm run bench -- --search-fleet 200000   fleet size for the search figures
+ *   npm run bench -- --only shadows  only the shadow round trip (2,000 agents)
+ *   npm run bench -- --no-shadows    skip it
  *
  * Reports: fleet seeding time; ListThings page latency p50/p95 (maxResults 100 and 250);
- * time to page through all things; the console's things page time to first byte.
- * Results are also written to bench/results/latest.json.
+ * time to page through all things; the console's things page time to first byte; 50
+ * operators on one query (backend calls per cache period); the drift view's load time;
+ * the shadow round trip (REST update -> agent applies -> reported) with 2,000 agents;
+ * SearchIndex and a bucket aggregation on a million things. Results are also written to bench/results/latest.json.
  */
 import "reflect-metadata";
 import { mkdtempSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
@@ -25,6 +29,8 @@ import { seedFleet } from "../simulator/seed";
 import { ensureConsoleBuild, spawnNext, waitForHttp } from "./lib/processes";
 import { median, ms, percentile } from "./lib/stats";
 import { benchSearch } from "./bench-search";
+import { benchShadowRoundTrip } from "./bench-shadows";
+import { benchDriftView } from "./lib/bench-drift";
 import { openConsoleDb } from "@/lib/db/console-db";
 import { createLocalUser } from "@/lib/auth/users";
 import { createSession, sessionPolicy } from "@/lib/auth/sessions";
@@ -43,7 +49,10 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), fleet
 
 async function main() {
   const only = argv.includes("--only") ? argv[argv.indexOf("--only") + 1] : undefined;
-  if (only !== "search") await benchRegistryAndConsole();
+  if (only === undefined) await benchRegistryAndConsole();
+  if (only === undefined || only === "shadows") {
+    if (!flag("--no-shadows")) results.shadows = await benchShadowRoundTrip({ fleetSize: FLEET });
+  }
   if (only === undefined || only === "search") {
     if (!flag("--no-search")) results.search = await benchSearch(option("--search-fleet", 1_000_000));
   }
@@ -149,6 +158,7 @@ async function benchConsole(emulatorPort: number, emulatorEndpoint: string, data
     };
     results.consoleThingsTtfb = r;
     results.searchCoalescing = await benchCoalescing(port, emulatorEndpoint, session.cookie);
+    results.driftView = await benchDriftView(`http://127.0.0.1:${port}`, session.cookie, { emulatorEndpoint });
     console.log(`console /things time to first byte: p50 ${ms(r.p50Ms)}, p95 ${ms(r.p95Ms)}; whole page (first 50 things rendered): p50 ${ms(r.fullPageP50Ms)}, p95 ${ms(r.fullPageP95Ms)} (${r.samples} requests)`);
   } finally {
     next.kill("SIGTERM");

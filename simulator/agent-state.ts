@@ -14,6 +14,11 @@ export const CONFIG_SHADOW = "config";
 /** The blocklist version operators have pushed most recently. */
 export const CURRENT_BLOCKLIST_VERSION = 1_042;
 
+/** How many entries a blocklist version holds (agents report it with the version). */
+export function blocklistEntries(version: number): number {
+  return 15_000 + version * 3;
+}
+
 export interface AgentShadowPlan {
   reported: Record<string, unknown>;
   desired: Record<string, unknown>;
@@ -31,7 +36,7 @@ export function agentShadowPlan(seed: number, t: ThingPlan): AgentShadowPlan {
     agent: { version: t.attributes.agentVersion, build: rng.int(1000, 9999) },
     os: { name: t.attributes.os, uptimeHours: rng.int(1, 2_000) },
     policy: { mode, cloudLookup: !rng.chance(0.05), scanIntervalMinutes: rng.weighted([[60, 80], [240, 15], [15, 5]] as const) },
-    blocklist: { version: blocklistVersion, entries: 15_000 + blocklistVersion * 3 },
+    blocklist: { version: blocklistVersion, entries: blocklistEntries(blocklistVersion) },
     health: { status: degraded ? "degraded" : "healthy", cpuPercent: Math.round(rng.next() * 400) / 10, memoryMb: rng.int(90, 420) },
     tags: rng.chance(0.3) ? ["pci", "critical"] : ["standard"],
   };

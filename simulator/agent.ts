@@ -1,6 +1,7 @@
 import mqtt, { type MqttClient } from "mqtt";
 import type { Rng } from "./rng";
 import type { RateLimiter } from "./rate-limiter";
+import { mqttLink, type AgentShadows } from "./agent-shadow";
 
 export type AgentState = "waiting" | "connecting" | "online" | "churned" | "backoff" | "never" | "stopped";
 
@@ -32,6 +33,8 @@ export class Agent {
     readonly flaky: boolean,
     private ctx: AgentContext,
     private rng: Rng,
+    /** The agent's shadow protocol (agent-shadow.ts), if it keeps shadows. */
+    private shadows?: AgentShadows,
   ) {}
 
   async start(): Promise<void> {
@@ -54,6 +57,7 @@ export class Agent {
     client.on("connect", () => {
       this.failures = 0;
       this.state = "online";
+      if (client === this.client) this.shadows?.attach(mqttLink(client));
       if (this.flaky) this.later(this.uniform(this.ctx.onlineMs), () => this.dropOff());
     });
     client.on("error", () => undefined); // a close follows; handled there
@@ -61,6 +65,7 @@ export class Agent {
       // Closes of connections we gave up on ourselves are not failures.
       if (client !== this.client) return;
       this.client = undefined;
+      this.shadows?.detach();
       client.end(true);
       if (this.state === "stopped") return;
       this.state = "backoff";
@@ -73,6 +78,7 @@ export class Agent {
     const client = this.client;
     if (!client || this.state !== "online") return;
     this.client = undefined;
+    this.shadows?.detach();
     this.state = "churned";
     if (this.rng.chance(0.5)) client.end();
     else {
@@ -86,6 +92,7 @@ export class Agent {
   async stop(): Promise<void> {
     this.state = "stopped";
     clearTimeout(this.timer);
+    this.shadows?.detach();
     const client = this.client;
     this.client = undefined;
     if (!client) return;

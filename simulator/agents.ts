@@ -3,6 +3,9 @@ import { canConnect, planFleet } from "./plan";
 import type { SeededThing } from "./marker";
 import { RateLimiter } from "./rate-limiter";
 import { Rng } from "./rng";
+import { AgentShadows, newShadowStats, type ShadowSettings, type ShadowStats } from "./agent-shadow";
+import { agentBehaviour } from "./shadow-apply";
+import { agentShadowPlan } from "./agent-state";
 
 export interface AgentsOptions {
   mqttUrl: string;
@@ -19,6 +22,8 @@ export interface AgentsOptions {
   onlineMs?: readonly [number, number];
   /** Flaky agents' down time (ms, uniform). Default mostly seconds, sometimes up to 2 min. */
   offlineMs?: readonly [number, number];
+  /** How agents treat their shadows; omitted, they leave shadows alone. */
+  shadows?: ShadowSettings;
   /** One status line this often (ms); 0 = never. */
   statusEveryMs?: number;
   log?: (line: string) => void;
@@ -28,6 +33,8 @@ export interface AgentsStatus {
   total: number;
   connected: number;
   counts: Record<AgentState, number>;
+  /** Shadow reports sent so far (when agents keep shadows). */
+  shadows?: ShadowStats;
 }
 
 export interface RunningAgents {
@@ -47,6 +54,8 @@ export function runAgents(opts: AgentsOptions): RunningAgents {
   const things = (opts.things ?? planned()).slice(0, opts.fleetSize);
   const limiter = new RateLimiter(opts.connectRate ?? 200);
   const offlineMs = opts.offlineMs;
+  const shadowStats = opts.shadows ? newShadowStats() : undefined;
+  const shadowsFor = shadowFactory(opts, things, shadowStats);
   const agents = things.map((t) => {
     const rng = Rng.for(opts.seed, "agent", t.index);
     const flaky = rng.chance(opts.churnPercent / 100);
@@ -66,6 +75,7 @@ export function runAgents(opts: AgentsOptions): RunningAgents {
               : 20_000 + rng.next() * 100_000,
       },
       rng,
+      shadowsFor(t),
     );
   });
   const meant = new Set<Agent>();
@@ -79,14 +89,15 @@ export function runAgents(opts: AgentsOptions): RunningAgents {
   const status = (): AgentsStatus => {
     const counts: Record<AgentState, number> = { waiting: 0, connecting: 0, online: 0, churned: 0, backoff: 0, never: 0, stopped: 0 };
     for (const a of agents) counts[a.state]++;
-    return { total: agents.length, connected: counts.online, counts };
+    return { total: agents.length, connected: counts.online, counts, ...(shadowStats ? { shadows: { ...shadowStats } } : {}) };
   };
   const line = () => {
     const s = status();
     const c = s.counts;
     log(
       `agents: ${s.connected}/${s.total} connected; offline: ${c.never} by design, ${c.churned} flaky, ` +
-        `${c.backoff + c.connecting + c.waiting} (re)connecting`,
+        `${c.backoff + c.connecting + c.waiting} (re)connecting` +
+        (s.shadows ? `; shadow reports: ${s.shadows.applied} applied, ${s.shadows.failed} errors, ${s.shadows.healthReports} health` : ""),
     );
   };
   const statusEvery = opts.statusEveryMs ?? 30_000;
@@ -110,5 +121,29 @@ export function runAgents(opts: AgentsOptions): RunningAgents {
       await Promise.all(agents.map((a) => a.stop()));
       log("agents stopped");
     },
+  };
+}
+
+/**
+ * The shadow side of each agent: its behaviour (deterministic per thing), whether it keeps
+ * the named `config` shadow and the state it reports should its shadow be missing (both
+ * from the fleet plan, when the seeded thing is still the planned one).
+ */
+function shadowFactory(opts: AgentsOptions, things: SeededThing[], stats?: ShadowStats): (t: SeededThing) => AgentShadows | undefined {
+  const settings = opts.shadows;
+  if (!settings) return () => undefined;
+  const size = things.reduce((m, t) => Math.max(m, t.index + 1), 0);
+  const planned = planFleet(opts.seed, size).things;
+  return (t) => {
+    const thing = planned[t.index]?.name === t.name ? planned[t.index] : undefined;
+    const plan = thing ? agentShadowPlan(opts.seed, thing) : undefined;
+    return new AgentShadows(t.name, {
+      behaviour: agentBehaviour(opts.seed, t.index, settings),
+      settings,
+      rng: Rng.for(opts.seed, "shadow-timing", t.index),
+      initial: plan ? { classic: plan.reported, config: plan.config?.reported } : undefined,
+      config: plan?.config !== undefined,
+      stats,
+    });
   };
 }

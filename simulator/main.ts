@@ -5,7 +5,9 @@
  * Environment: EMULATOR_HOST (127.0.0.1), EMULATOR_HTTP_PORT (4566), EMULATOR_MQTT_PORT
  * (1883), AWS_REGION (us-east-1), DATA_DIR (./.data; holds simulator.json and the device
  * CA), FLEET_SIZE (2000), FLEET_CHURN_PERCENT (2), FLEET_SEED (1), FLEET_BACKEND (local;
- * "aws" seeds a real account through the standard credential chain and runs no agents).
+ * "aws" seeds a real account through the standard credential chain and runs no agents),
+ * SHADOW_APPLY_DELAY_MS (3000), SHADOW_LAG_PERCENT (5), SHADOW_LAG_MINUTES (5),
+ * SHADOW_FAIL_PERCENT (2), SHADOW_IGNORE_PERCENT (3), SHADOW_HEALTH_MINUTES (10).
  */
 import { simulatorConfigFromEnv } from "./config";
 import { seedFleet } from "./seed";
@@ -34,7 +36,7 @@ if (!cfg.endpoint) {
 const seed = readMarker(cfg.dataDir)?.seed ?? cfg.seed;
 const started = Date.now();
 const things = readSeededThings(cfg.dataDir);
-const agents = runAgents({ mqttUrl: cfg.mqttUrl, seed, fleetSize: cfg.fleetSize, things, churnPercent: cfg.churnPercent, log });
+const agents = runAgents({ mqttUrl: cfg.mqttUrl, seed, fleetSize: cfg.fleetSize, things, churnPercent: cfg.churnPercent, shadows: cfg.shadows, log });
 void agents.allUp(120_000).then((ok) => {
   if (ok) log(`all agents that should be online connected in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });

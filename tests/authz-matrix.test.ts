@@ -186,6 +186,7 @@ const ACTION_INPUTS: Record<string, () => unknown> = {
   saveQuery: () => ({ name: `matrix-query-${++serial}`, query: "thingName:matrix*", columns: ["thingName"] }),
   deleteSavedQuery: () => ({ id: "matrix-missing-query" }),
   createDynamicGroupFromQuery: () => ({ name: `matrix-dynamic-${++serial}`, query: "attributes.os:linux" }),
+  updateShadowDesiredState: () => ({ thingName: "matrix-thing", shadowName: null, desired: '{"matrix":1}', version: 1 }),
 };
 /** Query strings for route handlers (path → query), when the bare URL is not representative. */
 const ROUTE_QUERIES: Record<string, string> = {
@@ -194,6 +195,9 @@ const ROUTE_QUERIES: Record<string, string> = {
   "/api/search/count": "?q=*",
   "/api/search/aggregate": "?q=*&field=attributes.os&type=buckets",
   "/api/search/export": "?q=*&format=csv",
+  "/api/drift/summary": "?shadow=classic",
+  "/api/drift/things": "?shadow=classic&type=matrix-type&group=matrix-group&key=policy.mode&limit=10",
+  "/api/things/matrix-thingName/shadows": "?name=config",
 };
 
 const ORIGIN = "http://console.test";

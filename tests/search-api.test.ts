@@ -25,15 +25,7 @@ import { inBatches, startHarness } from "./emulator/harness";
 
 const state = vi.hoisted(() => ({ cookies: new Map<string, string>() }));
 vi.mock("server-only", () => ({}));
-vi.mock("next/headers", () => ({
-  cookies: async () => ({
-    get: (name: string) => (state.cookies.has(name) ? { name, value: state.cookies.get(name)! } : undefined),
-    has: (name: string) => state.cookies.has(name),
-    set: (name: string, value: string) => state.cookies.set(name, value),
-    delete: (name: string) => state.cookies.delete(name),
-  }),
-  headers: async () => new Headers({ "x-forwarded-for": "198.51.100.9", host: "console.test" }),
-}));
+vi.mock("next/headers", async () => (await import("./support/next-request")).nextHeaders(state, "198.51.100.9"));
 vi.mock("next/server", async (importOriginal) => ({ ...(await importOriginal<Record<string, unknown>>()), connection: async () => undefined }));
 vi.mock("next/cache", async (importOriginal) => ({ ...(await importOriginal<Record<string, unknown>>()), revalidatePath: vi.fn() }));
 

@@ -11,15 +11,7 @@ import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 const state = vi.hoisted(() => ({ cookies: new Map<string, string>() }));
 vi.mock("server-only", () => ({}));
-vi.mock("next/headers", () => ({
-  cookies: async () => ({
-    get: (name: string) => (state.cookies.has(name) ? { name, value: state.cookies.get(name)! } : undefined),
-    has: (name: string) => state.cookies.has(name),
-    set: (name: string, value: string) => state.cookies.set(name, value),
-    delete: (name: string) => state.cookies.delete(name),
-  }),
-  headers: async () => new Headers({ "x-forwarded-for": "198.51.100.4", host: "console.test" }),
-}));
+vi.mock("next/headers", async () => (await import("./support/next-request")).nextHeaders(state, "198.51.100.4"));
 const revalidatePath = vi.hoisted(() => vi.fn());
 vi.mock("next/cache", async (importOriginal) => ({ ...(await importOriginal<Record<string, unknown>>()), revalidatePath }));
 

@@ -18,6 +18,7 @@ const SECTIONS: Item[] = [
   { label: "Things", permission: "fleet.read", href: "/things" },
   { label: "Thing types", permission: "fleet.read", href: "/thing-types" },
   { label: "Groups", permission: "fleet.read", href: "/groups" },
+  { label: "Drift", permission: "fleet.read", href: "/drift" },
   { label: "Jobs", permission: "fleet.read", hint: "Rollouts and blocklists" },
   { label: "Security", permission: "fleet.read", hint: "Defender audit" },
   { label: "Provisioning", permission: "provisioning.bulk", hint: "Bulk uploads" },

@@ -16,6 +16,12 @@ export interface BrokerOptions {
    * MQTT username is used, or "anonymous".
    */
   principalOf?: (clientId: string) => string | undefined;
+  /**
+   * Further topics clients may not publish on, beyond the `$aws/events/` and `$SYS/`
+   * prefixes: the response topics of the emulator's services (e.g. a shadow's
+   * `update/accepted`). Called for every client publish, so it must be cheap.
+   */
+  brokerOnlyTopic?: (topic: string) => boolean;
 }
 
 export type MessageHandler = (topic: string, payload: Buffer, clientId: string | undefined) => void;
@@ -72,13 +78,25 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       done(null, true);
     },
     authorizePublish(client, packet, done) {
-      if (client && BROKER_ONLY_TOPICS.some((p) => packet.topic.startsWith(p))) {
+      if (client && (BROKER_ONLY_TOPICS.some((p) => packet.topic.startsWith(p)) || opts.brokerOnlyTopic?.(packet.topic))) {
         if (!client.closed && !reasons.has(client)) reasons.set(client, "AUTH_ERROR");
         return done(new Error(`${packet.topic} is reserved`));
       }
       done(null);
     },
   });
+
+  // aedes' emitter (mqemitter) delivers 100 messages at once and queues the rest; when one
+  // completes it starts the next queued one on the same stack, so a long run of queued
+  // messages that complete synchronously (no subscriber, or only in-process ones) nests a
+  // few frames per message and overflows the stack. That happens under a burst, e.g. 2,000
+  // agents updating their shadows at once, each update producing response messages nobody
+  // subscribes to. A listener on every topic finishes on the next tick while messages are
+  // queued, so each queued message starts on a fresh stack; with no queue it completes at once.
+  const mq = (aedes as unknown as { mq: { length: number } }).mq;
+  await new Promise<void>((resolve) =>
+    aedes.subscribe("#", (_packet: AedesPublishPacket, cb: () => void) => (mq.length > 0 ? process.nextTick(cb) : cb()), resolve),
+  );
 
   const sessions = new SessionBook(opts.connectivity, (topic, event) => {
     aedes.publish({ cmd: "publish", topic, payload: Buffer.from(JSON.stringify(event)), qos: 1, retain: false, dup: false }, () => {});

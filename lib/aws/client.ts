@@ -1,7 +1,9 @@
 import "server-only";
-import { IoTClient } from "@aws-sdk/client-iot";
+import { DescribeEndpointCommand, IoTClient } from "@aws-sdk/client-iot";
+import { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { connection } from "next/server";
 import { fleetConfig } from "@/lib/config";
+import type { AppError } from "@/lib/errors";
 import { toAppError } from "./errors";
 
 /**
@@ -37,6 +39,43 @@ function createClient(): IoTClient {
   return new IoTClient({ region: cfg.region, maxAttempts: 3, requestHandler });
 }
 
+/**
+ * The device-shadow data plane (`iot-data`). Locally it is the emulator's one endpoint;
+ * on AWS it is the account's own `iot:Data-ATS` endpoint, asked once from DescribeEndpoint
+ * and kept for the life of the process (a failed lookup is asked again next time).
+ */
+const DATA_KEY = Symbol.for("fleet-console.iot-data-client");
+type DataHolder = { [DATA_KEY]?: Promise<IoTDataPlaneClient> };
+
+export function iotDataClient(): Promise<IoTDataPlaneClient> {
+  const holder = globalThis as DataHolder;
+  if (!holder[DATA_KEY]) {
+    const created = createDataClient();
+    holder[DATA_KEY] = created;
+    created.catch(() => {
+      if (holder[DATA_KEY] === created) delete holder[DATA_KEY];
+    });
+  }
+  return holder[DATA_KEY];
+}
+
+async function createDataClient(): Promise<IoTDataPlaneClient> {
+  const cfg = fleetConfig();
+  const requestHandler = { connectionTimeout: 3_000, requestTimeout: 15_000 };
+  if (cfg.backend === "local") {
+    return new IoTDataPlaneClient({
+      region: cfg.region,
+      endpoint: cfg.endpoint,
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      maxAttempts: 2,
+      requestHandler,
+    });
+  }
+  const { endpointAddress } = await iotClient().send(new DescribeEndpointCommand({ endpointType: "iot:Data-ATS" }));
+  if (!endpointAddress) throw new Error("DescribeEndpoint returned no iot:Data-ATS address");
+  return new IoTDataPlaneClient({ region: cfg.region, endpoint: `https://${endpointAddress}`, maxAttempts: 3, requestHandler });
+}
+
 export interface AwsCallOptions {
   /**
    * The call is made while a route handler's streamed body is being written, after the
@@ -57,13 +96,28 @@ export async function aws<T>(operation: string, call: (client: IoTClient) => Pro
   try {
     return await call(iotClient());
   } catch (err) {
-    const appError = toAppError(err);
-    if (appError.code !== "not_found") {
-      const e = err as { name?: string; message?: string; code?: string };
-      console.error(`[aws] ${operation} failed: ${e?.name ?? "Error"}${e?.code ? ` (${e.code})` : ""}: ${e?.message ?? String(err)} → ${appError.code}`);
-    }
-    throw appError;
+    throw failure(operation, err);
   }
+}
+
+/** `aws()` for the device-shadow data plane (`iot-data`). */
+export async function awsData<T>(operation: string, call: (client: IoTDataPlaneClient) => Promise<T>, opts: AwsCallOptions = {}): Promise<T> {
+  if (!opts.afterResponse) await connection();
+  try {
+    return await call(await iotDataClient());
+  } catch (err) {
+    throw failure(operation, err);
+  }
+}
+
+/** The AppError for a failed call; the SDK's own error stays in the server log (and as the cause). */
+function failure(operation: string, err: unknown): AppError {
+  const appError = toAppError(err);
+  if (appError.code !== "not_found") {
+    const e = err as { name?: string; message?: string; code?: string };
+    console.error(`[aws] ${operation} failed: ${e?.name ?? "Error"}${e?.code ? ` (${e.code})` : ""}: ${e?.message ?? String(err)} → ${appError.code}`);
+  }
+  return appError;
 }
 
 /** Safety net for "page to the end" loops: a backend that keeps returning a token must not spin forever. */

@@ -17,9 +17,10 @@ export interface ThemeColors {
   ok: string;
   idle: string;
   bad: string;
+  warn: string;
 }
 
-const FALLBACK: ThemeColors = { fg: "#0f1217", muted: "#4b5362", border: "#d4d7dd", surface: "#ffffff", surface2: "#f3f4f6", accent: "#1d4ed8", ok: "#047857", idle: "#5b6472", bad: "#c81e1e" };
+const FALLBACK: ThemeColors = { fg: "#0f1217", muted: "#4b5362", border: "#d4d7dd", surface: "#ffffff", surface2: "#f3f4f6", accent: "#1d4ed8", ok: "#047857", idle: "#5b6472", bad: "#c81e1e", warn: "#a15c00" };
 
 let cached: { key: string; colors: ThemeColors } | null = null;
 
@@ -39,6 +40,7 @@ function read(): ThemeColors {
     ok: v("--ok", FALLBACK.ok),
     idle: v("--idle", FALLBACK.idle),
     bad: v("--bad", FALLBACK.bad),
+    warn: v("--warn", FALLBACK.warn),
   };
   cached = { key, colors };
   return colors;

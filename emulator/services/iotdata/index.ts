@@ -4,9 +4,11 @@ import type { Broker } from "../../mqtt/broker";
 import { ShadowStore } from "./shadow-store";
 import { registerShadowRoutes } from "./shadow-routes";
 import { registerPublishRoute, type Publisher } from "./publish-route";
+import { startShadowTopics } from "./shadow-mqtt";
 
 export type { ShadowStore, UpdateResult } from "./shadow-store";
 export type { ShadowReader, ShadowChange, StoredShadow } from "./shadow-types";
+export { isBrokerOnlyShadowTopic } from "./shadow-mqtt";
 
 export interface IotDataDeps {
   store: Store;
@@ -16,8 +18,11 @@ export interface IotDataService {
   router: Router;
   /** The shadows, for the fleet index (ShadowReader) and the MQTT shadow topics (update/delete). */
   shadows: ShadowStore;
-  /** Connects Publish to the broker, which starts after the HTTP services are built. */
-  attachBroker(broker: Pick<Broker, "publish">): void;
+  /**
+   * Connects Publish and the shadow MQTT topics to the broker, which starts after the HTTP
+   * services are built. Resolves once the shadow request topics are subscribed.
+   */
+  attachBroker(broker: Pick<Broker, "publish" | "subscribe">): Promise<void>;
 }
 
 /**
@@ -33,8 +38,9 @@ export function createIotDataService(deps: IotDataDeps): IotDataService {
   return {
     router,
     shadows,
-    attachBroker(broker) {
+    async attachBroker(broker) {
       publisher = (topic, payload, opts) => broker.publish(topic, payload, opts);
+      await startShadowTopics(shadows, broker);
     },
   };
 }

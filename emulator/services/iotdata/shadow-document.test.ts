@@ -2,14 +2,17 @@ import { describe, expect, it } from "vitest";
 import {
   acceptedDocument,
   applyUpdate,
+  clientTokenOf,
   computeDelta,
   deltaDocument,
   deltaMetadata,
   depthOf,
   documentsMessage,
+  errorDocument,
   getDocument,
   mergeSection,
   metadataOf,
+  parseTokenRequest,
   parseUpdateRequest,
   stateBytes,
   type ShadowCore,
@@ -231,5 +234,43 @@ describe("documents", () => {
     expect(deltaDocument({ ...shadow, state: { desired: { a: 1 }, reported: { a: 1 } } }, 80)).toBeUndefined();
     const msg = documentsMessage(undefined, shadow, 90);
     expect(msg).toEqual({ current: { state: shadow.state, metadata: shadow.metadata, version: 5 }, timestamp: 90 });
+  });
+});
+
+describe("MQTT request and error documents", () => {
+  const shadow: ShadowCore = applyUpdate(undefined, 0, parse({ state: { desired: { a: 2 }, reported: { a: 1 } } }), 10);
+
+  it("get/accepted: the GET document with the request's client token", () => {
+    expect(getDocument(shadow, 20, "g-1")).toEqual({ ...getDocument(shadow, 20), clientToken: "g-1" });
+    expect(getDocument(shadow, 20)).not.toHaveProperty("clientToken");
+  });
+
+  it("error document: code, message, timestamp and the token when there is one", () => {
+    expect(errorDocument(409, "Version conflict", 30, "t")).toEqual({ code: 409, message: "Version conflict", timestamp: 30, clientToken: "t" });
+    expect(errorDocument(400, "Invalid JSON", 30)).toEqual({ code: 400, message: "Invalid JSON", timestamp: 30 });
+  });
+
+  it("clientTokenOf: the token of valid JSON whatever else is wrong, never an invalid token", () => {
+    expect(clientTokenOf('{"clientToken":"abc"}')).toBe("abc");
+    expect(clientTokenOf(Buffer.from('{"state":5,"clientToken":"x"}'))).toBe("x");
+    expect(clientTokenOf('{"clientToken":"abc"')).toBeUndefined();
+    expect(clientTokenOf('["clientToken"]')).toBeUndefined();
+    expect(clientTokenOf('{"clientToken":12}')).toBeUndefined();
+    expect(clientTokenOf(JSON.stringify({ clientToken: "x".repeat(65) }))).toBeUndefined();
+    expect(clientTokenOf(JSON.stringify({ clientToken: "x".repeat(64) }))).toBe("x".repeat(64));
+    expect(clientTokenOf(Buffer.from([0xff, 0xfe]))).toBeUndefined();
+  });
+
+  it("parseTokenRequest: empty or {clientToken}; other content ignored; an invalid token refused", () => {
+    expect(parseTokenRequest(Buffer.alloc(0))).toEqual({});
+    expect(parseTokenRequest("")).toEqual({});
+    expect(parseTokenRequest('{"clientToken":"d-1"}')).toEqual({ clientToken: "d-1" });
+    expect(parseTokenRequest('{"clientToken":null}')).toEqual({});
+    expect(parseTokenRequest("not json")).toEqual({});
+    expect(parseTokenRequest("[1]")).toEqual({});
+    expect(parseTokenRequest(Buffer.from([0xc3, 0x28]))).toEqual({});
+    for (const bad of [{ clientToken: 5 }, { clientToken: "é".repeat(33) }]) {
+      expect(rejection(() => parseTokenRequest(JSON.stringify(bad)))).toMatchObject({ status: 400, message: "Invalid clientToken" });
+    }
   });
 });

@@ -321,8 +321,11 @@ export function applyUpdate(current: ShadowCore | undefined, baseVersion: number
 
 // ---- response documents ---------------------------------------------------------------------
 
-/** GetThingShadow / `get/accepted`: the full state with the delta, and metadata. */
-export function getDocument(shadow: ShadowCore, now: number): JsonObject {
+/**
+ * GetThingShadow / `get/accepted`: the full state with the delta, and metadata; over MQTT
+ * also the request's client token.
+ */
+export function getDocument(shadow: ShadowCore, now: number, clientToken?: string): JsonObject {
   const state: JsonObject = {};
   const metadata: JsonObject = {};
   for (const section of SECTIONS) {
@@ -331,7 +334,7 @@ export function getDocument(shadow: ShadowCore, now: number): JsonObject {
   }
   const delta = computeDelta(shadow.state.desired, shadow.state.reported);
   if (delta) state.delta = delta;
-  return { state, metadata, version: shadow.version, timestamp: now };
+  return { state, metadata, version: shadow.version, timestamp: now, ...(clientToken !== undefined ? { clientToken } : {}) };
 }
 
 /**
@@ -377,4 +380,56 @@ export function documentsMessage(previous: ShadowCore | undefined, current: Shad
 /** DeleteThingShadow / `delete/accepted`. */
 export function deletedDocument(version: number, now: number, clientToken?: string): JsonObject {
   return { version, timestamp: now, ...(clientToken !== undefined ? { clientToken } : {}) };
+}
+
+// ---- MQTT request and error documents ------------------------------------------------------
+
+/** A usable client token: a string of at most 64 bytes (anything else is "Invalid clientToken"). */
+function isValidClientToken(t: unknown): t is string {
+  return typeof t === "string" && Buffer.byteLength(t, "utf8") <= MAX_CLIENT_TOKEN_BYTES;
+}
+
+/**
+ * The client token to echo in a rejected message. AWS includes it "only if a client token
+ * was used when publishing valid JSON", so it is read from the raw request whatever else
+ * is wrong with it; a token that is itself invalid (not a string, over 64 bytes) is not
+ * echoed (the docs are silent; echoing what was refused seemed wrong).
+ */
+export function clientTokenOf(payload: Uint8Array | string): string | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(typeof payload === "string" ? payload : utf8.decode(payload));
+  } catch {
+    return undefined;
+  }
+  if (!isObject(doc)) return undefined;
+  const t = own(doc, "clientToken");
+  return isValidClientToken(t) ? t : undefined;
+}
+
+/**
+ * A `get` or `delete` request over MQTT: an empty message, or `{"clientToken": "..."}` (what
+ * the AWS device SDKs send). The developer guide says the content of a delete message is
+ * ignored; the client token is still honoured, so only an invalid token is refused (400
+ * "Invalid clientToken"). Anything that is not a JSON object is ignored like an empty
+ * message (docs silent for `get`; treated as `delete`).
+ */
+export function parseTokenRequest(payload: Uint8Array | string): { clientToken?: string } {
+  if (payload.length === 0) return {};
+  let doc: unknown;
+  try {
+    doc = JSON.parse(typeof payload === "string" ? payload : utf8.decode(payload));
+  } catch {
+    return {};
+  }
+  if (!isObject(doc)) return {};
+  const t = own(doc, "clientToken");
+  if (t === undefined || t === null) return {};
+  if (!isValidClientToken(t)) throw shadowError(400, "Invalid clientToken");
+  return { clientToken: t };
+}
+
+/** The error response document of the `…/rejected` topics. */
+export function errorDocument(code: number, message: string, now: number, clientToken?: string): JsonObject {
+  return { code, message, timestamp: now, ...(clientToken !== undefined ? { clientToken } : {}) };
 }

@@ -109,8 +109,9 @@ export class ShadowStore implements ShadowReader {
       this.tombstones.delete(id);
       this.store.delete(KIND.tombstone, id);
     }
-    this.emit({ thingName, shadowName, shadow: current, previous, clientToken: req.clientToken });
-    return { accepted: acceptedDocument(req, current.version, now), previous, current };
+    const accepted = acceptedDocument(req, current.version, now);
+    this.emit({ thingName, shadowName, shadow: current, previous, clientToken: req.clientToken, accepted, timestamp: now });
+    return { accepted, previous, current };
   }
 
   /** Deletes a shadow (404 when there is none); returns the deleted shadow and the time. */
@@ -125,7 +126,7 @@ export class ShadowStore implements ShadowReader {
     this.tombstones.set(id, tomb);
     this.store.delete(KIND.shadow, id);
     this.store.put(KIND.tombstone, id, tomb);
-    this.emit({ thingName, shadowName, shadow: null, previous: deleted, clientToken });
+    this.emit({ thingName, shadowName, shadow: null, previous: deleted, clientToken, timestamp: now });
     return { deleted, timestamp: now };
   }
 

@@ -1,5 +1,5 @@
 /**
- * What the rest of the emulator (the fleet index, later the MQTT shadow topics) sees of
+ * What the rest of the emulator (the fleet index, the MQTT shadow topics) sees of
  * the shadow service: the stored documents and a change event. The service itself
  * (REST handlers, merge and delta rules) lives beside this file.
  */
@@ -29,6 +29,10 @@ export interface ShadowChange {
   previous?: StoredShadow;
   /** The request's client token, for the MQTT response topics. */
   clientToken?: string;
+  /** After an update: the accepted document (the REST response and `update/accepted`). */
+  accepted?: JsonObject;
+  /** Epoch seconds of the change (the `timestamp` of the documents it produces). */
+  timestamp: number;
 }
 
 /** The read side other emulator parts depend on. */

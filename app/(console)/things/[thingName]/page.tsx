@@ -1,24 +1,26 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { createLoader, parseAsStringLiteral } from "nuqs/server";
+import { createLoader, parseAsString, parseAsStringLiteral } from "nuqs/server";
 import { Suspense } from "react";
 import { AttributeTable } from "@/components/ui/attributes";
 import { Badge } from "@/components/ui/badge";
 import { KeyValues, Panel } from "@/components/ui/panel";
 import { LinesSkeleton } from "@/components/ui/skeleton";
 import { requirePage } from "@/lib/auth/guard";
+import { can } from "@/lib/auth/permissions";
 import { describeThing } from "@/lib/aws/things";
 import { NAME_PATTERN } from "@/lib/things/filters";
 import { ConnectivityPanel } from "./panels/connectivity-panel";
 import { GroupsPanel } from "./panels/groups-panel";
 import { PrincipalsPanel } from "./panels/principals-panel";
+import { ShadowsSection } from "./shadows/shadows-section";
 import { TAB_IDS, TABS, ThingTabs } from "./tabs";
 
 type Params = Promise<{ thingName: string }>;
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-const loadTab = createLoader({ tab: parseAsStringLiteral(TAB_IDS).withDefault("overview") });
+const loadTab = createLoader({ tab: parseAsStringLiteral(TAB_IDS).withDefault("overview"), shadow: parseAsString });
 
 /** Route params arrive decoded in most cases; a stray %xx (":" → %3A) is decoded once more. */
 function thingNameFrom(raw: string): string {
@@ -34,9 +36,9 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 }
 
 export default async function ThingPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
-  await requirePage("fleet.read");
+  const session = await requirePage("fleet.read");
   const name = thingNameFrom((await params).thingName);
-  const { tab } = await loadTab(searchParams);
+  const { tab, shadow } = await loadTab(searchParams);
   // A name AWS could never hold is simply not a thing: no need to ask.
   if (name.length > 128 || !NAME_PATTERN.test(name)) notFound();
   const thing = await describeThing(name);
@@ -98,6 +100,11 @@ export default async function ThingPage({ params, searchParams }: { params: Para
             </Panel>
           </div>
         </div>
+      ) : tab === "shadows" ? (
+        // nuqs reads the URL with useSearchParams, which needs a Suspense boundary.
+        <Suspense fallback={<LinesSkeleton lines={6} label="Loading shadows" />}>
+          <ShadowsSection thingName={thing.name} shadowParam={shadow} canEdit={can(session.role, "shadow.write")} role={session.role} />
+        </Suspense>
       ) : (
         <div className="rounded border border-border bg-surface px-4 py-6 text-muted">
           {TABS.find((t) => t.id === tab)?.label} for this thing are coming in a later release.

@@ -1,0 +1,23 @@
+import { headers } from "next/headers";
+import { getThingShadow, listNamedShadows } from "@/lib/aws/shadows";
+import { shadowFromParam, type ShadowViewResponse } from "@/lib/shadows/types";
+import { ShadowsTab } from "./shadows-tab";
+
+/**
+ * The shadows tab, prefetched on the server: the shadow the URL names (and the list of
+ * named shadows) arrive with the page, so the tab paints without a skeleton; the client
+ * takes over and polls. A failed read here is not an error page: the client reads again
+ * and shows the error in place, with a retry.
+ */
+export async function ShadowsSection({ thingName, shadowParam, canEdit, role }: { thingName: string; shadowParam: string | null; canEdit: boolean; role: string }) {
+  const shadowName = shadowFromParam(shadowParam);
+  const nonce = (await headers()).get("x-nonce") ?? undefined;
+  let initial: ShadowViewResponse | null = null;
+  try {
+    const [namedShadows, document] = await Promise.all([listNamedShadows(thingName), getThingShadow(thingName, shadowName)]);
+    initial = { thingName, namedShadows, shadowName, document };
+  } catch {
+    initial = null;
+  }
+  return <ShadowsTab thingName={thingName} canEdit={canEdit} role={role} nonce={nonce} initial={initial} initialAtMs={Date.now()} />;
+}

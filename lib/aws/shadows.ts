@@ -1,0 +1,126 @@
+import "server-only";
+import { GetThingShadowCommand, ListNamedShadowsForThingCommand, UpdateThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
+import { AppError } from "@/lib/errors";
+import { ShadowConflictError } from "@/lib/shadows/conflict-error";
+import { isObject } from "@/lib/shadows/json";
+import type { JsonObject, ShadowDocument, ShadowName, ShadowUpdateResult } from "@/lib/shadows/types";
+import { awsData, collectPages } from "./client";
+import { awsRequestIdOf } from "./fleet-index";
+
+/**
+ * Device shadows (`iot-data`): GetThingShadow, ListNamedShadowsForThing and
+ * UpdateThingShadow, in the console's own types. Shadow documents travel as raw JSON
+ * blobs (the SDK's `payload`, a Uint8Array); they are decoded and reshaped here.
+ */
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+function decodePayload(payload: Uint8Array | undefined): Record<string, unknown> {
+  if (!payload || payload.length === 0) return {};
+  try {
+    const doc = JSON.parse(decoder.decode(payload)) as unknown;
+    return isObject(doc) ? doc : {};
+  } catch {
+    throw new AppError("internal", "AWS IoT returned a shadow document that is not valid JSON.");
+  }
+}
+
+const objectOrNull = (v: unknown): JsonObject | null => (isObject(v) ? v : null);
+
+/** A GetThingShadow document → the console's shape (pure). */
+export function toShadowDocument(thingName: string, shadowName: ShadowName, doc: Record<string, unknown>): ShadowDocument {
+  const state = isObject(doc.state) ? doc.state : {};
+  const metadata = isObject(doc.metadata) ? doc.metadata : {};
+  const ts = typeof doc.timestamp === "number" && Number.isFinite(doc.timestamp) ? doc.timestamp * 1000 : null;
+  return {
+    thingName,
+    shadowName,
+    desired: objectOrNull(state.desired),
+    reported: objectOrNull(state.reported),
+    delta: objectOrNull(state.delta),
+    metadata: { desired: objectOrNull(metadata.desired), reported: objectOrNull(metadata.reported) },
+    version: typeof doc.version === "number" ? doc.version : 0,
+    timestampMs: ts,
+  };
+}
+
+/** The shadow, or null when this thing has no such shadow (yet). */
+export async function getThingShadow(thingName: string, shadowName: ShadowName): Promise<ShadowDocument | null> {
+  try {
+    const out = await awsData("GetThingShadow", (c) => c.send(new GetThingShadowCommand({ thingName, shadowName: shadowName ?? undefined })));
+    return toShadowDocument(thingName, shadowName, decodePayload(out.payload));
+  } catch (err) {
+    if (err instanceof AppError && err.code === "not_found") return null;
+    throw err;
+  }
+}
+
+/** Every named shadow of a thing, all pages, sorted (an unknown thing has none). */
+export async function listNamedShadows(thingName: string): Promise<string[]> {
+  const names = await collectPages(async (token) => {
+    const out = await awsData("ListNamedShadowsForThing", (c) => c.send(new ListNamedShadowsForThingCommand({ thingName, nextToken: token, pageSize: 100 })));
+    return { items: out.results ?? [], next: out.nextToken };
+  });
+  return [...new Set(names)].sort();
+}
+
+export interface DesiredUpdate {
+  thingName: string;
+  shadowName: ShadowName;
+  /** The patch for `state.desired` (null values remove keys). */
+  desired: JsonObject;
+  /** The version the edit was based on; omitted for a shadow that does not exist yet. */
+  version?: number;
+}
+
+/**
+ * UpdateThingShadow of the desired section only, naming the version it was based on.
+ * A version conflict throws ShadowConflictError with the shadow as it is now.
+ */
+export async function updateShadowDesired(u: DesiredUpdate): Promise<ShadowUpdateResult & { awsRequestId: string | null }> {
+  const body = { state: { desired: u.desired }, ...(u.version !== undefined ? { version: u.version } : {}) };
+  try {
+    const out = await awsData("UpdateThingShadow", (c) =>
+      c.send(new UpdateThingShadowCommand({ thingName: u.thingName, shadowName: u.shadowName ?? undefined, payload: encoder.encode(JSON.stringify(body)) })),
+    );
+    const accepted = decodePayload(out.payload);
+    return {
+      version: typeof accepted.version === "number" ? accepted.version : (u.version ?? 0) + 1,
+      timestampMs: typeof accepted.timestamp === "number" ? accepted.timestamp * 1000 : null,
+      awsRequestId: awsRequestIdOf(out),
+    };
+  } catch (err) {
+    throw await explainUpdateFailure(err, u);
+  }
+}
+
+/** AWS's refusals of an update, in the operator's words (the SDK message is never shown). */
+async function explainUpdateFailure(err: unknown, u: DesiredUpdate): Promise<unknown> {
+  if (!(err instanceof AppError)) return err;
+  const cause = err.cause as { name?: string; message?: string } | undefined;
+  const name = cause?.name ?? "";
+  if (name === "ConflictException") {
+    const current = await getThingShadow(u.thingName, u.shadowName).catch(() => undefined);
+    if (current === undefined) return new AppError("conflict", "The shadow changed while you were editing, and its latest version could not be read. Nothing was sent; reload and try again.", { cause: err.cause });
+    return new ShadowConflictError(current, u.version, { cause: err.cause });
+  }
+  if (name === "RequestEntityTooLargeException") {
+    return new AppError("invalid_input", "AWS IoT refused the update: desired + reported would exceed 8 KB. Remove keys or shorten values.", { cause: err.cause });
+  }
+  if (name === "InvalidRequestException") {
+    const msg = String(cause?.message ?? "");
+    const why = /nesting/i.test(msg)
+      ? "it is nested more than 6 levels deep"
+      : /null/i.test(msg)
+        ? "an array contains null"
+        : /version/i.test(msg)
+          ? "the version it was based on is not valid"
+          : "the document is not valid";
+    return new AppError("invalid_input", `AWS IoT refused the update: ${why}. Nothing was changed.`, { cause: err.cause });
+  }
+  if (err.code === "not_found") {
+    return new AppError("not_found", "This thing no longer exists, so its shadow cannot be changed.", { cause: err.cause });
+  }
+  return err;
+}

@@ -1,0 +1,118 @@
+import type { JsonObject, JsonValue } from "./types";
+
+/**
+ * Small JSON helpers for shadow documents. Keys are read as own properties only and set
+ * as plain data properties: a document may hold keys such as `__proto__` or `toString`.
+ */
+
+export function isObject(v: unknown): v is JsonObject {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+export function has(o: JsonObject | null | undefined, key: string): boolean {
+  return !!o && Object.hasOwn(o, key);
+}
+
+export function get(o: JsonObject | null | undefined, key: string): JsonValue | undefined {
+  return o && Object.hasOwn(o, key) ? o[key] : undefined;
+}
+
+export function put(o: JsonObject, key: string, value: JsonValue): void {
+  if (key === "__proto__") Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  else o[key] = value;
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  if (isObject(a)) {
+    if (!isObject(b)) return false;
+    const ka = Object.keys(a);
+    return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+export function cloneJson<T extends JsonValue>(v: T): T {
+  if (Array.isArray(v)) return v.map((x) => cloneJson(x)) as T;
+  if (isObject(v)) {
+    const out: JsonObject = {};
+    for (const k of Object.keys(v)) put(out, k, cloneJson(v[k]));
+    return out as T;
+  }
+  return v;
+}
+
+/** The JSON type of a value, as an operator reads it. */
+export type JsonType = "object" | "array" | "string" | "number" | "boolean" | "null";
+
+export function jsonType(v: JsonValue): JsonType {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  return typeof v as "object" | "string" | "number" | "boolean";
+}
+
+/** Container nesting: a scalar is 0, `{}` or `[]` is 1, `{"a":{}}` is 2. */
+export function depthOf(v: JsonValue): number {
+  if (Array.isArray(v)) return 1 + v.reduce<number>((m, x) => Math.max(m, depthOf(x)), 0);
+  if (isObject(v)) return 1 + Object.keys(v).reduce((m, k) => Math.max(m, depthOf(v[k])), 0);
+  return 0;
+}
+
+/** The path (keys, array indexes as strings) to one of the deepest points of a value. */
+export function deepestPath(v: JsonValue): string[] {
+  let best: string[] = [];
+  let bestDepth = -1;
+  const walk = (x: JsonValue, path: string[]) => {
+    const d = path.length;
+    if (d > bestDepth) {
+      best = path;
+      bestDepth = d;
+    }
+    if (Array.isArray(x)) x.forEach((e, i) => (Array.isArray(e) || isObject(e) ? walk(e, [...path, String(i)]) : undefined));
+    else if (isObject(x)) for (const k of Object.keys(x)) if (Array.isArray(x[k]) || isObject(x[k])) walk(x[k], [...path, k]);
+  };
+  walk(v, []);
+  return best;
+}
+
+const encoder = new TextEncoder();
+
+export function utf8Bytes(text: string): number {
+  return encoder.encode(text).length;
+}
+
+/** Serialised size as AWS counts it: the JSON text of the value, UTF-8. */
+export function jsonBytes(v: JsonValue | null | undefined): number {
+  return v === null || v === undefined ? 0 : utf8Bytes(JSON.stringify(v));
+}
+
+/** A path for people: `policy.mode`, `tags[1]`, other keys quoted: `["a.b"].c`. */
+export function formatPath(path: readonly string[]): string {
+  let out = "";
+  for (const key of path) {
+    if (/^[A-Za-z_$][\w$:-]*$/.test(key)) out += out ? `.${key}` : key;
+    else if (/^\d+$/.test(key) && out) out += `[${key}]`; // an array index (or a numeric key)
+    else out += `[${JSON.stringify(key)}]`;
+  }
+  return out || "(root)";
+}
+
+/** A stable key for a path (for maps and React keys). */
+export function pathKey(path: readonly string[]): string {
+  return JSON.stringify(path);
+}
+
+/** Whether `a` is `b` or lies inside it, or the other way round. */
+export function pathsOverlap(a: readonly string[], b: readonly string[]): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A short, one-line rendering of a value for tables and summaries. */
+export function previewValue(v: JsonValue | undefined, max = 80): string {
+  if (v === undefined) return "—";
+  const text = JSON.stringify(v);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

@@ -1,0 +1,101 @@
+import { documentChanges, reapplyEdit, type DocumentChange } from "./conflict";
+import { checkDesiredEdit, desiredText, markRemoved } from "./edit";
+import type { JsonObject, ShadowDocument } from "./types";
+
+/**
+ * One operator's edit of a shadow's desired state, from "Edit" to "Sent": the version it
+ * is based on, the text as typed, and a conflict when the shadow moved on. Pure
+ * transitions, so the browser's state machine is tested here. The text is never
+ * replaced without keeping what was typed.
+ */
+export interface EditSession {
+  /** The document the edit is based on (null: the shadow did not exist). */
+  base: ShadowDocument | null;
+  text: string;
+  /** The text as typed before a re-apply replaced it. */
+  typedBeforeReapply: string | null;
+  /** After a re-apply: keys the operator changes that someone else changed too. */
+  overlaps: string[][];
+  conflict: EditConflict | null;
+  /** A short note for the operator about something the console did (kept until the next change). */
+  note: string | null;
+}
+
+export interface EditConflict {
+  /** The shadow as it is now (null: deleted). */
+  current: ShadowDocument | null;
+  /** What changed between the base and now. */
+  inBetween: DocumentChange[];
+  /** The operator's edit as a patch against the base (null: their text does not parse). */
+  patch: JsonObject | null;
+  /** Refused by AWS on sending, or seen by the console while polling before sending. */
+  source: "refused" | "seen";
+}
+
+export function startEdit(base: ShadowDocument | null, text: string = desiredText(base?.desired)): EditSession {
+  return { base, text, typedBeforeReapply: null, overlaps: [], conflict: null, note: null };
+}
+
+/** Whether the version the edit is based on is behind `live`. */
+export function isBehind(session: EditSession, live: ShadowDocument | null): boolean {
+  if (!live) return false;
+  return session.base === null || live.version > session.base.version;
+}
+
+/** Desired-state changes between the edit's base and `live` (what someone else did meanwhile). */
+export function desiredChangesSince(session: EditSession, live: ShadowDocument | null): DocumentChange[] {
+  if (!isBehind(session, live)) return [];
+  return documentChanges(session.base, live).filter((c) => c.section === "desired");
+}
+
+/**
+ * Follows the live document while the operator edits. When only reported state moved on
+ * (the device reported: a routine event), the edit moves to the new version by itself:
+ * desired is unchanged, so the same edit sends the same change. When desired changed,
+ * the session stays where it is; the operator is told and decides (see `conflictFromLive`).
+ */
+export function followLive(session: EditSession, live: ShadowDocument | null): EditSession {
+  if (session.conflict || !live || !isBehind(session, live)) return session;
+  if (session.base === null) return session;
+  if (desiredChangesSince(session, live).length > 0) return session;
+  return { ...session, base: live, note: `Now based on version ${live.version}: the device reported meanwhile; desired state is unchanged.` };
+}
+
+function patchOf(session: EditSession): JsonObject | null {
+  const check = checkDesiredEdit(session.text, { desired: session.base?.desired ?? null, reported: session.base?.reported ?? null });
+  return check.edited ? (check.patch ?? {}) : null;
+}
+
+/** A conflict: AWS refused the update (`refused`), or the console saw the shadow move on (`seen`). */
+export function withConflict(session: EditSession, current: ShadowDocument | null, source: EditConflict["source"]): EditSession {
+  return {
+    ...session,
+    conflict: { current, inBetween: documentChanges(session.base, current), patch: patchOf(session), source },
+    note: null,
+  };
+}
+
+/**
+ * The operator's edit re-applied on top of the latest document: the editor gets the
+ * latest desired state with their changes, based on the latest version; their text as
+ * typed is kept. Null when their text does not parse (nothing to re-apply).
+ */
+export function reapply(session: EditSession): EditSession | null {
+  const c = session.conflict;
+  if (!c || !c.patch) return null;
+  const r = reapplyEdit(c.patch, c.current, c.inBetween);
+  return {
+    base: c.current,
+    text: desiredText(r.desired),
+    typedBeforeReapply: session.text,
+    overlaps: r.overlaps,
+    conflict: null,
+    note: `Your changes are re-applied on version ${c.current?.version ?? "—"}. Review them, then send.`,
+  };
+}
+
+/** "Remove" on a table row: the key set to null in the text (the explicit removal). Null when the text does not parse. */
+export function removeKey(session: EditSession, path: readonly string[]): EditSession | null {
+  const text = markRemoved(session.text, path);
+  return text === null ? null : { ...session, text, note: null };
+}
