@@ -158,7 +158,7 @@ async function benchConsole(emulatorPort: number, emulatorEndpoint: string, data
     };
     results.consoleThingsTtfb = r;
     results.searchCoalescing = await benchCoalescing(port, emulatorEndpoint, session.cookie);
-    results.driftView = await benchDriftView(`http://127.0.0.1:${port}`, session.cookie, { emulatorEndpoint });
+    results.driftView = await benchDriftView(`http://127.0.0.1:${port}`, session.cookie, { emulatorEndpoint, log: console.log });
     console.log(`console /things time to first byte: p50 ${ms(r.p50Ms)}, p95 ${ms(r.p95Ms)}; whole page (first 50 things rendered): p50 ${ms(r.fullPageP50Ms)}, p95 ${ms(r.fullPageP95Ms)} (${r.samples} requests)`);
   } finally {
     next.kill("SIGTERM");
