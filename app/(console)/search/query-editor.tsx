@@ -3,9 +3,10 @@
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, startCompletion } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { forceLinting, linter } from "@codemirror/lint";
-import { Compartment, EditorState, Prec } from "@codemirror/state";
+import { EditorState, Prec } from "@codemirror/state";
 import { EditorView, keymap, placeholder } from "@codemirror/view";
-import { forwardRef, useEffect, useImperativeHandle, useRef } from "react";
+import { forwardRef, useImperativeHandle, useRef } from "react";
+import { useCodeMirror } from "@/components/editor/use-code-mirror";
 import type { IndexField } from "@/lib/fleet-search/contract";
 import { checkQuery, diagnosticsFor, queryCompletions, queryHighlighting, queryTheme, type QueryCheck } from "./query-language";
 
@@ -33,16 +34,6 @@ interface Props {
   invalid: boolean;
 }
 
-/** The editable element's name, description and validity, for assistive tech. */
-function ariaAttributes(labelId: string, describedById: string, invalid: boolean) {
-  return EditorView.contentAttributes.of({
-    "aria-labelledby": labelId,
-    "aria-describedby": describedById,
-    "aria-multiline": "false",
-    ...(invalid ? { "aria-invalid": "true" } : {}),
-  });
-}
-
 /** How long typing must pause before the query is checked. */
 const CHECK_DELAY_MS = 250;
 
@@ -55,26 +46,29 @@ export const QueryEditor = forwardRef<QueryEditorHandle, Props>(function QueryEd
   { value, onChange, onRun, onCheck, fields, nonce, labelId, describedById, invalid },
   ref,
 ) {
-  const host = useRef<HTMLDivElement>(null);
-  const view = useRef<EditorView | null>(null);
   // The editor is built once; callbacks and fields are read through refs.
-  const latest = useRef({ onChange, onRun, onCheck, fields });
-  latest.current = { onChange, onRun, onCheck, fields };
-  const aria = useRef(new Compartment());
-
-  useEffect(() => {
-    if (!host.current) return;
-    const run = (v: EditorView) => {
-      const text = v.state.doc.toString();
-      latest.current.onCheck(checkQuery(text), text);
-      forceLinting(v);
-      latest.current.onRun(text);
-      return true;
-    };
-    const state = EditorState.create({
-      doc: value,
-      extensions: [
-        EditorView.cspNonce.of(nonce ?? ""),
+  const latest = useRef({ onRun, onCheck, fields });
+  latest.current = { onRun, onCheck, fields };
+  const { host, view } = useCodeMirror({
+    value,
+    onChange,
+    nonce,
+    labelId,
+    describedById,
+    invalid,
+    invalidClass: "fq-invalid",
+    multiline: false,
+    // A new value from outside (URL change, opened saved query) replaces the text.
+    cursorToEnd: true,
+    extensions: () => {
+      const run = (v: EditorView) => {
+        const text = v.state.doc.toString();
+        latest.current.onCheck(checkQuery(text), text);
+        forceLinting(v);
+        latest.current.onRun(text);
+        return true;
+      };
+      return [
         history(),
         closeBrackets(),
         autocompletion({ override: [queryCompletions(() => latest.current.fields)], defaultKeymap: false, icons: false, activateOnTyping: true }),
@@ -104,37 +98,11 @@ export const QueryEditor = forwardRef<QueryEditorHandle, Props>(function QueryEd
           },
           { delay: CHECK_DELAY_MS },
         ),
-        aria.current.of(ariaAttributes(labelId, describedById, false)),
-        EditorView.updateListener.of((u) => {
-          if (u.docChanged) latest.current.onChange(u.state.doc.toString());
-        }),
         queryTheme,
         EditorView.lineWrapping,
-      ],
-    });
-    const v = new EditorView({ state, parent: host.current });
-    view.current = v;
-    return () => {
-      v.destroy();
-      view.current = null;
-    };
-    // Built once per mount; later values arrive through the effects below and the refs.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
-
-  // A new value from outside (URL change, opened saved query) replaces the text.
-  useEffect(() => {
-    const v = view.current;
-    if (!v || v.state.doc.toString() === value) return;
-    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value }, selection: { anchor: value.length } });
-  }, [value]);
-
-  useEffect(() => {
-    const v = view.current;
-    if (!v) return;
-    v.dispatch({ effects: aria.current.reconfigure(ariaAttributes(labelId, describedById, invalid)) });
-    v.dom.classList.toggle("fq-invalid", invalid);
-  }, [invalid, labelId, describedById]);
+      ];
+    },
+  });
 
   useImperativeHandle(
     ref,

@@ -5,10 +5,11 @@ import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { json, jsonParseLinter } from "@codemirror/lang-json";
 import { bracketMatching, HighlightStyle, indentOnInput, syntaxHighlighting } from "@codemirror/language";
 import { linter } from "@codemirror/lint";
-import { Compartment, EditorState, Prec, type Extension } from "@codemirror/state";
+import { Prec, type Extension } from "@codemirror/state";
 import { EditorView, highlightActiveLine, keymap, lineNumbers } from "@codemirror/view";
 import { tags } from "@lezer/highlight";
-import { useEffect, useRef } from "react";
+import { useRef } from "react";
+import { useCodeMirror } from "@/components/editor/use-code-mirror";
 
 interface Props {
   /** The text; a new value from outside (remove key, re-apply) replaces the editor's, as one undoable change. */
@@ -59,79 +60,44 @@ const editorTheme: Extension = EditorView.theme({
   ".cm-diagnostic-error": { borderLeftColor: "var(--bad)" },
 });
 
-function ariaAttributes(labelId: string, describedById: string, invalid: boolean) {
-  return EditorView.contentAttributes.of({
-    "aria-labelledby": labelId,
-    "aria-describedby": describedById,
-    "aria-multiline": "true",
-    ...(invalid ? { "aria-invalid": "true" } : {}),
-  });
-}
-
 /**
  * A JSON editor (CodeMirror 6) for desired state: highlighting, syntax errors underlined
  * as you type, bracket matching, undo. Tab is left to the page (focus moves on), so the
  * editor never traps the keyboard; Ctrl/Cmd+Enter submits.
  */
 export function JsonEditor({ value, onChange, onSubmit, nonce, labelId, describedById, invalid }: Props) {
-  const host = useRef<HTMLDivElement>(null);
-  const view = useRef<EditorView | null>(null);
-  const latest = useRef({ onChange, onSubmit });
-  latest.current = { onChange, onSubmit };
-  const aria = useRef(new Compartment());
-
-  useEffect(() => {
-    if (!host.current) return;
-    const submit = () => {
-      latest.current.onSubmit();
-      return true;
-    };
-    const v = new EditorView({
-      parent: host.current,
-      state: EditorState.create({
-        doc: value,
-        extensions: [
-          EditorView.cspNonce.of(nonce ?? ""),
-          lineNumbers(),
-          history(),
-          closeBrackets(),
-          bracketMatching(),
-          indentOnInput(),
-          highlightActiveLine(),
-          json(),
-          syntaxHighlighting(jsonHighlight),
-          linter(jsonParseLinter(), { delay: 200 }),
-          Prec.highest(keymap.of([{ key: "Mod-Enter", run: submit }])),
-          keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap]),
-          aria.current.of(ariaAttributes(labelId, describedById, false)),
-          EditorView.updateListener.of((u) => {
-            if (u.docChanged) latest.current.onChange(u.state.doc.toString());
-          }),
-          editorTheme,
-        ],
-      }),
-    });
-    view.current = v;
-    return () => {
-      v.destroy();
-      view.current = null;
-    };
-    // Built once per mount; later values arrive through the effects below and the refs.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
-
-  useEffect(() => {
-    const v = view.current;
-    if (!v || v.state.doc.toString() === value) return;
-    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
-  }, [value]);
-
-  useEffect(() => {
-    const v = view.current;
-    if (!v) return;
-    v.dispatch({ effects: aria.current.reconfigure(ariaAttributes(labelId, describedById, invalid)) });
-    v.dom.classList.toggle("je-invalid", invalid);
-  }, [invalid, labelId, describedById]);
+  const latest = useRef(onSubmit);
+  latest.current = onSubmit;
+  const { host } = useCodeMirror({
+    value,
+    onChange,
+    nonce,
+    labelId,
+    describedById,
+    invalid,
+    invalidClass: "je-invalid",
+    multiline: true,
+    extensions: () => {
+      const submit = () => {
+        latest.current();
+        return true;
+      };
+      return [
+        lineNumbers(),
+        history(),
+        closeBrackets(),
+        bracketMatching(),
+        indentOnInput(),
+        highlightActiveLine(),
+        json(),
+        syntaxHighlighting(jsonHighlight),
+        linter(jsonParseLinter(), { delay: 200 }),
+        Prec.highest(keymap.of([{ key: "Mod-Enter", run: submit }])),
+        keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap]),
+        editorTheme,
+      ];
+    },
+  });
 
   return <div ref={host} className="min-w-0" data-testid="desired-editor" />;
 }
