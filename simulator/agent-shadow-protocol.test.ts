@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AgentShadows, newShadowStats, type ShadowLink, type ShadowSettings } from "./agent-shadow";
-import { AGENT_FAILURES, isObject, mergeState, shadowDelta, type AgentBehaviour, type JsonObject } from "./shadow-apply";
+import { AGENT_FAILURES, getPath, isObject, mergeState, shadowDelta, type AgentBehaviour, type JsonObject } from "./shadow-apply";
 import { Rng } from "./rng";
 
 /**
@@ -29,6 +29,9 @@ class FakeShadowService {
       },
     };
   }
+
+  /** Refuses a device's /update (e.g. 400 or 413) when it returns an error: the shadow stays as it was. */
+  reject?: (doc: JsonObject) => { code: number; message: string } | undefined;
 
   /** Whether updates from outside are published on update/accepted too (AWS does). */
   acceptedForRest = true;
@@ -64,6 +67,8 @@ class FakeShadowService {
       });
     } else {
       this.updates.push({ prefix, doc });
+      const error = this.reject?.(doc);
+      if (error) return this.emit(`${prefix}/update/rejected`, { ...error, timestamp: 1, clientToken: doc.clientToken });
       this.update(prefix, doc);
     }
   }
@@ -225,6 +230,55 @@ describe("AgentShadows", () => {
     expect(reports.some((r) => r.blocklist)).toBe(false);
     expect(stats.failed).toBe(1);
     expect(stats.healthReports).toBeGreaterThan(1);
+  });
+
+  const refusesDetect = (code: number) => (doc: JsonObject) => {
+    const reported = (doc.state as JsonObject).reported;
+    return isObject(reported) && isObject(reported.policy) && reported.policy.mode === "detect" ? { code, message: "Payload contains invalid json" } : undefined;
+  };
+
+  it.each([400, 413])("takes back a report rejected with %i, says so once in lastError and does not send it again", async (code) => {
+    const { a, stats } = agent(normal, { healthIntervalMs: 5_000 });
+    svc.restUpdate(CLASSIC, { reported: initial });
+    svc.reject = refusesDetect(code);
+    a.attach(svc.link());
+    await vi.advanceTimersByTimeAsync(0);
+    const start = Math.floor(Date.now() / 1000);
+    svc.restUpdate(CLASSIC, { desired: { policy: { mode: "detect" } } });
+    await vi.advanceTimersByTimeAsync(60_000); // health reports in between make AWS resend the delta
+    const reports = reportsTo(CLASSIC) as JsonObject[];
+    expect(reports.filter((r) => r.policy)).toEqual([{ policy: { mode: "detect" } }]);
+    const errors = reports.filter((r) => r.lastError);
+    expect(errors).toHaveLength(1);
+    const lastError = errors[0].lastError as JsonObject;
+    expect(lastError).toMatchObject({ code: "REPORT_REJECTED", keys: ["policy.mode"] });
+    expect(lastError.message).toContain(String(code));
+    expect(lastError.at).toBeGreaterThanOrEqual(start);
+    expect(lastError.at).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+    // The agent's reported state is what AWS holds: the old mode, the error, the key still pending.
+    expect(getPath(a.reported()!, "policy.mode")).toBe("prevent");
+    expect(a.reported()).toEqual(svc.state(CLASSIC)!.reported);
+    expect(shadowDelta(svc.state(CLASSIC)!.desired, svc.state(CLASSIC)!.reported)).toEqual({ policy: { mode: "detect" } });
+    expect(stats.rejected).toBe(1);
+    expect(stats.healthReports).toBeGreaterThan(3);
+    a.detach();
+  });
+
+  it("tries a later delta with other desired values after a rejected report", async () => {
+    const { a } = agent();
+    svc.restUpdate(CLASSIC, { reported: initial });
+    svc.reject = refusesDetect(400);
+    a.attach(svc.link());
+    await vi.advanceTimersByTimeAsync(0);
+    svc.restUpdate(CLASSIC, { desired: { policy: { mode: "detect" } } });
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(a.reported()!.lastError).toBeDefined();
+    svc.restUpdate(CLASSIC, { desired: { policy: { mode: "learn" } } });
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(reportsTo(CLASSIC)).toEqual([{ policy: { mode: "detect" } }, { lastError: expect.any(Object) }, { policy: { mode: "learn" }, lastError: null }]);
+    expect(getPath(a.reported()!, "policy.mode")).toBe("learn");
+    expect(a.reported()!.lastError).toBeUndefined();
+    expect(a.reported()).toEqual(svc.state(CLASSIC)!.reported);
   });
 
   it("ignores settings it does not know: the rest is applied, the key stays pending", async () => {

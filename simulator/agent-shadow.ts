@@ -107,6 +107,10 @@ interface Slot {
   getAttempts: number;
   getToken?: string;
   lastFailure?: string;
+  /** Reports not yet answered, by client token: what they said and the reported values they replaced. */
+  outstanding: Map<string, { report: JsonObject; before: JsonObject; keys: string[] }>;
+  /** The desired values of the last report refused as malformed or too large: not sent again. */
+  refused?: string;
 }
 
 /**
@@ -184,11 +188,13 @@ export class AgentShadows {
       slot.early = [];
       slot.getAttempts = 0;
       slot.lastFailure = undefined;
+      slot.outstanding.clear();
+      slot.refused = undefined;
     }
   }
 
   private slot(kind: ShadowKind, prefix: string, initial?: JsonObject): Slot {
-    return { kind, prefix, initial, version: -1, synced: false, desired: {}, reported: {}, early: [], getAttempts: 0 };
+    return { kind, prefix, initial, version: -1, synced: false, desired: {}, reported: {}, early: [], getAttempts: 0, outstanding: new Map() };
   }
 
   private token(): string {
@@ -293,6 +299,7 @@ export class AgentShadows {
   }
 
   private onUpdateAccepted(slot: Slot, doc: JsonObject): void {
+    if (typeof doc.clientToken === "string") slot.outstanding.delete(doc.clientToken);
     if (!slot.synced) return;
     const version = versionOf(doc);
     if (version < slot.version) return;
@@ -307,8 +314,22 @@ export class AgentShadows {
   private onUpdateRejected(slot: Slot, doc: JsonObject): void {
     if (typeof doc.clientToken !== "string" || !doc.clientToken.startsWith(`${this.tokenBase}-`)) return;
     if (this.opts.stats) this.opts.stats.rejected++;
-    // A malformed or oversized report would be refused again: do not loop on it.
-    if (doc.code === 400 || doc.code === 413) return;
+    const sent = slot.outstanding.get(doc.clientToken);
+    slot.outstanding.delete(doc.clientToken);
+    if (doc.code === 400 || doc.code === 413) {
+      // A malformed or oversized report would be refused again: the agent takes back what it
+      // reported, says so once in lastError and does not send the same values again.
+      if (!sent) return;
+      const restore: JsonObject = {};
+      for (const { path } of leaves(sent.report)) setPath(restore, path, getPath(sent.before, path) ?? null);
+      slot.reported = mergeState(slot.reported, restore);
+      if (sent.keys.length === 0) return; // a health report or a lastError: nothing to tell
+      slot.refused = attemptOf(sent.report, sent.keys);
+      const message = `shadow update rejected (${doc.code}): ${typeof doc.message === "string" ? doc.message : "no reason given"}`;
+      const lastError = { code: "REPORT_REJECTED", message, at: Math.floor(this.now() / 1000), keys: sent.keys };
+      if (slot.synced && this.link) this.report(slot, { lastError }, []);
+      return;
+    }
     slot.synced = false;
     slot.getAttempts = 0;
     clearTimeout(slot.applyTimer);
@@ -347,8 +368,8 @@ export class AgentShadows {
     if (!plan.report) return;
     const next = mergeState(slot.reported, plan.report);
     if (jsonEqual(next, slot.reported)) return; // would change nothing: never loop on it
-    slot.reported = next;
-    this.send(slot, "update", { state: { reported: plan.report }, clientToken: this.token() });
+    if (plan.applied.length > 0 && attemptOf(plan.report, plan.applied) === slot.refused) return; // refused before
+    this.report(slot, plan.report, plan.applied);
     const stats = this.opts.stats;
     if (stats) {
       if (plan.failed.length > 0) stats.failed++;
@@ -376,9 +397,16 @@ export class AgentShadows {
     const uptime = base ? base.hours + Math.floor((this.now() - base.at) / 3_600_000) : undefined;
     const report = healthReport(slot.reported, this.opts.rng, uptime);
     if (!report) return;
-    slot.reported = mergeState(slot.reported, report);
-    this.send(slot, "update", { state: { reported: report }, clientToken: this.token() });
+    this.report(slot, report, []);
     if (this.opts.stats) this.opts.stats.healthReports++;
+  }
+
+  /** Sends a report and takes it as the agent's reported state; kept until answered, to be taken back if refused. */
+  private report(slot: Slot, report: JsonObject, keys: string[]): void {
+    const token = this.token();
+    slot.outstanding.set(token, { report, before: slot.reported, keys });
+    slot.reported = mergeState(slot.reported, report);
+    this.send(slot, "update", { state: { reported: report }, clientToken: token });
   }
 }
 
@@ -397,6 +425,11 @@ function settled(desired: JsonObject, reported: JsonObject, delta: JsonObject): 
     out = mergeState(out, patch);
   }
   return out;
+}
+
+/** Identifies a report by the desired values it applied (not by lastError or derived values). */
+function attemptOf(report: JsonObject, keys: string[]): string {
+  return JSON.stringify(keys.map((k) => [k, getPath(report, k)]));
 }
 
 function versionOf(doc: JsonObject): number {

@@ -105,6 +105,44 @@ describe("GET /api/things/{thingName}/shadows", () => {
     expect((await view(t, "absent")).body.document).toBeNull();
   });
 
+  it("coalesces identical polls: N concurrent views of a shadow make one backend call of each kind", async () => {
+    const t = await newThing();
+    await put(t, { state: { desired: { a: 1 } } });
+    await put(t, { state: { reported: { n: 1 } } }, "config");
+    await fetch(`${h.emulator.endpoint}/_emulator/requests`, { method: "DELETE" });
+    const results = await Promise.all(Array.from({ length: 20 }, () => view(t)));
+    for (const r of results) expect(r.body).toMatchObject({ namedShadows: ["config"], document: { desired: { a: 1 }, version: 1 } });
+    const { counts } = (await (await fetch(`${h.emulator.endpoint}/_emulator/requests`)).json()) as { counts: Record<string, number> };
+    const shadowCalls = Object.entries(counts).filter(([k]) => /shadow/i.test(k));
+    expect(shadowCalls).toHaveLength(2); // GetThingShadow and ListNamedShadowsForThing
+    for (const [, n] of shadowCalls) expect(n).toBe(1);
+    // The named-shadow list is reused for the next poll of another shadow of the same thing.
+    await view(t, "config");
+    const after = (await (await fetch(`${h.emulator.endpoint}/_emulator/requests`)).json()) as { counts: Record<string, number> };
+    expect(Object.entries(after.counts).filter(([k]) => /shadow/i.test(k)).map(([, n]) => n).sort()).toEqual([1, 2]);
+  });
+
+  it("reuses a document for at most about a second, so a device's report shows promptly", async () => {
+    const t = await newThing();
+    await put(t, { state: { reported: { n: 1 } } });
+    expect((await view(t)).body.document?.reported).toEqual({ n: 1 });
+    await put(t, { state: { reported: { n: 2 } } }); // an agent reports, not through the console
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect((await view(t)).body.document?.reported).toEqual({ n: 2 });
+  });
+
+  it("shows the console's own update at once, cache or not (document and named-shadow list)", async () => {
+    const t = await newThing();
+    await put(t, { state: { desired: { a: 1 } } });
+    expect((await view(t)).body).toMatchObject({ namedShadows: [], document: { desired: { a: 1 } } });
+    signInAs(responder);
+    expect(await updateShadowDesiredState({ thingName: t, shadowName: null, desired: '{"a":2}', version: 1 })).toMatchObject({ ok: true });
+    expect((await view(t)).body.document).toMatchObject({ desired: { a: 2 }, version: 2 });
+    signInAs(responder);
+    expect(await updateShadowDesiredState({ thingName: t, shadowName: "fresh", desired: '{"b":1}', version: null })).toMatchObject({ ok: true });
+    expect((await view(t)).body.namedShadows).toEqual(["fresh"]);
+  });
+
   it("refuses a malformed shadow name or thing name", async () => {
     expect((await view("ok-thing", "bad name")).status).toBe(400);
     expect((await view("bad thing")).status).toBe(400);

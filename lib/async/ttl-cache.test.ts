@@ -44,4 +44,53 @@ describe("createTtlCache", () => {
     expect(await cache.get("a", async () => "A2")).toBe("A2");
     expect(await cache.get("c", async () => "C2")).toBe("C");
   });
+
+  it("invalidate detaches a load in flight: its answer is not stored, later callers load afresh", async () => {
+    for (const all of [false, true]) {
+      const cache = createTtlCache<string>({ ttlMs: 1000 });
+      let release!: (v: string) => void;
+      const old = cache.get("k", () => new Promise<string>((r) => (release = r)));
+      if (all) cache.invalidate();
+      else cache.invalidate("k");
+      // Arrives after the change: does not join the load that may predate it.
+      let fresh!: (v: string) => void;
+      const next = cache.get("k", () => new Promise<string>((r) => (fresh = r)));
+      release("before");
+      expect(await old).toBe("before");
+      fresh("after");
+      expect(await next).toBe("after");
+      expect(await cache.get("k", async () => "reloaded")).toBe("after");
+    }
+  });
+
+  it("a detached load finishing late neither stores its answer nor drops the fresh load", async () => {
+    const cache = createTtlCache<string>({ ttlMs: 1000 });
+    let release!: (v: string) => void;
+    const old = cache.get("k", () => new Promise<string>((r) => (release = r)));
+    cache.invalidate("k");
+    let loads = 0;
+    let fresh!: (v: string) => void;
+    const load = () => {
+      loads++;
+      return new Promise<string>((r) => (fresh = r));
+    };
+    const a = cache.get("k", load);
+    release("stale");
+    await old;
+    const b = cache.get("k", load); // still shares the fresh load
+    fresh("new");
+    expect(await Promise.all([a, b])).toEqual(["new", "new"]);
+    expect(loads).toBe(1);
+    expect(await cache.get("k", async () => "x")).toBe("new");
+  });
+
+  it("a load that throws at once is not kept in flight", async () => {
+    const cache = createTtlCache<string>({ ttlMs: 1000 });
+    await expect(
+      cache.get("k", () => {
+        throw new Error("sync");
+      }),
+    ).rejects.toThrow("sync");
+    expect(await cache.get("k", async () => "ok")).toBe("ok");
+  });
 });

@@ -4,8 +4,10 @@ import { AppError } from "@/lib/errors";
 import { ShadowConflictError } from "@/lib/shadows/conflict-error";
 import { isObject } from "@/lib/shadows/json";
 import type { JsonObject, ShadowDocument, ShadowName, ShadowUpdateResult } from "@/lib/shadows/types";
+import { createTtlCache } from "@/lib/async/ttl-cache";
 import { awsData, collectPages } from "./client";
 import { awsRequestIdOf } from "./fleet-index";
+import { processSingleton } from "./singleton";
 
 /**
  * Device shadows (`iot-data`): GetThingShadow, ListNamedShadowsForThing and
@@ -65,6 +67,37 @@ export async function listNamedShadows(thingName: string): Promise<string[]> {
   return [...new Set(names)].sort();
 }
 
+/**
+ * What the shadows tab polls (every 5 s, from every open tab) is read through two small
+ * per-process caches that also coalesce identical reads in flight: the list of named
+ * shadows, reused for a few seconds (it changes rarely, and costs every page), and the
+ * document, reused for at most a second so a device's report still shows promptly. An
+ * update made through the console drops both for that thing/shadow, so the operator
+ * sees their change at once.
+ */
+export const NAMED_SHADOWS_TTL_MS = 5_000;
+export const SHADOW_DOCUMENT_TTL_MS = 1_000;
+
+const namedCache = () => processSingleton("shadows.named", () => createTtlCache<string[]>({ ttlMs: NAMED_SHADOWS_TTL_MS, maxEntries: 2_000 }));
+const documentCache = () => processSingleton("shadows.document", () => createTtlCache<ShadowDocument | null>({ ttlMs: SHADOW_DOCUMENT_TTL_MS, maxEntries: 2_000 }));
+const documentKey = (thingName: string, shadowName: ShadowName) => JSON.stringify([thingName, shadowName]);
+
+/** `listNamedShadows`, shared between identical calls in flight and reused for a few seconds. */
+export function listNamedShadowsCached(thingName: string): Promise<string[]> {
+  return namedCache().get(thingName, () => listNamedShadows(thingName));
+}
+
+/** `getThingShadow`, shared between identical calls in flight and reused for at most a second. */
+export function getThingShadowCached(thingName: string, shadowName: ShadowName): Promise<ShadowDocument | null> {
+  return documentCache().get(documentKey(thingName, shadowName), () => getThingShadow(thingName, shadowName));
+}
+
+/** Forgets what was read of a shadow (and the thing's list of named shadows): it just changed. */
+export function invalidateShadowReads(thingName: string, shadowName: ShadowName): void {
+  documentCache().invalidate(documentKey(thingName, shadowName));
+  namedCache().invalidate(thingName);
+}
+
 export interface DesiredUpdate {
   thingName: string;
   shadowName: ShadowName;
@@ -92,6 +125,9 @@ export async function updateShadowDesired(u: DesiredUpdate): Promise<ShadowUpdat
     };
   } catch (err) {
     throw await explainUpdateFailure(err, u);
+  } finally {
+    // Whatever happened (applied, or refused because it moved on), the cached read is stale.
+    invalidateShadowReads(u.thingName, u.shadowName);
   }
 }
 

@@ -21,3 +21,11 @@ export const driftApi = {
   things: (f: DriftThingFilter, limit: number) =>
     url("/api/drift/things", { shadow: f.scope === ANY_SHADOW ? null : f.scope, type: f.type, group: f.group, key: f.key, limit }),
 };
+
+/** Failures that waiting does not fix: the session ended, the role lacks the right, the request is wrong. */
+const FINAL_ERRORS = new Set(["unauthenticated", "forbidden", "invalid_input"]);
+
+/** The next refresh: every DRIFT_POLL_MS, or never again after a failure that waiting cannot fix. */
+export function driftPollInterval(lastErrorCode: string | null | undefined): number | false {
+  return lastErrorCode && FINAL_ERRORS.has(lastErrorCode) ? false : DRIFT_POLL_MS;
+}

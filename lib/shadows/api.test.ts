@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_POLL_MS, POLL_MS, pollDelayMs, shadowApiUrl, shadowQuerySchema } from "./api";
+import { createPollFailures, MAX_POLL_MS, POLL_MS, pollDelayMs, shadowApiUrl, shadowQuerySchema } from "./api";
 import { isShadowConflict, shadowFromParam, shadowParam } from "./types";
 
 describe("shadow API contract", () => {
@@ -47,5 +47,43 @@ describe("pollDelayMs", () => {
     expect(pollDelayMs(1, "unauthenticated")).toBe(false);
     expect(pollDelayMs(1, "forbidden")).toBe(false);
     expect(pollDelayMs(0, "forbidden")).toBe(POLL_MS);
+  });
+});
+
+describe("createPollFailures", () => {
+  const fail = () => Promise.reject(new Error("throttled"));
+  const ok = () => Promise.resolve("doc");
+
+  it("counts consecutive failed polls across fetches, so the delay backs off to a minute", async () => {
+    const f = createPollFailures();
+    const delays: (number | false)[] = [];
+    for (let i = 0; i < 5; i++) {
+      await expect(f.track("classic", fail)).rejects.toThrow("throttled");
+      delays.push(pollDelayMs(f.count("classic"), "throttled"));
+    }
+    expect(f.count("classic")).toBe(5);
+    expect(delays).toEqual([10_000, 20_000, 40_000, MAX_POLL_MS, MAX_POLL_MS]);
+  });
+
+  it("resets on a successful poll", async () => {
+    const f = createPollFailures();
+    await f.track("classic", fail).catch(() => undefined);
+    await f.track("classic", fail).catch(() => undefined);
+    expect(await f.track("classic", ok)).toBe("doc");
+    expect(f.count("classic")).toBe(0);
+    expect(pollDelayMs(f.count("classic"))).toBe(POLL_MS);
+    await f.track("classic", fail).catch(() => undefined);
+    expect(f.count("classic")).toBe(1);
+  });
+
+  it("counts per shadow, and ignores polls the caller cancelled", async () => {
+    const f = createPollFailures();
+    await f.track("classic", fail).catch(() => undefined);
+    expect(f.count("config")).toBe(0);
+    const aborted = new AbortController();
+    aborted.abort();
+    await f.track("config", () => Promise.reject(new DOMException("aborted", "AbortError")), aborted.signal).catch(() => undefined);
+    expect(f.count("config")).toBe(0);
+    expect(f.count("classic")).toBe(1);
   });
 });

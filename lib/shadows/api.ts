@@ -32,6 +32,36 @@ export const MAX_POLL_MS = 60_000;
 const FINAL_ERRORS = new Set(["unauthenticated", "forbidden", "invalid_input"]);
 
 /**
+ * Consecutive failed polls, per query (shadow). react-query's own `fetchFailureCount` is
+ * reset when each fetch starts, so it only counts the retries of one fetch and cannot
+ * drive a backoff between polls; this counts across polls: a failure adds one, a success
+ * resets. A fetch cancelled by the caller (another shadow picked, the tab closed) is no
+ * answer from the backend and changes nothing.
+ */
+export interface PollFailures {
+  /** Runs one poll of `key`, counting its outcome. */
+  track<T>(key: string, poll: () => Promise<T>, signal?: AbortSignal): Promise<T>;
+  count(key: string): number;
+}
+
+export function createPollFailures(): PollFailures {
+  const counts = new Map<string, number>();
+  return {
+    async track(key, poll, signal) {
+      try {
+        const value = await poll();
+        counts.delete(key);
+        return value;
+      } catch (err) {
+        if (!signal?.aborted) counts.set(key, (counts.get(key) ?? 0) + 1);
+        throw err;
+      }
+    },
+    count: (key) => counts.get(key) ?? 0,
+  };
+}
+
+/**
  * The next refresh after `failures` consecutive failed refreshes: 5 s, then doubling up
  * to a minute, so a throttled or unreachable backend is not hammered by an open tab.
  * `false` (stop) after a failure that retrying cannot fix.

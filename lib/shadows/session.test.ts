@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkDesiredEdit } from "./edit";
-import { desiredChangesSince, followLive, isBehind, reapply, removeKey, startEdit, withConflict } from "./session";
+import { desiredChangesSince, editText, followLive, isBehind, mustReviewBeforeSending, patchOf, reapply, removeKey, startEdit, withConflict } from "./session";
 import type { ShadowDocument } from "./types";
 
 const doc = (version: number, desired: ShadowDocument["desired"], reported: ShadowDocument["reported"] = null): ShadowDocument => ({
@@ -71,5 +71,91 @@ describe("an edit session", () => {
     expect(JSON.parse(s.text)).toEqual({ policy: { mode: null } });
     expect(checkDesiredEdit(s.text, { desired: v5.desired, reported: v5.reported }).patch).toEqual({ policy: { mode: null } });
     expect(removeKey({ ...s, text: "{" }, ["a"])).toBeNull();
+  });
+
+  it("re-applies the text as it is at re-apply time, not as it was when the conflict was raised", () => {
+    const s = { ...startEdit(v5), text: '{"policy":{"mode":"prevent"}}' };
+    const v7 = doc(7, { policy: { mode: "monitor" }, other: true }, v5.reported);
+    const c = withConflict(s, v7, "refused");
+    // The editor stays editable during the conflict: the operator keeps typing.
+    const typed = '{"policy":{"mode":"prevent"},"logLevel":"debug"}';
+    const later = editText(c, typed);
+    expect(later.conflict?.patch).toEqual({ policy: { mode: "prevent" }, logLevel: "debug" });
+    // Even with a conflict whose patch was captured earlier (the text changed some other way).
+    const stale = { ...c, text: typed };
+    for (const session of [later, stale]) {
+      const r = reapply(session)!;
+      expect(JSON.parse(r.text)).toEqual({ policy: { mode: "prevent" }, other: true, logLevel: "debug" });
+      expect(r.typedBeforeReapply).toBe(typed);
+    }
+    // Typing something that does not parse: nothing to re-apply until it is fixed.
+    expect(editText(c, "{ nope").conflict?.patch).toBeNull();
+    expect(reapply(editText(c, "{ nope"))).toBeNull();
+  });
+
+  it("keeps the operator's changes when the text parses but breaks one of AWS's limits", () => {
+    const v7 = doc(7, { policy: { mode: "monitor" } }, v5.reported);
+    const deep = { a: { b: { c: { d: { e: { f: { g: 1 } } } } } } };
+    const cases = [
+      { text: '{"policy":{"mode":"detect"},"list":[1,null]}', mine: { list: [1, null] } },
+      { text: JSON.stringify({ policy: { mode: "detect" }, ...deep }), mine: deep },
+      { text: JSON.stringify({ policy: { mode: "detect" }, blob: "x".repeat(9000) }), mine: { blob: "x".repeat(9000) } },
+    ];
+    for (const { text, mine } of cases) {
+      const s = { ...startEdit(v5), text };
+      expect(checkDesiredEdit(text, { desired: v5.desired, reported: v5.reported }).ok).toBe(false);
+      expect(patchOf(s)).toEqual(mine);
+      const c = withConflict(s, v7, "seen");
+      expect(c.conflict?.patch).toEqual(mine);
+      const r = reapply(c)!;
+      // The latest desired state with the operator's edit, not the latest state alone.
+      expect(JSON.parse(r.text)).toEqual({ policy: { mode: "monitor" }, ...mine });
+    }
+  });
+
+  it("treats a shadow deleted while editing as a conflict, not as something to send", () => {
+    const s = { ...startEdit(v5), text: '{"policy":{"mode":"prevent"}}' };
+    expect(isBehind(s, null)).toBe(true);
+    expect(mustReviewBeforeSending(s, null)).toBe("deleted");
+    const c = followLive(s, null);
+    expect(c.conflict).toMatchObject({ current: null, source: "seen", patch: { policy: { mode: "prevent" } } });
+    expect(c.conflict?.inBetween.map((x) => `${x.section}:${x.kind}:${x.path.join(".")}`)).toEqual(["desired:remove:policy.mode", "reported:remove:health.cpu"]);
+    expect(c.text).toBe(s.text);
+    expect(mustReviewBeforeSending(c, null)).toBeNull(); // the conflict panel takes over
+    expect(followLive(c, null)).toBe(c);
+    // Re-applying is the explicit choice to create it again, with the operator's changes.
+    const r = reapply(c)!;
+    expect(r.base).toBeNull();
+    expect(JSON.parse(r.text)).toEqual({ policy: { mode: "prevent" } });
+    expect(r.note).toMatch(/deleted/);
+    expect(isBehind(r, null)).toBe(false);
+    // Creating a shadow that still does not exist is not behind.
+    expect(isBehind(startEdit(null), null)).toBe(false);
+    expect(mustReviewBeforeSending(startEdit(null), null)).toBeNull();
+  });
+
+  it("creating a shadow: someone else created it with desired state meanwhile, so the edit is reviewed first", () => {
+    const s = { ...startEdit(null), text: '{"logLevel":"debug"}' };
+    const created = doc(1, { logLevel: "info", mode: "x" });
+    expect(isBehind(s, created)).toBe(true);
+    expect(followLive(s, created)).toBe(s);
+    expect(mustReviewBeforeSending(s, created)).toBe("created");
+    const c = withConflict(s, created, "seen");
+    expect(mustReviewBeforeSending(c, created)).toBeNull();
+    const r = reapply(c)!;
+    expect(r.base).toBe(created);
+    expect(JSON.parse(r.text)).toEqual({ logLevel: "debug", mode: "x" });
+    expect(r.overlaps).toEqual([["logLevel"]]);
+    expect(mustReviewBeforeSending(r, created)).toBeNull();
+  });
+
+  it("creating a shadow: created meanwhile without desired state, the edit moves onto it and sends a version", () => {
+    const s = { ...startEdit(null), text: '{"logLevel":"debug"}' };
+    const reportedOnly = doc(1, null, { up: true });
+    expect(mustReviewBeforeSending(s, reportedOnly)).toBeNull();
+    const next = followLive(s, reportedOnly);
+    expect(next.base).toBe(reportedOnly);
+    expect(next.text).toBe(s.text);
+    expect(next.note).toMatch(/created meanwhile/);
   });
 });

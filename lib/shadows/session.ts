@@ -1,5 +1,6 @@
 import { documentChanges, reapplyEdit, type DocumentChange } from "./conflict";
-import { checkDesiredEdit, desiredText, markRemoved } from "./edit";
+import { desiredText, diffDesired, markRemoved } from "./edit";
+import { isObject } from "./json";
 import type { JsonObject, ShadowDocument } from "./types";
 
 /**
@@ -36,10 +37,30 @@ export function startEdit(base: ShadowDocument | null, text: string = desiredTex
   return { base, text, typedBeforeReapply: null, overlaps: [], conflict: null, note: null };
 }
 
-/** Whether the version the edit is based on is behind `live`. */
+/**
+ * Whether the version the edit is based on is behind `live`: a newer version, a shadow
+ * created meanwhile (the edit started from none), or one deleted meanwhile (`live` null).
+ */
 export function isBehind(session: EditSession, live: ShadowDocument | null): boolean {
-  if (!live) return false;
+  if (!live) return session.base !== null;
   return session.base === null || live.version > session.base.version;
+}
+
+/**
+ * Why the edit must be reviewed (and re-applied) before it may be sent, or null. Unlike a
+ * newer version (AWS refuses the update, which names the version it was based on), these
+ * would go through unnoticed:
+ * - `created`: the edit started from no shadow, so no version is sent, and someone
+ *   created the shadow with desired state meanwhile: the edit would be merged into it
+ *   without anyone having seen it;
+ * - `deleted`: the shadow was deleted meanwhile: the update would recreate it holding
+ *   only the edit's changes.
+ */
+export function mustReviewBeforeSending(session: EditSession, live: ShadowDocument | null): "created" | "deleted" | null {
+  if (session.conflict) return null;
+  if (session.base !== null && live === null) return "deleted";
+  if (session.base === null && live !== null && desiredChangesSince(session, live).length > 0) return "created";
+  return null;
 }
 
 /** Desired-state changes between the edit's base and `live` (what someone else did meanwhile). */
@@ -55,15 +76,38 @@ export function desiredChangesSince(session: EditSession, live: ShadowDocument |
  * the session stays where it is; the operator is told and decides (see `conflictFromLive`).
  */
 export function followLive(session: EditSession, live: ShadowDocument | null): EditSession {
-  if (session.conflict || !live || !isBehind(session, live)) return session;
-  if (session.base === null) return session;
+  if (session.conflict || !isBehind(session, live)) return session;
+  // Deleted meanwhile: nothing to follow; the operator decides (re-apply creates it again).
+  if (!live) return withConflict(session, null, "seen");
+  // Created meanwhile without desired state, or only reported moved: the same edit sends the same change.
   if (desiredChangesSince(session, live).length > 0) return session;
-  return { ...session, base: live, note: `Now based on version ${live.version}: the device reported meanwhile; desired state is unchanged.` };
+  const note =
+    session.base === null
+      ? `Now based on version ${live.version}: the shadow was created meanwhile, without desired state; your edit is unchanged.`
+      : `Now based on version ${live.version}: the device reported meanwhile; desired state is unchanged.`;
+  return { ...session, base: live, note };
 }
 
-function patchOf(session: EditSession): JsonObject | null {
-  const check = checkDesiredEdit(session.text, { desired: session.base?.desired ?? null, reported: session.base?.reported ?? null });
-  return check.edited ? (check.patch ?? {}) : null;
+/**
+ * The operator's edit as a patch against the base, from the text as it is now; null only
+ * when the text is not a JSON object. A text that breaks one of AWS's limits (a null in
+ * an array, too deep, too large) still has a patch: re-applying it keeps the operator's
+ * changes, and the editor shows the problem again afterwards.
+ */
+export function patchOf(session: Pick<EditSession, "text" | "base">): JsonObject | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(session.text);
+  } catch {
+    return null;
+  }
+  return isObject(parsed) ? diffDesired(session.base?.desired ?? null, parsed) : null;
+}
+
+/** The operator typed: the text changes, and an open conflict shows their edit as it is now. */
+export function editText(session: EditSession, text: string): EditSession {
+  const conflict = session.conflict ? { ...session.conflict, patch: patchOf({ text, base: session.base }) } : null;
+  return { ...session, text, conflict, note: null };
 }
 
 /** A conflict: AWS refused the update (`refused`), or the console saw the shadow move on (`seen`). */
@@ -82,15 +126,20 @@ export function withConflict(session: EditSession, current: ShadowDocument | nul
  */
 export function reapply(session: EditSession): EditSession | null {
   const c = session.conflict;
-  if (!c || !c.patch) return null;
-  const r = reapplyEdit(c.patch, c.current, c.inBetween);
+  if (!c) return null;
+  // The editor stays editable during a conflict: re-apply what the text says now.
+  const patch = patchOf(session);
+  if (!patch) return null;
+  const r = reapplyEdit(patch, c.current, c.inBetween);
   return {
     base: c.current,
     text: desiredText(r.desired),
     typedBeforeReapply: session.text,
     overlaps: r.overlaps,
     conflict: null,
-    note: `Your changes are re-applied on version ${c.current?.version ?? "—"}. Review them, then send.`,
+    note: c.current
+      ? `Your changes are re-applied on version ${c.current.version}. Review them, then send.`
+      : "The shadow was deleted: the editor holds your changes alone. Sending creates the shadow again with them.",
   };
 }
 

@@ -2,7 +2,8 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { searchRetryDelayMs, shouldRetrySearch } from "@/lib/fleet-search/client-api";
-import { driftApi, DRIFT_POLL_MS } from "@/lib/shadow-drift/client-api";
+import { driftApi, driftPollInterval, DRIFT_POLL_MS } from "@/lib/shadow-drift/client-api";
+import { toErrorData } from "@/lib/errors";
 import type { DriftKeys, DriftSummary, DriftThingFilter, DriftThings } from "@/lib/shadow-drift/contract";
 import { getJson } from "@/lib/http/get-json";
 import { queryKeys } from "@/lib/query-keys";
@@ -15,7 +16,8 @@ import { queryKeys } from "@/lib/query-keys";
  * shared drift snapshot, so polling costs the account little.
  */
 const LIVE = {
-  refetchInterval: DRIFT_POLL_MS,
+  // Stops after an error that waiting cannot fix (signed out, forbidden, bad request).
+  refetchInterval: (q: { state: { error: unknown } }) => driftPollInterval(q.state.error ? toErrorData(q.state.error).code : null),
   refetchIntervalInBackground: false,
   // The console turns this off by default; a live view catches up as soon as it is looked at again.
   refetchOnWindowFocus: true,

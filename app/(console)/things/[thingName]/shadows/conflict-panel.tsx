@@ -34,7 +34,13 @@ export function ConflictPanel({
     <section role="alert" aria-labelledby="conflict-title" className="space-y-3 rounded border border-warn/60 bg-warn/10 px-3 py-2.5" data-testid="conflict">
       <div>
         <h3 id="conflict-title" className="font-semibold text-warn">
-          {source === "refused" ? "Not sent: someone changed this shadow while you were editing" : "Someone changed desired state while you were editing"}
+          {source === "refused"
+            ? "Not sent: someone changed this shadow while you were editing"
+            : !current
+              ? "Someone deleted this shadow while you were editing"
+              : baseVersion === null
+                ? "Someone created this shadow while you were editing"
+                : "Someone changed desired state while you were editing"}
         </h3>
         <p className="mt-0.5">
           You started from version <strong>{baseVersion ?? "— (no shadow)"}</strong>;{" "}
@@ -45,7 +51,13 @@ export function ConflictPanel({
           ) : (
             <>the shadow has since been deleted.</>
           )}{" "}
-          {source === "refused" ? "AWS IoT refused the update, so nothing changed on the device." : "Sending your edit as it is would be refused."}
+          {source === "refused"
+            ? "AWS IoT refused the update, so nothing changed on the device."
+            : !current
+              ? "Sending your edit as it is would create the shadow again holding only your changes."
+              : baseVersion === null
+                ? "Your edit started from no shadow, so it would be merged into this one without a version check."
+                : "Sending your edit as it is would be refused."}
         </p>
       </div>
       <div className="grid gap-3 lg:grid-cols-2">
@@ -75,7 +87,7 @@ export function ConflictPanel({
       ) : null}
       <div className="flex flex-wrap items-center gap-2">
         <button type="button" className="btn btn-primary" onClick={onReapply} disabled={!patch}>
-          Re-apply my changes on version {current?.version ?? "—"}
+          {current ? `Re-apply my changes on version ${current.version}` : "Re-apply my changes to create it again"}
         </button>
         <button type="button" className="btn" onClick={onDiscard}>
           Discard my changes

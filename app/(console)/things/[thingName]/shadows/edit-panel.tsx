@@ -6,7 +6,7 @@ import { updateShadowDesiredState } from "@/lib/actions/update-shadow-desired";
 import type { AppErrorData } from "@/lib/errors";
 import { checkDesiredEdit, type Change } from "@/lib/shadows/edit";
 import { formatPath } from "@/lib/shadows/json";
-import { desiredChangesSince, reapply, withConflict, type EditSession } from "@/lib/shadows/session";
+import { desiredChangesSince, editText, mustReviewBeforeSending, reapply, withConflict, type EditSession } from "@/lib/shadows/session";
 import { isShadowConflict, SHADOW_LIMITS, shadowLabel, type ShadowDocument, type ShadowName, type ShadowUpdateResult } from "@/lib/shadows/types";
 import { ChangeList } from "./change-list";
 import { ConflictPanel } from "./conflict-panel";
@@ -61,7 +61,15 @@ export function EditPanel({ thingName, shadowName, session, live, nonce, onSessi
     [session.text, base, live?.reported],
   );
   const changedSince = useMemo(() => desiredChangesSince(session, live), [session, live]);
-  const canSend = check.ok && !!check.patch && !session.conflict && !pending;
+  // Created or deleted meanwhile: AWS would not refuse the update, so it waits for a review.
+  const review = mustReviewBeforeSending(session, live);
+  const canSend = check.ok && !!check.patch && !session.conflict && !review && !pending;
+  const paths = (
+    <>
+      {changedSince.slice(0, 3).map((c) => formatPath(c.path)).join(", ")}
+      {changedSince.length > 3 ? ` and ${changedSince.length - 3} more` : ""}
+    </>
+  );
 
   const send = () => {
     if (!canSend || !check.patch) return;
@@ -110,12 +118,24 @@ export function EditPanel({ thingName, shadowName, session, live, nonce, onSessi
           }}
           onDiscard={onClose}
         />
-      ) : changedSince.length > 0 ? (
-        <div role="alert" className="flex flex-wrap items-center gap-2 rounded border border-warn/60 bg-warn/10 px-3 py-2">
+      ) : review || changedSince.length > 0 ? (
+        <div role="alert" className="flex flex-wrap items-center gap-2 rounded border border-warn/60 bg-warn/10 px-3 py-2" data-testid="behind-notice">
           <p className="min-w-0 flex-1">
-            <strong className="text-warn">Desired state changed since you started editing</strong> (version {base?.version ?? "—"} → {live?.version}):{" "}
-            {changedSince.slice(0, 3).map((c) => formatPath(c.path)).join(", ")}
-            {changedSince.length > 3 ? ` and ${changedSince.length - 3} more` : ""}. Sending now would be refused.
+            {review === "deleted" ? (
+              <>
+                <strong className="text-warn">The shadow was deleted while you were editing.</strong> Sending now would create it again holding only your changes.
+              </>
+            ) : review === "created" ? (
+              <>
+                <strong className="text-warn">Someone created this shadow while you were editing</strong> (now version {live?.version}), with desired state: {paths}. Your edit started from no
+                shadow, so it would be merged into theirs without a version check. Review what changed and re-apply your changes before sending.
+              </>
+            ) : (
+              <>
+                <strong className="text-warn">Desired state changed since you started editing</strong> (version {base?.version ?? "—"} → {live?.version}): {paths}. Sending now would be
+                refused.
+              </>
+            )}
           </p>
           <button type="button" className="btn" onClick={() => onSession(withConflict(session, live, "seen"))}>
             Review what changed
@@ -140,7 +160,7 @@ export function EditPanel({ thingName, shadowName, session, live, nonce, onSessi
             The whole <code className="font-mono">desired</code> object. A key you delete, or set to <code className="font-mono">null</code>, is removed; keys you leave as they are
             are not sent. <kbd className="font-sans font-semibold">Ctrl+Enter</kbd> sends; <kbd className="font-sans font-semibold">Tab</kbd> leaves the editor.
           </p>
-          <JsonEditor value={session.text} onChange={(text) => text !== session.text && onSession({ ...session, text, note: null })} onSubmit={send} nonce={nonce} labelId={labelId} describedById={describedBy} invalid={issues.length > 0} />
+          <JsonEditor value={session.text} onChange={(text) => text !== session.text && onSession(editText(session, text))} onSubmit={send} nonce={nonce} labelId={labelId} describedById={describedBy} invalid={issues.length > 0} />
           <div id={`${hintId}-issues`} aria-live="polite" className="space-y-0.5 text-sm">
             {issues.map((i) => (
               <p key={i.message} className="font-semibold text-bad" data-testid="edit-error">
@@ -194,6 +214,8 @@ export function EditPanel({ thingName, shadowName, session, live, nonce, onSessi
         <span className="text-xs text-muted">
           {session.conflict
             ? "Resolve the conflict above first."
+            : review
+              ? "Review what changed above first."
             : !check.ok
               ? "Fix the errors to send."
               : !check.patch

@@ -1,5 +1,5 @@
 import { headers } from "next/headers";
-import { getThingShadow, listNamedShadows } from "@/lib/aws/shadows";
+import { getThingShadowCached, listNamedShadowsCached } from "@/lib/aws/shadows";
 import { shadowFromParam, type ShadowViewResponse } from "@/lib/shadows/types";
 import { ShadowsTab } from "./shadows-tab";
 
@@ -14,7 +14,7 @@ export async function ShadowsSection({ thingName, shadowParam, canEdit, role }: 
   const nonce = (await headers()).get("x-nonce") ?? undefined;
   let initial: ShadowViewResponse | null = null;
   try {
-    const [namedShadows, document] = await Promise.all([listNamedShadows(thingName), getThingShadow(thingName, shadowName)]);
+    const [namedShadows, document] = await Promise.all([listNamedShadowsCached(thingName), getThingShadowCached(thingName, shadowName)]);
     initial = { thingName, namedShadows, shadowName, document };
   } catch {
     initial = null;

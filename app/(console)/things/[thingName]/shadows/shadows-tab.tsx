@@ -9,7 +9,7 @@ import { TimeAgo } from "@/components/ui/time-ago";
 import { toErrorData, type AppErrorData } from "@/lib/errors";
 import { getJson } from "@/lib/http/get-json";
 import { queryKeys } from "@/lib/query-keys";
-import { pollDelayMs, POLL_MS, shadowApiUrl } from "@/lib/shadows/api";
+import { createPollFailures, pollDelayMs, POLL_MS, shadowApiUrl } from "@/lib/shadows/api";
 import { compareShadow } from "@/lib/shadows/compare";
 import { desiredText, type Change } from "@/lib/shadows/edit";
 import { followLive, removeKey, startEdit, type EditSession } from "@/lib/shadows/session";
@@ -46,14 +46,17 @@ export function ShadowsTab({ thingName, canEdit, role, nonce, initial, initialAt
   const shadowName: ShadowName = shadowFromParam(param);
   const key = shadowParam(shadowName);
 
+  // Consecutive failed polls (react-query's fetchFailureCount restarts at 0 with every fetch).
+  const failuresRef = useRef<ReturnType<typeof createPollFailures> | null>(null);
+  const failures = (failuresRef.current ??= createPollFailures());
   const query = useQuery({
     queryKey: queryKeys.shadows.view(thingName, key),
-    queryFn: ({ signal }) => getJson<ShadowViewResponse>(shadowApiUrl(thingName, shadowName), signal),
+    queryFn: ({ signal }) => failures.track(key, () => getJson<ShadowViewResponse>(shadowApiUrl(thingName, shadowName), signal), signal),
     // The server's read serves the first paint; polling takes over from there.
     initialData: initial && initial.thingName === thingName && initial.shadowName === shadowName ? initial : undefined,
     initialDataUpdatedAt: initialAtMs,
     staleTime: POLL_MS,
-    refetchInterval: (q) => pollDelayMs(q.state.fetchFailureCount, (q.state.error as { code?: string } | null)?.code),
+    refetchInterval: (q) => pollDelayMs(failures.count(key), (q.state.error as { code?: string } | null)?.code),
     refetchIntervalInBackground: false,
     refetchOnWindowFocus: true,
   });

@@ -1,4 +1,4 @@
-import { getThingShadow, listNamedShadows } from "@/lib/aws/shadows";
+import { getThingShadowCached, listNamedShadowsCached } from "@/lib/aws/shadows";
 import { route } from "@/lib/auth/guard";
 import { badRequest, jsonOk, queryObject } from "@/lib/http/route";
 import { shadowQuerySchema, thingNameSchema } from "@/lib/shadows/api";
@@ -7,7 +7,9 @@ import type { ShadowViewResponse } from "@/lib/shadows/types";
 /**
  * GET /api/things/{thingName}/shadows?name= → ShadowViewResponse: the thing's named
  * shadows and one shadow's document (no `name`: the classic shadow; `document: null`
- * when that shadow does not exist yet). The shadows tab polls it.
+ * when that shadow does not exist yet). The shadows tab polls it, from every open tab:
+ * identical reads in flight are shared, the named-shadow list is reused for a few
+ * seconds and the document for about a second (see lib/aws/shadows.ts).
  */
 export const GET = route("fleet.read", async (req, { params }) => {
   const raw = (await params).thingName;
@@ -16,7 +18,7 @@ export const GET = route("fleet.read", async (req, { params }) => {
   const query = shadowQuerySchema.safeParse(queryObject(req.nextUrl.searchParams));
   if (!query.success) return badRequest(query.error);
   const shadowName = query.data.name ?? null;
-  const [namedShadows, document] = await Promise.all([listNamedShadows(thing.data), getThingShadow(thing.data, shadowName)]);
+  const [namedShadows, document] = await Promise.all([listNamedShadowsCached(thing.data), getThingShadowCached(thing.data, shadowName)]);
   const body: ShadowViewResponse = { thingName: thing.data, namedShadows, shadowName, document };
   return jsonOk(body);
 });
