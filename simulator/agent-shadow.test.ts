@@ -11,6 +11,7 @@ import { readSeededThings, type SeededThing } from "./marker";
 import { agentShadowPlan, blocklistEntries, CONFIG_SHADOW, CURRENT_BLOCKLIST_VERSION } from "./agent-state";
 import { agentBehaviour, getPath, type BehaviourKind, type JsonObject } from "./shadow-apply";
 import type { ShadowSettings } from "./agent-shadow";
+import { IoTClient } from "@aws-sdk/client-iot";
 
 /**
  * Simulated agents against the emulator: desired changes made through the REST API
@@ -29,7 +30,7 @@ interface ShadowDoc {
   version: number;
 }
 
-let h: Harness;
+let h: Harness<IoTClient>;
 let simDir: string;
 let data: IoTDataPlaneClient;
 let things: SeededThing[];
@@ -71,7 +72,7 @@ function agentsFor(list: SeededThing[]): RunningAgents {
 }
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness(IoTClient);
   simDir = mkdtempSync(join(tmpdir(), "sim-shadow-test-"));
   await seedFleet({ ...h.clientConfig, dataDir: simDir, fleetSize: SIZE, seed: SEED, log: quiet });
   data = new IoTDataPlaneClient({ ...h.clientConfig, maxAttempts: 1 });

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mqtt from "mqtt";
 import {
+  IoTClient,
   DescribeCertificateCommand,
   DescribeThingCommand,
   DescribeThingGroupCommand,
@@ -14,7 +15,6 @@ import {
   ListThingPrincipalsCommand,
   ListThingsCommand,
   ListThingTypesCommand,
-  type IoTClient,
 } from "@aws-sdk/client-iot";
 import { startHarness, type Harness } from "../tests/emulator/harness";
 import { seedFleet } from "./seed";
@@ -28,12 +28,12 @@ import { CONFIG_SHADOW, CURRENT_BLOCKLIST_VERSION } from "./agent-state";
 
 const SIZE = 40;
 const ATTR_VALUE = /^[a-zA-Z0-9_.,@/:#=[\]-]*$/;
-let h: Harness;
+let h: Harness<IoTClient>;
 let simDir: string;
 const quiet = () => undefined;
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness(IoTClient);
   simDir = mkdtempSync(join(tmpdir(), "sim-test-"));
   await seedFleet({ ...h.clientConfig, dataDir: simDir, fleetSize: SIZE, seed: 7, log: quiet });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
+  IoTClient,
   AddThingToThingGroupCommand,
   CreateThingCommand,
   CreateThingGroupCommand,
@@ -27,7 +28,7 @@ vi.mock("server-only", () => ({}));
 vi.mock("next/headers", async () => (await import("./support/next-request")).nextHeaders(state, "198.51.100.9"));
 vi.mock("next/server", async (importOriginal) => ({ ...(await importOriginal<Record<string, unknown>>()), connection: async () => undefined }));
 
-const h = await startHarness();
+const h = await startHarness(IoTClient);
 const dataDir = mkdtempSync(join(tmpdir(), "fc-drift-api-"));
 process.env.CONSOLE_DB_PATH = join(dataDir, "console.sqlite");
 process.env.FLEET_BACKEND = "local";

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
+  IoTClient,
   CreateThingCommand,
   CreateThingTypeCommand,
   DescribeIndexCommand,
@@ -29,7 +30,7 @@ vi.mock("next/headers", async () => (await import("./support/next-request")).nex
 vi.mock("next/server", async (importOriginal) => ({ ...(await importOriginal<Record<string, unknown>>()), connection: async () => undefined }));
 vi.mock("next/cache", async (importOriginal) => ({ ...(await importOriginal<Record<string, unknown>>()), revalidatePath: vi.fn() }));
 
-const h = await startHarness();
+const h = await startHarness(IoTClient);
 const dataDir = mkdtempSync(join(tmpdir(), "fc-search-api-"));
 process.env.CONSOLE_DB_PATH = join(dataDir, "console.sqlite");
 process.env.FLEET_BACKEND = "local";

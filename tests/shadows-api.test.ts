@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { CreateThingCommand } from "@aws-sdk/client-iot";
+import { IoTClient, CreateThingCommand } from "@aws-sdk/client-iot";
 import { IoTDataPlaneClient, UpdateThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
 import { startHarness } from "./emulator/harness";
 
@@ -19,7 +19,7 @@ vi.mock("server-only", () => ({}));
 vi.mock("next/headers", async () => (await import("./support/next-request")).nextHeaders(state, "198.51.100.9"));
 vi.mock("next/server", async (importOriginal) => ({ ...(await importOriginal<Record<string, unknown>>()), connection: async () => undefined }));
 
-const h = await startHarness();
+const h = await startHarness(IoTClient);
 const dataDir = mkdtempSync(join(tmpdir(), "fc-shadows-api-"));
 process.env.CONSOLE_DB_PATH = join(dataDir, "console.sqlite");
 process.env.FLEET_BACKEND = "local";

@@ -1,4 +1,4 @@
-import { hasBit, type Bits } from "./bitset";
+import { forEachBit, hasBit, type Bits } from "./bitset";
 import type { Scalar, Value } from "./flatten";
 import { forEachSelectedText, lowerBound, lowerBoundNum, numberOf, numberSlice, textKey, type FieldCondition } from "./keys";
 
@@ -43,49 +43,37 @@ type Column = (Value | undefined)[];
 
 /** Calls `fn` for every non-number scalar of the column (array elements one by one). */
 function forEachText(present: Bits, obj: Column, fn: (s: string | boolean, doc: number) => void): void {
-  for (let w = 0; w < present.length; w++) {
-    let word = present[w];
-    while (word !== 0) {
-      const low = word & -word;
-      word ^= low;
-      const doc = (w << 5) + (31 - Math.clz32(low));
-      const v = obj[doc];
-      if (v === undefined) continue;
-      if (Array.isArray(v)) {
-        for (const s of v as Scalar[]) if (typeof s !== "number") fn(s, doc);
-      } else if (typeof v !== "number") fn(v as string | boolean, doc);
-    }
-  }
+  forEachBit(present, (doc) => {
+    const v = obj[doc];
+    if (v === undefined) return;
+    if (Array.isArray(v)) {
+      for (const s of v as Scalar[]) if (typeof s !== "number") fn(s, doc);
+    } else if (typeof v !== "number") fn(v as string | boolean, doc);
+  });
 }
 
 /** Calls `fn` for every number of the field: the number column, numbers in arrays, and strings written as numbers. */
 function forEachNumber(present: Bits, obj: Column | null, num: Float64Array | null, fn: (n: number, doc: number) => void): void {
-  for (let w = 0; w < present.length; w++) {
-    let word = present[w];
-    while (word !== 0) {
-      const low = word & -word;
-      word ^= low;
-      const doc = (w << 5) + (31 - Math.clz32(low));
-      if (num !== null) {
-        const n = num[doc];
-        if (n === n) {
-          fn(n, doc);
-          continue;
-        }
-      }
-      const v = obj === null ? undefined : obj[doc];
-      if (v === undefined) continue;
-      if (Array.isArray(v)) {
-        for (const s of v as Scalar[]) {
-          const n = numberOf(s);
-          if (n !== null) fn(n, doc);
-        }
-      } else if (typeof v === "string") {
-        const n = numberOf(v);
-        if (n !== null) fn(n, doc);
+  forEachBit(present, (doc) => {
+    if (num !== null) {
+      const n = num[doc];
+      if (n === n) {
+        fn(n, doc);
+        return;
       }
     }
-  }
+    const v = obj === null ? undefined : obj[doc];
+    if (v === undefined) return;
+    if (Array.isArray(v)) {
+      for (const s of v as Scalar[]) {
+        const n = numberOf(s);
+        if (n !== null) fn(n, doc);
+      }
+    } else if (typeof v === "string") {
+      const n = numberOf(v);
+      if (n !== null) fn(n, doc);
+    }
+  });
 }
 
 export function buildRuns(present: Bits, obj: Column | null, num: Float64Array | null): Runs {

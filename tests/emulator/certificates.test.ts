@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as x509 from "@peculiar/x509";
 import {
+  IoTClient,
   AttachPolicyCommand,
   AttachThingPrincipalCommand,
   CertificateStateException,
@@ -29,9 +30,9 @@ import { expectAwsError, startHarness, type Harness } from "./harness";
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
-let h: Harness;
+let h: Harness<IoTClient>;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness(IoTClient);
 });
 afterAll(() => h.stop());
 

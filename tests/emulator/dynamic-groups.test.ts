@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rmSync } from "node:fs";
 import mqtt, { type MqttClient } from "mqtt";
 import {
+  IoTClient,
   AddThingToThingGroupCommand,
   AttachPolicyCommand,
   CreateDynamicThingGroupCommand,
@@ -35,12 +36,12 @@ import { expectAwsError, startHarness, type Harness } from "./harness";
 
 process.env.EMULATOR_INDEX_SETTLE_MS = "200";
 
-let h: Harness;
+let h: Harness<IoTClient>;
 let data: IoTDataPlaneClient;
 const clients: MqttClient[] = [];
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness(IoTClient);
   data = new IoTDataPlaneClient({ ...h.clientConfig, maxAttempts: 1 });
   await h.iot.send(new CreateThingTypeCommand({ thingTypeName: "sensor" }));
 });
@@ -235,7 +236,7 @@ describe("dynamic thing groups", () => {
     const { dataDir } = h;
     for (const c of clients) c.end(true);
     await h.emulator.close();
-    const again = await startHarness({ dataDir });
+    const again = await startHarness(IoTClient, { dataDir });
     try {
       const d = await again.iot.send(new DescribeThingGroupCommand({ thingGroupName: "RoomTooWarm" }));
       expect(d).toMatchObject({ status: "ACTIVE", queryString: "attributes.temperature>62" });
@@ -245,7 +246,7 @@ describe("dynamic thing groups", () => {
       await again.stop();
       h.iot.destroy();
       rmSync(dataDir, { recursive: true, force: true });
-      h = await startHarness();
+      h = await startHarness(IoTClient);
       data.destroy();
       data = new IoTDataPlaneClient({ ...h.clientConfig, maxAttempts: 1 });
       await h.iot.send(new CreateThingTypeCommand({ thingTypeName: "sensor" }));

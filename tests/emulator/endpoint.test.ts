@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DescribeEndpointCommand, InvalidRequestException } from "@aws-sdk/client-iot";
+import { IoTClient, DescribeEndpointCommand, InvalidRequestException } from "@aws-sdk/client-iot";
 import { startHarness, type Harness } from "./harness";
 
-let h: Harness;
+let h: Harness<IoTClient>;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness(IoTClient);
 });
 afterAll(() => h.stop());
 

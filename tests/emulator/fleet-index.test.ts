@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rmSync } from "node:fs";
 import mqtt, { type MqttClient } from "mqtt";
 import {
+  IoTClient,
   AddThingToThingGroupCommand,
   CreateThingCommand,
   CreateThingGroupCommand,
@@ -38,12 +39,12 @@ import { expectAwsError, startHarness, type Harness } from "./harness";
 
 process.env.EMULATOR_INDEX_SETTLE_MS = "300";
 
-let h: Harness;
+let h: Harness<IoTClient>;
 let data: IoTDataPlaneClient;
 const clients: MqttClient[] = [];
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness(IoTClient);
   data = new IoTDataPlaneClient({ ...h.clientConfig, maxAttempts: 1 });
 });
 afterAll(async () => {
@@ -515,7 +516,7 @@ describe("configuration changes", () => {
     await waitActive();
     const { dataDir } = h;
     await h.emulator.close();
-    const again = await startHarness({ dataDir });
+    const again = await startHarness(IoTClient, { dataDir });
     try {
       const cfg = await again.iot.send(new GetIndexingConfigurationCommand({}));
       expect(cfg.thingIndexingConfiguration?.customFields).toEqual([{ name: "attributes.attr2", type: "Number" }]);
@@ -527,7 +528,7 @@ describe("configuration changes", () => {
       // The outer harness's emulator is closed already: remove its data and give afterAll a fresh one.
       h.iot.destroy();
       rmSync(dataDir, { recursive: true, force: true });
-      h = await startHarness();
+      h = await startHarness(IoTClient);
       data.destroy();
       data = new IoTDataPlaneClient({ ...h.clientConfig, maxAttempts: 1 });
     }

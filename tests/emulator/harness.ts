@@ -3,23 +3,36 @@ import { expect } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { IoTClient } from "@aws-sdk/client-iot";
 import { startEmulator, type RunningEmulator } from "../../emulator/emulator";
 
-export interface Harness {
+/** Dummy credentials for the emulator's endpoint: what every test client is built from. */
+export interface ClientConfig {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+}
+
+/**
+ * The AWS SDK client class a test file works with (e.g. `IoTClient`). The test passes it
+ * in, so this shared module imports no AWS SDK package (those belong in lib/aws/ and in tests).
+ */
+export type ClientClass<C extends { destroy(): void }> = new (config: ClientConfig & { maxAttempts: number }) => C;
+
+export interface Harness<C extends { destroy(): void } = { destroy(): void }> {
   emulator: RunningEmulator;
-  iot: IoTClient;
+  /** The test's SDK client (no retries), pointed at the emulator. */
+  iot: C;
   dataDir: string;
   /** Clients for the same endpoint with the same dummy credentials. */
-  clientConfig: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  clientConfig: ClientConfig;
   stop(): Promise<void>;
 }
 
 /**
- * A fresh emulator on free ports with its own temporary data directory, and a real
- * `@aws-sdk/client-iot` client pointed at it. Each test file gets its own.
+ * A fresh emulator on free ports with its own temporary data directory, and a real SDK
+ * client of the given class pointed at it. Each test file gets its own.
  */
-export async function startHarness(opts: { dataDir?: string } = {}): Promise<Harness> {
+export async function startHarness<C extends { destroy(): void }>(Client: ClientClass<C>, opts: { dataDir?: string } = {}): Promise<Harness<C>> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "emu-test-"));
   const emulator = await startEmulator({
     host: "127.0.0.1",
@@ -29,12 +42,12 @@ export async function startHarness(opts: { dataDir?: string } = {}): Promise<Har
     region: "us-east-1",
     accountId: "000000000000",
   });
-  const clientConfig = {
+  const clientConfig: ClientConfig = {
     endpoint: emulator.endpoint,
     region: "us-east-1",
     credentials: { accessKeyId: "test", secretAccessKey: "test" },
   };
-  const iot = new IoTClient({ ...clientConfig, maxAttempts: 1 });
+  const iot = new Client({ ...clientConfig, maxAttempts: 1 });
   return {
     emulator,
     iot,

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect as netConnect, type Socket } from "node:net";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
-import { CreateThingCommand, GetThingConnectivityDataCommand } from "@aws-sdk/client-iot";
+import { IoTClient, CreateThingCommand, GetThingConnectivityDataCommand } from "@aws-sdk/client-iot";
 import { startHarness, type Harness } from "./harness";
 import { Store } from "../../emulator/store/store";
 import { ConnectivityTracker } from "../../emulator/mqtt/connectivity";
 import { startBroker } from "../../emulator/mqtt/broker";
 
-let h: Harness;
+let h: Harness<IoTClient>;
 let port: number;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness(IoTClient);
   port = h.emulator.mqttPort;
 });
 afterAll(() => h.stop());

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  IoTClient,
   AttachPolicyCommand,
   CreateKeysAndCertificateCommand,
   CreatePolicyCommand,
@@ -25,10 +26,10 @@ import {
 } from "@aws-sdk/client-iot";
 import { expectAwsError, startHarness, type Harness } from "./harness";
 
-let h: Harness;
+let h: Harness<IoTClient>;
 let certArn: string;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness(IoTClient);
   certArn = (await h.iot.send(new CreateKeysAndCertificateCommand({ setAsActive: true }))).certificateArn!;
 });
 afterAll(() => h.stop());

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { webcrypto } from "node:crypto";
 import * as x509 from "@peculiar/x509";
 import {
+  IoTClient,
   AttachThingPrincipalCommand,
   CreateCertificateFromCsrCommand,
   CreateThingCommand,
@@ -19,9 +20,9 @@ import { expectAwsError, startHarness, type Harness } from "./harness";
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
-let h: Harness;
+let h: Harness<IoTClient>;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness(IoTClient);
   for (const t of ["p1", "p2", "p3"]) await h.iot.send(new CreateThingCommand({ thingName: t }));
 });
 afterAll(() => h.stop());

@@ -4,6 +4,7 @@ import { X509Certificate } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  IoTClient,
   AddThingToThingGroupCommand,
   AttachPolicyCommand,
   AttachThingPrincipalCommand,
@@ -31,12 +32,12 @@ import { expectAwsError, startHarness, type Harness } from "./harness";
 
 /** Everything the registry holds survives a restart on the same data directory. */
 const dataDir = mkdtempSync(join(tmpdir(), "emu-persist-"));
-let h: Harness;
+let h: Harness<IoTClient>;
 let cert: { certificateArn?: string; certificateId?: string; certificatePem?: string };
 let thingId: string;
 
 beforeAll(async () => {
-  h = await startHarness({ dataDir });
+  h = await startHarness(IoTClient, { dataDir });
   await h.iot.send(new CreateThingTypeCommand({ thingTypeName: "Meter", thingTypeProperties: { thingTypeDescription: "power", searchableAttributes: ["site"] } }));
   await h.iot.send(new DeprecateThingTypeCommand({ thingTypeName: "Meter" }));
   await h.iot.send(new CreateThingTypeCommand({ thingTypeName: "Gauge" }));
@@ -53,7 +54,7 @@ beforeAll(async () => {
   await h.iot.send(new CreatePolicyCommand({ policyName: "pol", policyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "iot:*", Resource: "*" }] }) }));
   await h.iot.send(new AttachPolicyCommand({ policyName: "pol", target: cert.certificateArn }));
   await h.stop();
-  h = await startHarness({ dataDir });
+  h = await startHarness(IoTClient, { dataDir });
 });
 
 afterAll(async () => {

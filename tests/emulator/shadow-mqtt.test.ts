@@ -10,6 +10,7 @@ import {
   UpdateThingShadowCommand,
 } from "@aws-sdk/client-iot-data-plane";
 import { expectAwsError, startHarness, type Harness } from "./harness";
+import { IoTClient } from "@aws-sdk/client-iot";
 
 /**
  * The Device Shadow MQTT topics through a real MQTT client, against the REST API through
@@ -17,11 +18,11 @@ import { expectAwsError, startHarness, type Harness } from "./harness";
  * accepted/rejected, and the delta and documents notifications of every change.
  */
 
-let h: Harness;
+let h: Harness<IoTClient>;
 let data: IoTDataPlaneClient;
 const clients: MqttClient[] = [];
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness(IoTClient);
   data = new IoTDataPlaneClient({ ...h.clientConfig, maxAttempts: 1 });
 });
 afterAll(async () => {

@@ -17,7 +17,7 @@ import {
   UnsupportedDocumentEncodingException,
   UpdateThingShadowCommand,
 } from "@aws-sdk/client-iot-data-plane";
-import { CreateThingCommand } from "@aws-sdk/client-iot";
+import { IoTClient, CreateThingCommand } from "@aws-sdk/client-iot";
 import { expectAwsError, startHarness, type Harness } from "./harness";
 import { createIotDataService } from "../../emulator/services/iotdata";
 import { createHttpServer } from "../../emulator/server/http";
@@ -28,10 +28,10 @@ import type { ShadowChange } from "../../emulator/services/iotdata/shadow-types"
 
 /** The Device Shadow REST API and Publish, through the real iot-data-plane client. */
 
-let h: Harness;
+let h: Harness<IoTClient>;
 let data: IoTDataPlaneClient;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness(IoTClient);
   data = new IoTDataPlaneClient({ ...h.clientConfig, maxAttempts: 1 });
 });
 afterAll(async () => {
@@ -339,7 +339,7 @@ describe("persistence", () => {
   it("finds shadows and deleted versions again after a restart on the same data directory", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "emu-shadows-"));
     try {
-      let p = await startHarness({ dataDir });
+      let p = await startHarness(IoTClient, { dataDir });
       let c = new IoTDataPlaneClient({ ...p.clientConfig, maxAttempts: 1 });
       const send = (thingName: string, doc: unknown, shadowName?: string) =>
         c.send(new UpdateThingShadowCommand({ thingName, shadowName, payload: new TextEncoder().encode(JSON.stringify(doc)) }));
@@ -352,7 +352,7 @@ describe("persistence", () => {
       c.destroy();
       await p.stop();
 
-      p = await startHarness({ dataDir });
+      p = await startHarness(IoTClient, { dataDir });
       c = new IoTDataPlaneClient({ ...p.clientConfig, maxAttempts: 1 });
       const after = decode((await c.send(new GetThingShadowCommand({ thingName: "p1" }))).payload);
       expect({ ...after, timestamp: 0 }).toEqual({ ...before, timestamp: 0 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  IoTClient,
   AddThingToThingGroupCommand,
   CreateThingCommand,
   CreateThingGroupCommand,
@@ -21,9 +22,9 @@ import {
 } from "@aws-sdk/client-iot";
 import { expectAwsError, inBatches, startHarness, type Harness } from "./harness";
 
-let h: Harness;
+let h: Harness<IoTClient>;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness(IoTClient);
 });
 afterAll(() => h.stop());
 

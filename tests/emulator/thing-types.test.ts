@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  IoTClient,
   CreateThingCommand,
   CreateThingTypeCommand,
   DeleteThingCommand,
@@ -15,10 +16,10 @@ import {
 } from "@aws-sdk/client-iot";
 import { expectAwsError, startHarness, type Harness } from "./harness";
 
-let h: Harness;
+let h: Harness<IoTClient>;
 const savedWait = process.env.EMULATOR_THING_TYPE_DELETE_WAIT_SECONDS;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness(IoTClient);
 });
 afterAll(async () => {
   if (savedWait === undefined) delete process.env.EMULATOR_THING_TYPE_DELETE_WAIT_SECONDS;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  IoTClient,
   CreateThingCommand,
   CreateThingTypeCommand,
   DeleteThingCommand,
@@ -17,9 +18,9 @@ import {
 } from "@aws-sdk/client-iot";
 import { expectAwsError, inBatches, startHarness, type Harness } from "./harness";
 
-let h: Harness;
+let h: Harness<IoTClient>;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness(IoTClient);
   await h.iot.send(new CreateThingTypeCommand({ thingTypeName: "Sensor" }));
   await h.iot.send(new CreateThingTypeCommand({ thingTypeName: "Old" }));
   await h.iot.send(new DeprecateThingTypeCommand({ thingTypeName: "Old" }));

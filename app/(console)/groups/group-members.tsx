@@ -61,7 +61,7 @@ function MemberList({ group, recursive, initialPage, renderedAtMs }: { group: st
     initialData: { pages: [initialPage], pageParams: [null] },
     staleTime: Infinity,
   });
-  const { loadingAll, loadAll, stop } = useLoadAll(query);
+  const { controls } = useLoadAll(query);
   const pages = query.data.pages;
   const names = useMemo(() => flattenPages(pages, (p) => p.things, (n) => n), [pages]);
 
@@ -84,17 +84,7 @@ function MemberList({ group, recursive, initialPage, renderedAtMs }: { group: st
           </li>
         ))}
       </ul>
-      <LoadControls
-        count={names.length}
-        noun={["thing", "things"]}
-        hasNextPage={query.hasNextPage}
-        isFetchingNextPage={query.isFetchingNextPage}
-        loadingAll={loadingAll}
-        error={query.isFetchNextPageError ? query.error : null}
-        onLoadMore={() => void query.fetchNextPage()}
-        onLoadAll={() => void loadAll()}
-        onStop={stop}
-      />
+      <LoadControls {...controls} count={names.length} noun={["thing", "things"]} />
     </>
   );
 }

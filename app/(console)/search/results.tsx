@@ -40,7 +40,7 @@ export function SearchResults({ q, columns, numericColumns, total, onFirstPage }
     retry: shouldRetrySearch,
     retryDelay: (attempt) => searchRetryDelayMs(attempt),
   });
-  const { loadingAll, loadAll, stop } = useLoadAll(query);
+  const { loadingAll, controls } = useLoadAll(query);
   const pages = query.data?.pages;
   const rowsState = useRef<PageRows<SearchPage, ThingSearchRow> | null>(null);
   const rows = useMemo(() => {
@@ -98,17 +98,12 @@ export function SearchResults({ q, columns, numericColumns, total, onFirstPage }
         onNeedMore={onNeedMore}
       />
       <LoadControls
+        {...controls}
         count={rows.length}
         total={total}
         endLabel="end of results"
-        hasNextPage={hasNextPage}
-        isFetchingNextPage={isFetchingNextPage}
-        loadingAll={loadingAll}
-        error={isFetchNextPageError ? query.error : null}
         notice={retrying && query.data ? <RateLimitedNotice attempt={query.failureCount} /> : null}
         onLoadMore={onNeedMore}
-        onLoadAll={() => void loadAll()}
-        onStop={stop}
       />
     </div>
   );

@@ -41,7 +41,7 @@ export function ThingsTable({ filters, filtersActive, initialPage, renderedAtMs 
     initialData: { pages: [initialPage], pageParams: [null] },
     staleTime: Infinity,
   });
-  const { loadingAll, loadAll, stop } = useLoadAll(query);
+  const { controls } = useLoadAll(query);
 
   const pages = query.data.pages;
   const things = useMemo(() => flattenPages(pages, (p) => p.things, (t) => t.name), [pages]);
@@ -95,17 +95,7 @@ export function ThingsTable({ filters, filtersActive, initialPage, renderedAtMs 
           </tbody>
         </table>
       </div>
-      <LoadControls
-        count={things.length}
-        noun={["thing", "things"]}
-        hasNextPage={query.hasNextPage}
-        isFetchingNextPage={query.isFetchingNextPage}
-        loadingAll={loadingAll}
-        error={query.isFetchNextPageError ? query.error : null}
-        onLoadMore={() => void query.fetchNextPage()}
-        onLoadAll={() => void loadAll()}
-        onStop={stop}
-      />
+      <LoadControls {...controls} count={things.length} noun={["thing", "things"]} />
     </div>
   );
 }
