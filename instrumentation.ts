@@ -6,6 +6,12 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   // Build workers load this file too; the store belongs to the running server only.
   if (process.env.NEXT_PHASE === "phase-production-build") return;
+  // The data directory holds password hashes and the audit trail: owner-only, also for
+  // anything this process writes there later, and for a directory an earlier version made.
+  process.umask(0o077);
+  const { tightenTree } = await import("./lib/fs/private-files");
+  const { resolve } = await import("node:path");
+  tightenTree(resolve(process.env.DATA_DIR || "./.data"));
   const { consoleDb } = await import("./lib/db/console-db");
   const { ensureFirstAdmin } = await import("./lib/auth/first-admin");
   await ensureFirstAdmin(consoleDb());

@@ -6,6 +6,7 @@ import {
   ADMIN_USERNAME,
   CHROMIUM_ARGS,
   CONSOLE_PORT as PORT,
+  E2E_DATA_DIR,
   EMULATOR_HTTP_PORT,
   EMULATOR_MQTT_PORT,
   OIDC_CLIENT_ID,
@@ -23,6 +24,8 @@ const CONSOLE_URL = `http://127.0.0.1:${PORT}`;
 
 export default defineConfig({
   testDir: "e2e",
+  // Playwright empties its output directory at start: a run on its own data directory gets its own.
+  outputDir: E2E_DATA_DIR === ".data-e2e" ? "test-results" : `${E2E_DATA_DIR}-results`,
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
@@ -70,7 +73,7 @@ export default defineConfig({
         PORT: String(PORT),
         EMULATOR_HTTP_PORT: String(EMULATOR_HTTP_PORT),
         EMULATOR_MQTT_PORT: String(EMULATOR_MQTT_PORT),
-        DATA_DIR: ".data-e2e",
+        DATA_DIR: E2E_DATA_DIR,
         FLEET_SIZE: "200",
         FLEET_CHURN_PERCENT: "2",
         // The first admin, created at first start of the (freshly reset) store.

@@ -16,6 +16,8 @@ import { contentSecurityPolicy, HSTS, isCrossOrigin, newNonce, servedOverHttps }
  *   put on the request, where Next.js reads the nonce and adds it to its own scripts;
  *   `x-nonce` hands it to the root layout for the theme script.
  * - `x-fc-path` tells requirePage where the request was going (for `?next=`).
+ * - X-Forwarded-Host/-Proto count only from a trusted proxy's hop (lib/http/forwarded.ts);
+ *   without proxies scripts/console-server.ts has already removed a client's own.
  */
 
 /** Pages anyone may open. */
@@ -44,7 +46,7 @@ export function proxy(req: NextRequest) {
   }
 
   const nonce = newNonce();
-  const https = servedOverHttps({ protocol: req.nextUrl.protocol, forwardedProto: req.headers.get("x-forwarded-proto") });
+  const https = servedOverHttps(req.headers);
   const csp = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development", https });
 
   const requestHeaders = new Headers(req.headers);

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { expect, type Page } from "@playwright/test";
-import { ADMIN_PASSWORD, ADMIN_USERNAME } from "./stack";
+import { ADMIN_PASSWORD, ADMIN_USERNAME, E2E_DATA_DIR } from "./stack";
 
 /**
  * The e2e console's local accounts: the first admin (created by the console at start from
@@ -17,10 +17,12 @@ export const ACCOUNTS: Record<E2eRole, { username: string; password: string }> =
 };
 
 /** The data directory of the e2e stack (playwright.config.ts): the console's store is in it. */
-export const E2E_DATA_DIR = ".data-e2e";
+export { E2E_DATA_DIR };
 
 /** Signed-in browser state per role, written by the setup project (gitignored). */
-export const storageStatePath = (role: E2eRole) => join(import.meta.dirname, ".auth", `${role}.json`);
+export const storageStatePath = (role: E2eRole) =>
+  // A run on its own data directory (E2E_DATA_DIR) keeps its own sessions too.
+  join(import.meta.dirname, ".auth", ...(E2E_DATA_DIR === ".data-e2e" ? [] : [E2E_DATA_DIR.replace(/[^\w.-]/g, "_")]), `${role}.json`);
 
 /** `npm run users -- …` against the e2e console's store; returns stdout, throws with stderr on a non-zero exit. */
 export function usersCli(...args: string[]): string {

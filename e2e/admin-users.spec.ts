@@ -1,10 +1,13 @@
+import { join } from "node:path";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { ACCOUNTS, storageStatePath, submitSignIn } from "./accounts";
 
 /**
  * User management as an admin sees it: adding a local user (errors in place, nothing
  * typed lost), the new user's first sign-in with the sidebar of their role, role
- * changes, disabling and password resets taking effect at once.
+ * changes, disabling and password resets taking effect at once, a reset password being
+ * temporary (the user must choose their own before anything else), and unlocking a user
+ * locked out by failed sign-ins.
  */
 
 test.use({ storageState: storageStatePath("admin") });
@@ -20,6 +23,17 @@ async function addUser(page: Page, user: { username: string; role: "viewer" | "r
   await form.getByLabel("Password", { exact: true }).fill(user.password ?? PASSWORD);
   await form.getByRole("button", { name: "Add user" }).click();
   await expect(form.getByText(`Added ${user.username}.`)).toBeVisible();
+}
+
+/** With E2E_SHOTS_DIR set, screenshots of `page` in the light and the dark theme (for a look by a person). */
+async function shots(page: Page, name: string) {
+  const dir = process.env.E2E_SHOTS_DIR;
+  if (!dir) return;
+  for (const theme of ["Light", "Dark"] as const) {
+    await page.getByRole("button", { name: theme, exact: true }).click();
+    await page.screenshot({ path: join(dir, `${name}-${theme.toLowerCase()}.png`), fullPage: true });
+  }
+  await page.getByRole("button", { name: "Auto", exact: true }).click();
 }
 
 const userRow = (page: Page, username: string) =>
@@ -51,6 +65,11 @@ test("an admin adds a responder, who signs in and sees a responder's console", a
   await expect(form.getByLabel("User name")).toHaveValue(username);
   await expect(form.getByLabel("Display name (optional)")).toHaveValue("Riley Responder");
   await expect(form.getByLabel("Role")).toHaveValue("responder");
+  await expect(userRow(page, username)).toHaveCount(0);
+  // Long enough is not enough: common passwords are refused, with the reason.
+  await form.getByLabel("Password", { exact: true }).fill("Password123!");
+  await form.getByRole("button", { name: "Add user" }).click();
+  await expect(form.getByText("This is a common password with digits or symbols added, which guessers try early. Choose another.")).toBeVisible();
   await expect(userRow(page, username)).toHaveCount(0);
 
   await form.getByLabel("Password", { exact: true }).fill(PASSWORD);
@@ -142,9 +161,33 @@ test("role changes, disabling and password resets take effect at once", async ({
   const old = await signInElsewhere(browser, baseURL, username, PASSWORD);
   await expect(old.page.getByRole("alert").filter({ hasText: /Wrong user name or password/ })).toBeVisible();
   await old.context.close();
+  // The admin has seen it, so it is temporary: the user must choose their own first.
   const fresh = await signInElsewhere(browser, baseURL, username, generated);
-  await expect(fresh.page).toHaveURL(/\/things/);
+  await expect(fresh.page).toHaveURL(/\/account\/password\?next=%2Fthings$/);
+  await expect(fresh.page.getByRole("heading", { name: "Choose your own password", level: 1 })).toBeVisible();
+  await expect(fresh.page.getByRole("status")).toContainText("temporary password");
+  await fresh.page.goto("/groups");
+  await expect(fresh.page).toHaveURL(/\/account\/password\?next=%2Fgroups$/);
+  await expect(fresh.page.getByRole("navigation", { name: "Sections" })).toHaveCount(0);
+  await shots(fresh.page, "change-password");
+  const change = fresh.page.getByRole("form", { name: "Change password" });
+  const setOwn = async (current: string, next: string, again = next) => {
+    await change.getByLabel("Current password").fill(current);
+    await change.getByLabel("New password", { exact: true }).fill(next);
+    await change.getByLabel("New password again").fill(again);
+    await change.getByRole("button", { name: "Set new password" }).click();
+  };
+  await setOwn(generated, "qwertyuiop123");
+  await expect(change.getByText("This is one of the most common passwords. Choose another.")).toBeVisible();
+  await expect(change.getByLabel("New password", { exact: true })).toHaveAttribute("aria-invalid", "true");
+  await setOwn(generated, "e2e-own-password-3", "e2e-own-password-4");
+  await expect(change.getByText("The two new passwords are not the same.")).toBeVisible();
+  await setOwn(generated, "e2e-own-password-3");
+  await expect(fresh.page).toHaveURL(/\/groups$/);
+  await expect(fresh.page.getByRole("tree", { name: "Thing groups" })).toBeVisible();
   await fresh.context.close();
+  await page.reload();
+  await expect(row.getByRole("cell").nth(3)).toHaveText("active");
 
   // A typed password must follow the rules; the reason shows by the field.
   await row.getByRole("button", { name: "Reset password" }).click();
@@ -165,3 +208,39 @@ test("an admin cannot demote or disable themselves", async ({ page }) => {
   await expect(me.getByLabel(`Role of ${ACCOUNTS.admin.username}`)).toBeDisabled();
   await expect(me.getByRole("button", { name: "Disable" })).toBeDisabled();
 });
+
+test("a user locked out by failed sign-ins shows as locked, until an admin unlocks them", async ({ page, browser, baseURL }) => {
+  const username = uniqueName("e2e-lock");
+  await page.goto("/admin/users");
+  await addUser(page, { username, role: "viewer" });
+
+  const theirs = await signInElsewhere(browser, baseURL, username, "wrong-password-1");
+  const alert = theirs.page.locator("form").getByRole("alert");
+  await expect(alert).toHaveText("Wrong user name or password.");
+  for (let i = 2; i <= 5; i++) {
+    await submitSignIn(theirs.page, username, `wrong-password-${i}`);
+    await expect(theirs.page.getByLabel("Password")).toHaveValue("");
+    await expect(alert).toHaveText("Wrong user name or password.");
+  }
+  await submitSignIn(theirs.page, username, PASSWORD);
+  await expect(alert).toHaveText(/^Too many failed sign-ins for this account\. Try again in 1[45] minutes, or ask an administrator to unlock the account\.$/);
+
+  // The admin sees that, why and until when, and the way out.
+  await page.reload();
+  const row = userRow(page, username);
+  await expect(row.getByRole("cell").nth(3)).toContainText("sign-in locked");
+  await expect(row.getByTestId("lock-details")).toHaveText(
+    /^Refused from new addresses until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, after 5 failed sign-ins\. Unlock lets them in now\.$/,
+  );
+  await row.scrollIntoViewIfNeeded();
+  await shots(page, "users-locked");
+  await row.getByRole("button", { name: "Unlock" }).click();
+  await expect(row.getByText(`${username} is unlocked and can sign in again now.`)).toBeVisible();
+  await expect(row.getByRole("button", { name: "Unlock" })).toHaveCount(0);
+  await expect(row.getByRole("cell").nth(3)).toHaveText("active");
+
+  await submitSignIn(theirs.page, username, PASSWORD);
+  await expect(theirs.page).toHaveURL(/\/things/);
+  await theirs.context.close();
+});
+

@@ -232,6 +232,35 @@ test.describe("as a responder", () => {
     await expect(row(page, "logLevel")).toHaveAttribute("data-status", "pending");
     await expect(row(page, "logLevel")).toContainText(AGE);
   });
+
+  test("keys named __proto__, constructor and prototype are shown like any other, also after a refresh", async ({ page }) => {
+    // Parsed from text: in an object literal `__proto__` would set the prototype, not a key.
+    const state = JSON.parse('{"desired":{"__proto__":{"mode":"prevent"},"constructor":1},"reported":{"__proto__":{"mode":"detect"},"prototype":{"z":0}}}');
+    const thing = await ownThing("e2e-proto", state);
+    // First the view the page was rendered with, alone: the tab's own reads are cut off.
+    const reads = "**/api/things/*/shadows*";
+    await page.route(reads, (route) => route.abort());
+    await openShadows(page, thing);
+    const proto = row(page, "__proto__.mode");
+    await expect(proto).toHaveAttribute("data-status", "pending");
+    await expect(proto).toContainText('"prevent"');
+    await expect(proto).toContainText('"detect"');
+    await expect(row(page, "constructor")).toHaveAttribute("data-status", "pending");
+    await expect(row(page, "prototype.z")).toHaveAttribute("data-status", "reported_only");
+    await page.unroute(reads);
+
+    // A refresh that changes keys beside it, in both sections, keeps it.
+    await writeShadow(thing, { state: { desired: { constructor: 2 }, reported: { constructor: 2 } } });
+    await page.getByRole("button", { name: "Refresh the shadow now" }).click();
+    await expect(page.getByTestId("shadow-version")).toHaveText("2");
+    await expect(row(page, "constructor")).toHaveAttribute("data-status", "in_sync");
+    await expect(proto).toHaveAttribute("data-status", "pending");
+    await expect(proto).toContainText('"prevent"');
+    await expect(proto).toContainText('"detect"');
+    await expect(row(page, "prototype.z")).toHaveAttribute("data-status", "reported_only");
+    await page.getByRole("button", { name: "Raw JSON" }).click();
+    await expect(page.getByTestId("raw-json")).toContainText('"__proto__"');
+  });
 });
 
 test.describe("when AWS IoT throttles shadow reads", () => {

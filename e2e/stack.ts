@@ -3,6 +3,8 @@ export const CONSOLE_PORT = Number(process.env.E2E_PORT || 3105);
 export const EMULATOR_HTTP_PORT = Number(process.env.E2E_EMULATOR_HTTP_PORT || 4605);
 export const EMULATOR_MQTT_PORT = Number(process.env.E2E_EMULATOR_MQTT_PORT || 1905);
 export const EMULATOR_URL = `http://127.0.0.1:${EMULATOR_HTTP_PORT}`;
+// Its data directory (wiped at each run), overridable so two runs can share a checkout.
+export const E2E_DATA_DIR = process.env.E2E_DATA_DIR || ".data-e2e";
 export const CHROMIUM_ARGS = [
   "--no-sandbox",
   "--disable-gpu",

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { listFrom } from "./server/caller-guard";
 
 /** Everything the emulator needs to know about where and as whom it runs. */
 export interface EmulatorConfig {
@@ -9,6 +10,10 @@ export interface EmulatorConfig {
   dataDir: string;
   region: string;
   accountId: string;
+  /** Origins whose web pages may call the AWS endpoint (EMULATOR_ALLOWED_ORIGINS); none by default. */
+  allowedOrigins?: string[];
+  /** Host names besides IP literals, localhost and `host` that the emulator answers to (EMULATOR_ALLOWED_HOSTS). */
+  allowedHosts?: string[];
 }
 
 export function emulatorConfigFromEnv(env: NodeJS.ProcessEnv = process.env): EmulatorConfig {
@@ -19,6 +24,8 @@ export function emulatorConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Emu
     dataDir: resolve(env.DATA_DIR || "./.data"),
     region: env.AWS_REGION || "us-east-1",
     accountId: env.EMULATOR_ACCOUNT_ID || "000000000000",
+    allowedOrigins: listFrom(env.EMULATOR_ALLOWED_ORIGINS),
+    allowedHosts: listFrom(env.EMULATOR_ALLOWED_HOSTS),
   };
 }
 

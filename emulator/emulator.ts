@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { EmulatorConfig } from "./config";
 import { Store } from "./store/store";
+import { tightenTree } from "../lib/fs/private-files";
 import { Router } from "./server/router";
 import { createHttpServer } from "./server/http";
 import { FaultInjector, type Fault } from "./server/faults";
@@ -24,6 +25,9 @@ export interface RunningEmulator {
 
 /** Starts the whole emulator: store, HTTP endpoint (AWS wire protocol) and MQTT broker. */
 export async function startEmulator(config: EmulatorConfig): Promise<RunningEmulator> {
+  // DATA_DIR holds the CA's private key, device keys, password hashes: owner-only, and
+  // a directory made by an earlier version is fixed here.
+  if (config.dataDir !== ":memory:") tightenTree(config.dataDir);
   const store = new Store(config.dataDir === ":memory:" ? ":memory:" : join(config.dataDir, "emulator.sqlite"));
   const connectivity = new ConnectivityTracker(store);
   const faults = new FaultInjector();
@@ -49,7 +53,7 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
   const mqttPort = broker.port;
   deps.config.mqttPort = mqttPort;
   const requestCounts = new Map<string, number>();
-  const admin = adminRoutes(faults, requestCounts);
+  const admin = adminRoutes(faults, requestCounts, store);
   const server = createHttpServer({
     services: [
       { names: ["iot", "execute-api"], errorTable: "iot", router: iot.router },
@@ -59,6 +63,8 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
     admin,
     region: config.region,
     requestCounts,
+    store,
+    callers: { allowedOrigins: config.allowedOrigins ?? [], allowedHosts: config.allowedHosts ?? [], ownHost: config.host },
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -83,7 +89,7 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
   };
 }
 
-function adminRoutes(faults: FaultInjector, requestCounts: Map<string, number>): Router {
+function adminRoutes(faults: FaultInjector, requestCounts: Map<string, number>, store: Store): Router {
   const admin = new Router();
   admin.add("GET", "/_emulator/health", () => ({ body: { status: "ok" } }));
   // How many AWS requests each operation answered since start (or the last reset): lets a
@@ -95,8 +101,18 @@ function adminRoutes(faults: FaultInjector, requestCounts: Map<string, number>):
   });
   admin.add("GET", "/_emulator/faults", () => ({ body: { faults: faults.list() } }));
   admin.add("POST", "/_emulator/faults", (ctx) => {
-    const f = JSON.parse(ctx.rawBody.toString("utf8") || "{}") as Partial<Fault>;
-    if (!f.service || !f.code) return { status: 400, body: { message: "service and code are required" } };
+    let f: Partial<Fault>;
+    try {
+      f = JSON.parse(ctx.rawBody.toString("utf8") || "{}") as Partial<Fault>;
+    } catch {
+      return { status: 400, body: { message: "the body must be a JSON object" } };
+    }
+    if (typeof f !== "object" || f === null || typeof f.service !== "string" || typeof f.code !== "string") {
+      return { status: 400, body: { message: "service and code are required strings" } };
+    }
+    const wrong = (["method", "pathPrefix", "message"] as const).find((k) => f[k] !== undefined && typeof f[k] !== "string")
+      ?? (["status", "remaining"] as const).find((k) => f[k] !== undefined && !Number.isInteger(f[k]));
+    if (wrong) return { status: 400, body: { message: `${wrong} has the wrong type` } };
     faults.add({ service: f.service, code: f.code, method: f.method, pathPrefix: f.pathPrefix, message: f.message, status: f.status, remaining: f.remaining ?? 1 });
     return { status: 201, body: {} };
   });
@@ -104,5 +120,16 @@ function adminRoutes(faults: FaultInjector, requestCounts: Map<string, number>):
     faults.clear();
     return { status: 204, raw: "" };
   });
+  // A full disk, for tests and demos: the store file may not grow (SQLite answers
+  // SQLITE_FULL) until DELETE. Writes then fail with 503 and are kept for a retry.
+  admin.add("POST", "/_emulator/store/full", () => {
+    store.limitPages(0);
+    return { status: 204, raw: "" };
+  });
+  admin.add("DELETE", "/_emulator/store/full", () => {
+    store.limitPages(null);
+    return { status: 204, raw: "" };
+  });
+  admin.add("GET", "/_emulator/store", () => ({ body: { pendingChanges: store.pendingCount, failure: store.failure?.message ?? null } }));
   return admin;
 }

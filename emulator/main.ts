@@ -1,6 +1,8 @@
 import { emulatorConfigFromEnv } from "./config";
 import { startEmulator } from "./emulator";
 
+// Everything written under DATA_DIR (the CA's private key among it) is owner-only.
+process.umask(0o077);
 const config = emulatorConfigFromEnv();
 const emulator = await startEmulator(config);
 console.log(`[emulator] AWS IoT endpoint ${emulator.endpoint}, MQTT ${emulator.mqttUrl}, data in ${config.dataDir}`);

@@ -9,6 +9,7 @@
  *   npm run bench -- --no-search    skip them (they write and index a million things: ~5 min)
  *   npm run bench -- --search-fleet 200000   fleet size for the search figures
  *   npm run bench -- --only shadows  only the shadow round trip (2,000 agents)
+ *   npm run bench -- --only writes   only durable write throughput (16 clients)
  *   npm run bench -- --no-shadows    skip it
  *
  * Reports: fleet seeding time; ListThings page latency p50/p95 (maxResults 100 and 250);
@@ -26,7 +27,8 @@ import { createServer } from "node:net";
 import { IoTClient, ListThingsCommand } from "@aws-sdk/client-iot";
 import { startEmulator } from "../emulator/emulator";
 import { seedFleet } from "../simulator/seed";
-import { ensureConsoleBuild, spawnNext, waitForHttp } from "./lib/processes";
+import { ensureConsoleBuild, spawnTs, waitForHttp } from "./lib/processes";
+import { benchWrites } from "./bench-writes";
 import { median, ms, percentile } from "./lib/stats";
 import { benchSearch } from "./bench-search";
 import { benchShadowRoundTrip } from "./bench-shadows";
@@ -50,6 +52,7 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), fleet
 async function main() {
   const only = argv.includes("--only") ? argv[argv.indexOf("--only") + 1] : undefined;
   if (only === undefined) await benchRegistryAndConsole();
+  if (only === undefined || only === "writes") results.writes = await benchWrites({ clients: option("--clients", 16), seconds: option("--seconds", 5) });
   if (only === undefined || only === "shadows") {
     if (!flag("--no-shadows")) results.shadows = await benchShadowRoundTrip({ fleetSize: FLEET });
   }
@@ -135,7 +138,8 @@ async function benchConsole(emulatorPort: number, emulatorEndpoint: string, data
   };
   await ensureConsoleBuild(process.cwd(), env);
   const port = await freePort();
-  const next = spawnNext(["start", "-p", String(port), "-H", "127.0.0.1"], { ...env, PORT: String(port) });
+  // The console's own server entry, as `npm start` runs it.
+  const next = spawnTs("scripts/console-server.ts", { ...env, PORT: String(port) }, "console", [String(port), "127.0.0.1"]);
   try {
     const url = `http://127.0.0.1:${port}/things`;
     await waitForHttp(url, 60_000, () => next.exitCode === null);

@@ -11,8 +11,9 @@ import type { ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { loadDotEnv, stackConfig } from "./lib/env";
-import { ensureConsoleBuild, spawnNext, spawnTs, waitForHttp } from "./lib/processes";
+import { ensureConsoleBuild, spawnTs, waitForHttp } from "./lib/processes";
 import { waitForFleetSeeded } from "./lib/fleet-ready";
+import { ensurePrivateDir } from "../lib/fs/private-files";
 
 loadDotEnv();
 const cfg = stackConfig();
@@ -67,6 +68,8 @@ async function main() {
   }
 
   if (args.has("--reset-data")) rmSync(resolve(cfg.dataDir), { recursive: true, force: true });
+  // Owner-only from the start (each program also tightens what it finds and writes).
+  ensurePrivateDir(resolve(cfg.dataDir));
   const build = ensureConsoleBuild(root, baseEnv); // in parallel with the emulator and the fleet
 
   const emulator = track("emulator", spawnTs("emulator/main.ts", baseEnv, "emulator"));
@@ -79,7 +82,8 @@ async function main() {
 }
 
 function startConsole() {
-  const proc = track("console", spawnNext(["start", "-p", String(cfg.consolePort), "-H", cfg.consoleHost], baseEnv));
+  // `next start` behind a wrapper that hands the app the socket address (scripts/console-server.ts).
+  const proc = track("console", spawnTs("scripts/console-server.ts", baseEnv, "console", [String(cfg.consolePort), cfg.consoleHost]));
   void waitForHttp(`http://${cfg.consoleHost}:${cfg.consolePort}/`, 120_000, () => proc.exitCode === null).then(
     () => console.log(`[start] console ready on http://localhost:${cfg.consolePort}`),
     () => undefined,

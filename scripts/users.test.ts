@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { queryAudit } from "@/lib/audit/audit";
 import { verifyPassword } from "@/lib/auth/password";
 import { createSession, resolveSession, sessionPolicy } from "@/lib/auth/sessions";
+import { accountLock, reserveSigninAttempt, signinLimits } from "@/lib/auth/signin-limits";
 import { findUser } from "@/lib/auth/users";
 import { openConsoleDb } from "@/lib/db/console-db";
 
@@ -140,3 +141,66 @@ describe("npm run users", () => {
     expect(all).not.toContain("long-enough-pass");
   });
 });
+
+describe("npm run users -- unlock, and resets that unlock", () => {
+  const limits = signinLimits({} as unknown as NodeJS.ProcessEnv);
+  /** Five failed sign-ins from strangers: the account is locked for addresses it has not signed in from. */
+  const lock = (name: string) => {
+    const d = db();
+    for (let i = 0; i < 5; i++) reserveSigninAttempt(d, name, `203.0.113.${i}`, limits);
+    expect(accountLock(d, name, limits)).not.toBeNull();
+    d.close();
+  };
+  const locked = (name: string) => {
+    const d = db();
+    const l = accountLock(d, name, limits);
+    d.close();
+    return l !== null;
+  };
+
+  it("shows a locked account in the list, unlocks it, and says until when it was locked", () => {
+    lock("alice");
+    expect(cli("list").out).toMatch(/alice\s+\w+\s+local\s+locked until \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/);
+    const r = cli("unlock", "alice");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Unlocked alice \(was locked until \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\); they can sign in again now\.\n$/);
+    expect(locked("alice")).toBe(false);
+    expect(cli("list").out).toMatch(/alice\s+\w+\s+local\s+active/);
+    expect(cli("unlock", "alice")).toMatchObject({ code: 0, out: "alice was not locked.\n" });
+    expect(cli("unlock", "nobody")).toMatchObject({ code: 1, err: "Error: There is no user named nobody.\n" });
+    expect(cli("unlock").code).toBe(2);
+  });
+
+  it("reset-password unlocks too; a generated password is temporary, a given one is not", () => {
+    lock("bob");
+    const r = cli("reset-password", "bob");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/bob chooses their own at the next sign-in/);
+    expect(locked("bob")).toBe(false);
+    let d = db();
+    expect(findUser(d, "bob")!.mustChangePassword).toBe(true);
+    d.close();
+
+    lock("bob");
+    expect(cli("reset-password", "bob", "--password", "bob-chosen-password-1")).toMatchObject({ code: 0, out: "Password of bob changed; their sessions have ended and sign-in is unlocked.\n" });
+    expect(locked("bob")).toBe(false);
+    d = db();
+    expect(findUser(d, "bob")!.mustChangePassword).toBe(false);
+    d.close();
+  });
+
+  it("refuses weak passwords with the reason", () => {
+    expect(cli("add", "carol", "--role", "viewer", "--password", "Password123!")).toMatchObject({ code: 1, err: expect.stringMatching(/^Error: This is a common password/) });
+    expect(cli("add", "carol", "--role", "viewer", "--password", "abcdefghijklmn")).toMatchObject({ code: 1, err: expect.stringMatching(/^Error: Do not use a sequence/) });
+    expect(cli("add", "carol-the-admin", "--role", "viewer", "--password", "Carol-The-Admin")).toMatchObject({ code: 1, err: "Error: Do not use the user name as the password.\n" });
+  });
+
+  it("audits unlocks as `cli`", () => {
+    const d = db();
+    const records = queryAudit(d, { action: "users.unlock" }, { limit: 10 }).records.reverse();
+    d.close();
+    expect(records.map((r) => `${r.actor} ${r.target} ${r.result}`)).toEqual(["cli alice success", "cli alice success", "cli nobody failure"]);
+    expect(JSON.parse(records[0].params!)).toMatchObject({ wasLocked: true, forgottenFailures: 5 });
+  });
+});
+

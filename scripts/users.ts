@@ -8,9 +8,12 @@
  *   disable <name> | enable <name>
  *   set-role <name> <role>
  *   reset-password <name> [--password P]                       (generated and printed when omitted)
+ *   unlock <name>
  *
  * Every change is written to the audit trail with actor `cli`. Changing a role, disabling
- * an account or resetting its password ends that user's sessions at once.
+ * an account or resetting its password ends that user's sessions at once. A generated
+ * password is temporary (the user chooses their own at the next sign-in); a reset, like
+ * unlock, lets a user locked out by failed sign-ins try again at once.
  * Exit codes: 0 done, 1 refused (unknown user, name taken, weak password…), 2 usage error.
  *
  * Imports only modules without "server-only" (tsx runs this outside Next.js).
@@ -18,7 +21,8 @@
 import { recordAudit } from "@/lib/audit/audit";
 import { generatePassword } from "@/lib/auth/password";
 import { isRole, ROLES, type Role } from "@/lib/auth/permissions";
-import { createLocalUser, listUsers, resetPassword, setUserDisabled, setUserRole, UserError, type User } from "@/lib/auth/users";
+import { accountKey, accountLock, lockedAccounts, signinLimits, unlockAccount, type AccountLock } from "@/lib/auth/signin-limits";
+import { createLocalUser, findUser, listUsers, resetPassword, setUserDisabled, setUserRole, UserError, type User } from "@/lib/auth/users";
 import { consoleDbPath, openConsoleDb, type ConsoleDb } from "@/lib/db/console-db";
 import { loadDotEnv } from "./lib/env";
 
@@ -30,7 +34,9 @@ const USAGE = `Usage: npm run users -- <command>
   disable <name>                            refuse sign-in and end the user's sessions
   enable <name>                             allow sign-in again
   set-role <name> <role>                    change the role (ends the user's sessions)
-  reset-password <name> [--password P]      set a new password (generated when omitted; ends sessions)
+  reset-password <name> [--password P]      set a new password (ends sessions, unlocks); when omitted
+                                            one is generated, which the user replaces at next sign-in
+  unlock <name>                             let a user locked out by failed sign-ins try again now
 
 The store is CONSOLE_DB_PATH, or DATA_DIR/console.sqlite (default ./.data).`;
 
@@ -92,14 +98,16 @@ function audit(db: ConsoleDb, action: string, target: string, params: Record<str
   recordAudit(db, { actor: "cli", role: null, action, target, params, result, errorCode });
 }
 
-function formatTable(users: User[]): string {
+const isoSecond = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, "Z");
+
+function formatTable(users: User[], locks: Map<string, AccountLock>): string {
   if (users.length === 0) return "No users.";
   const rows = users.map((u) => [
     u.username,
     u.role,
     u.source,
-    u.disabled ? "disabled" : "active",
-    u.lastLoginAtMs ? new Date(u.lastLoginAtMs).toISOString().replace(/\.\d+Z$/, "Z") : "never",
+    u.disabled ? "disabled" : locks.has(accountKey(u.username)) ? `locked until ${isoSecond(locks.get(accountKey(u.username))!.untilMs)}` : "active",
+    u.lastLoginAtMs ? isoSecond(u.lastLoginAtMs) : "never",
   ]);
   const header = ["USER", "ROLE", "SOURCE", "STATUS", "LAST SIGN-IN"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -120,7 +128,7 @@ async function run(db: ConsoleDb, p: Parsed): Promise<string> {
     case "list": {
       expectArgs(p, 0, "no arguments after list");
       const users = listUsers(db);
-      return p.options.has("json") ? JSON.stringify(users, null, 2) : formatTable(users);
+      return p.options.has("json") ? JSON.stringify(users, null, 2) : formatTable(users, lockedAccounts(db, signinLimits()));
     }
     case "add": {
       const [name] = expectArgs(p, 1, "add <name> --role <role>");
@@ -128,13 +136,13 @@ async function run(db: ConsoleDb, p: Parsed): Promise<string> {
       const { password, generated } = passwordArg(p);
       const params = { role };
       try {
-        await createLocalUser(db, { username: name, password, role });
+        await createLocalUser(db, { username: name, password, role, mustChangePassword: generated });
       } catch (err) {
         if (err instanceof UserError) audit(db, "users.create", name, params, "failure", err.code);
         throw err;
       }
       audit(db, "users.create", name, params, "success");
-      return generated ? `Created ${name} (${role}). Password (shown once): ${password}` : `Created ${name} (${role}).`;
+      return generated ? `Created ${name} (${role}). Password (shown once): ${password}\n${name} chooses their own at the first sign-in.` : `Created ${name} (${role}).`;
     }
     case "disable":
     case "enable": {
@@ -166,14 +174,33 @@ async function run(db: ConsoleDb, p: Parsed): Promise<string> {
     case "reset-password": {
       const [name] = expectArgs(p, 1, "reset-password <name> [--password P]");
       const { password, generated } = passwordArg(p);
+      const params = { temporary: generated };
       try {
-        await resetPassword(db, name, password);
+        await resetPassword(db, name, password, { temporary: generated });
       } catch (err) {
-        if (err instanceof UserError) audit(db, "users.reset_password", name, undefined, "failure", err.code);
+        if (err instanceof UserError) audit(db, "users.reset_password", name, params, "failure", err.code);
         throw err;
       }
-      audit(db, "users.reset_password", name, undefined, "success");
-      return generated ? `New password for ${name} (shown once): ${password}` : `Password of ${name} changed; their sessions have ended.`;
+      audit(db, "users.reset_password", name, params, "success");
+      return generated
+        ? `New password for ${name} (shown once): ${password}\n${name} chooses their own at the next sign-in; their sessions have ended and sign-in is unlocked.`
+        : `Password of ${name} changed; their sessions have ended and sign-in is unlocked.`;
+    }
+    case "unlock": {
+      const [name] = expectArgs(p, 1, "unlock <name>");
+      const user = findUser(db, name);
+      if (!user) {
+        audit(db, "users.unlock", name, undefined, "failure", "not_found");
+        throw new UserError("not_found", `There is no user named ${name}.`);
+      }
+      const lock = accountLock(db, user.username, signinLimits());
+      const forgotten = unlockAccount(db, user.username);
+      audit(db, "users.unlock", user.username, { wasLocked: lock !== null, forgottenFailures: forgotten }, "success");
+      return lock
+        ? `Unlocked ${user.username} (was locked until ${isoSecond(lock.untilMs)}); they can sign in again now.`
+        : forgotten === 0
+          ? `${user.username} was not locked.`
+          : `${user.username} was not locked; ${forgotten} recent failed sign-in${forgotten === 1 ? "" : "s"} no longer count.`;
     }
     case undefined:
       throw new UsageError("No command given.");

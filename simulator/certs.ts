@@ -1,5 +1,6 @@
 import "reflect-metadata";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from "../lib/fs/private-files";
 import { join } from "node:path";
 import { webcrypto, randomBytes } from "node:crypto";
 import * as x509 from "@peculiar/x509";
@@ -65,9 +66,9 @@ export async function loadOrCreateDeviceCa(dataDir: string): Promise<DeviceCa> {
     ],
   });
   const pkcs8 = await crypto.subtle.exportKey("pkcs8", keys.privateKey);
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(keyFile, x509.PemConverter.encode(pkcs8, "PRIVATE KEY"), { mode: 0o600 });
-  writeFileSync(certFile, cert.toString("pem"));
+  ensurePrivateDir(dataDir);
+  writeFileSync(keyFile, x509.PemConverter.encode(pkcs8, "PRIVATE KEY"), { mode: PRIVATE_FILE_MODE });
+  writeFileSync(certFile, cert.toString("pem"), { mode: PRIVATE_FILE_MODE });
   return { cert, key: keys.privateKey, pem: cert.toString("pem") };
 }
 

@@ -14,6 +14,8 @@ import { seedFleet } from "./seed";
 import { runAgents } from "./agents";
 import { readMarker, readSeededThings } from "./marker";
 
+// Device keys and the device CA's key live under DATA_DIR: owner-only.
+process.umask(0o077);
 const log = (line: string) => console.log(`[simulator] ${line}`);
 const cfg = simulatorConfigFromEnv();
 // The emulator accepts any signature; real AWS uses the standard credential chain.

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from "../lib/fs/private-files";
 import { join } from "node:path";
 
 /**
@@ -24,10 +25,10 @@ export function readMarker(dataDir: string): SeedMarker | undefined {
 }
 
 export function writeMarker(dataDir: string, marker: SeedMarker): void {
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   const file = markerPath(dataDir);
   // Write then rename, so a reader never sees half a file.
-  writeFileSync(file + ".tmp", JSON.stringify(marker, null, 2) + "\n");
+  writeFileSync(file + ".tmp", JSON.stringify(marker, null, 2) + "\n", { mode: PRIVATE_FILE_MODE });
   renameSync(file + ".tmp", file);
 }
 
@@ -52,6 +53,6 @@ export function readSeededThings(dataDir: string): SeededThing[] | undefined {
 
 export function writeSeededThings(dataDir: string, things: SeededThing[]): void {
   const file = join(dataDir, "simulator-things.json");
-  writeFileSync(file + ".tmp", JSON.stringify(things));
+  writeFileSync(file + ".tmp", JSON.stringify(things), { mode: PRIVATE_FILE_MODE });
   renameSync(file + ".tmp", file);
 }

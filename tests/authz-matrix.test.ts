@@ -8,9 +8,13 @@ import { ROOT, sourceFilesUnder } from "./support/files";
 /**
  * The authorization matrix. Every entry point of the console (each exported method of
  * every app/**\/route.ts, each export of lib/actions/*.ts) must declare its requirement
- * through lib/auth/guard.ts, and is then called as anonymous, viewer, responder and
- * admin: it must refuse exactly the callers the permission table refuses. Entry points
- * are found by walking the tree, so one added later without a check fails here.
+ * through lib/auth/guard.ts. What each one must require is written out by hand below
+ * (EXPECTED, from the role table of the product brief and the README's Access control
+ * section), and so is who holds each permission (MAY): the test compares both with what
+ * the code declares, then calls every entry point as anonymous, viewer, responder and
+ * admin and checks it refuses exactly the callers the hand-written tables refuse. So a
+ * declaration weakened in the code fails here, as does an entry point missing from the
+ * table (found by walking the tree) or a table row whose entry point is gone.
  *
  * "Allowed" means the guard let the call through: the handler may still fail for its
  * own reasons (invalid input, the fleet backend being unreachable — it is pointed at a
@@ -75,6 +79,8 @@ async function closedPort(): Promise<number> {
 const { NextRequest } = await import("next/server");
 const { REQUIREMENT } = await import("@/lib/auth/guard");
 const { allows, PERMISSIONS, ROLES } = await import("@/lib/auth/permissions");
+const { resetAnonymousAuditLimits } = await import("@/lib/audit/anonymous-limit");
+const { requestHeadersFrom } = await import("./support/next-request");
 const { createLocalUser } = await import("@/lib/auth/users");
 const { createSession, sessionPolicy } = await import("@/lib/auth/sessions");
 const { SESSION_COOKIE } = await import("@/lib/auth/cookie");
@@ -82,7 +88,87 @@ const { consoleDb } = await import("@/lib/db/console-db");
 
 type Role = (typeof ROLES)[number];
 type Requirement = Parameters<typeof allows>[0];
+type Permission = keyof typeof PERMISSIONS;
 type Caller = Role | null;
+
+// ------------------------------------------------------------------ the expected table, by hand
+
+const EVERYONE: Role[] = ["viewer", "responder", "admin"];
+const RESPONDERS: Role[] = ["responder", "admin"];
+const ADMINS: Role[] = ["admin"];
+
+/**
+ * Who holds each permission, from the role table: viewers read, search and export;
+ * responders also change desired shadow state, run jobs, suppress findings, apply
+ * mitigations and quarantine; admins also provision in bulk, create and delete things
+ * and groups, configure indexing, manage users and roles and read the audit trail.
+ */
+const MAY: Record<Permission, Role[]> = {
+  "fleet.read": EVERYONE,
+  "fleet.search": EVERYONE,
+  "fleet.export": EVERYONE,
+  "shadow.write": RESPONDERS,
+  "jobs.write": RESPONDERS,
+  "findings.suppress": RESPONDERS,
+  "mitigations.apply": RESPONDERS,
+  "quarantine.add": RESPONDERS,
+  "provisioning.bulk": ADMINS,
+  "registry.write": ADMINS,
+  "indexing.configure": ADMINS,
+  "users.manage": ADMINS,
+  "audit.read": ADMINS,
+  // Other users' saved queries (a user's own are part of searching).
+  "queries.manage_any": ADMINS,
+};
+
+/**
+ * What each entry point must require ("file export"). null: open to anyone on purpose
+ * (signing in); "authenticated": any signed-in user (their own session and password).
+ */
+const EXPECTED: Record<string, Requirement> = {
+  // Reading the fleet.
+  "app/api/connectivity/route.ts GET": "fleet.read",
+  "app/api/drift/keys/route.ts GET": "fleet.read",
+  "app/api/drift/summary/route.ts GET": "fleet.read",
+  "app/api/drift/things/route.ts GET": "fleet.read",
+  "app/api/groups/members/route.ts GET": "fleet.read",
+  "app/api/things/route.ts GET": "fleet.read",
+  "app/api/things/[thingName]/shadows/route.ts GET": "fleet.read",
+  // Searching (with one's own saved queries and history) and exporting.
+  "app/api/search/route.ts GET": "fleet.search",
+  "app/api/search/aggregate/route.ts GET": "fleet.search",
+  "app/api/search/count/route.ts GET": "fleet.search",
+  "app/api/search/fields/route.ts GET": "fleet.search",
+  "app/api/search/history/route.ts GET": "fleet.search",
+  "app/api/search/saved/route.ts GET": "fleet.search",
+  "app/api/search/export/route.ts GET": "fleet.export",
+  "lib/actions/save-query.ts saveQuery": "fleet.search",
+  "lib/actions/delete-saved-query.ts deleteSavedQuery": "fleet.search",
+  // Responders: desired shadow state.
+  "lib/actions/update-shadow-desired.ts updateShadowDesiredState": "shadow.write",
+  // Admins: groups, users and roles, the audit trail.
+  "lib/actions/create-dynamic-group.ts createDynamicGroupFromQuery": "registry.write",
+  "lib/actions/create-user.ts createUser": "users.manage",
+  "lib/actions/set-user-role.ts setUserRole": "users.manage",
+  "lib/actions/set-user-disabled.ts setUserDisabled": "users.manage",
+  "lib/actions/reset-user-password.ts resetUserPassword": "users.manage",
+  "lib/actions/unlock-user.ts unlockUser": "users.manage",
+  "app/api/audit/export/route.ts GET": "audit.read",
+  // One's own session and password.
+  "lib/actions/sign-out.ts signOut": "authenticated",
+  "lib/actions/change-password.ts changePassword": "authenticated",
+  // Signing in, open to anyone.
+  "lib/actions/sign-in.ts signIn": null,
+  "app/api/auth/oidc/start/route.ts GET": null,
+  "app/api/auth/oidc/callback/route.ts GET": null,
+};
+
+/** Whether the hand-written tables let `caller` through `requirement`. */
+function mayCall(requirement: Requirement, caller: Caller): boolean {
+  if (requirement === null) return true;
+  if (!caller) return false;
+  return requirement === "authenticated" || MAY[requirement].includes(caller);
+}
 
 // ------------------------------------------------------------------ finding every entry point
 
@@ -137,6 +223,23 @@ describe("every entry point declares its requirement", () => {
 
   it("names a requirement from the permission table", () => {
     expect(guarded.filter((e) => !isRequirement(e.requirement)).map((e) => `${label(e)}: ${String(e.requirement)}`)).toEqual([]);
+  });
+
+  it("has a row in the expected table for every entry point, and an entry point for every row", () => {
+    const found = entries.map(label);
+    expect(found.filter((l) => !(l in EXPECTED)), "entry points missing from EXPECTED (add a row: what must it require?)").toEqual([]);
+    expect(Object.keys(EXPECTED).filter((l) => !found.includes(l)), "rows in EXPECTED whose entry point is gone").toEqual([]);
+  });
+
+  it("declares exactly the requirement the expected table says", () => {
+    const differing = entries.filter((e) => label(e) in EXPECTED && e.requirement !== EXPECTED[label(e)]);
+    expect(differing.map((e) => `${label(e)}: declares ${JSON.stringify(e.requirement)}, must require ${JSON.stringify(EXPECTED[label(e)])}`)).toEqual([]);
+  });
+
+  it("gives each permission to exactly the roles the role table names", () => {
+    const actual = Object.fromEntries(Object.entries(PERMISSIONS).map(([p, roles]) => [p, [...roles].sort()]));
+    const expected = Object.fromEntries(Object.entries(MAY).map(([p, roles]) => [p, [...roles].sort()]));
+    expect(actual).toEqual(expected);
   });
 
   it("exports only functions from route files' methods and action files", () => {
@@ -228,14 +331,16 @@ function signInAs(caller: Caller): string | undefined {
 
 function prepareRequestScope(token: string | undefined) {
   state.cookies = new Map(token ? [[SESSION_COOKIE, token]] : []);
-  state.headers = new Headers({
-    host: "console.test",
+  // A client at 203.0.113.7 as scripts/console-server.ts hands it over (its own X-Forwarded-For does not count).
+  state.headers = requestHeadersFrom("203.0.113.7", {
     origin: ORIGIN,
     "sec-fetch-site": "same-origin",
-    "x-forwarded-for": "203.0.113.7",
+    "x-forwarded-for": "198.18.0.1",
     "user-agent": "authz-matrix",
     ...(token ? { cookie: `${SESSION_COOKIE}=${token}` } : {}),
   });
+  // Every anonymous denial must show up in the trail here; the matrix is not a flood.
+  resetAnonymousAuditLimits();
 }
 
 type Outcome = { denied: boolean; detail: string };
@@ -292,11 +397,14 @@ let cells = 0;
 
 describe.each(guarded.map((e) => [label(e), e] as const))("%s", (_name, entry) => {
   it.each(CALLERS.map((c) => [callerName(c), c] as const))("as %s", async (_who, caller) => {
-    const expectAllowed = allows(entry.requirement!, caller);
+    // From the hand-written tables, not from the entry point's own declaration.
+    expect(label(entry) in EXPECTED, `${label(entry)} has no row in EXPECTED`).toBe(true);
+    const expected = EXPECTED[label(entry)];
+    const expectAllowed = mayCall(expected, caller);
     const sinceId = lastAuditId();
     const outcome = entry.kind === "route" ? await callRoute(entry, caller) : await callAction(entry, caller);
     cells++;
-    const should = `${expectAllowed ? "allow" : "deny"} ${callerName(caller)} (requirement ${JSON.stringify(entry.requirement)}), got ${outcome.detail}`;
+    const should = `${expectAllowed ? "allow" : "deny"} ${callerName(caller)} (must require ${JSON.stringify(expected)}), got ${outcome.detail}`;
     expect(outcome.denied, should).toBe(!expectAllowed);
 
     if (!expectAllowed && entry.kind === "route") {

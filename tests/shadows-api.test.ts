@@ -173,6 +173,35 @@ describe("updateShadowDesiredState", () => {
     expect(JSON.parse(audit.params!)).toEqual({ thingName: t, shadowName: null, baseVersion: 1, set: { "policy.mode": '"prevent"' }, removed: ["old"] });
   });
 
+  it("reads and writes keys named __proto__, constructor and prototype (view, update, audit, conflict)", async () => {
+    const t = await newThing();
+    await put(t, JSON.parse('{"state":{"desired":{"__proto__":{"mode":"detect"},"constructor":1},"reported":{"__proto__":{"mode":"detect"}}}}'));
+    const before = (await view(t)).body.document!;
+    expect(Object.keys(before.desired!)).toEqual(["__proto__", "constructor"]);
+    expect(Object.keys(before.reported!)).toEqual(["__proto__"]);
+    expect(JSON.stringify(before.delta)).toBe('{"constructor":1}');
+
+    signInAs(responder);
+    const r = await updateShadowDesiredState({ thingName: t, shadowName: null, desired: '{"__proto__":{"mode":"prevent"},"prototype":5}', version: 1 });
+    expect(r).toMatchObject({ ok: true, data: { version: 2 } });
+    const after = (await view(t)).body.document!;
+    expect(JSON.stringify(after.desired)).toBe('{"__proto__":{"mode":"prevent"},"constructor":1,"prototype":5}');
+    expect(JSON.stringify(after.delta)).toBe('{"__proto__":{"mode":"prevent"},"constructor":1,"prototype":5}');
+    expect(JSON.stringify(JSON.parse(lastAudit().params!).set)).toBe('{"__proto__.mode":"\\"prevent\\"","prototype":"5"}');
+
+    // A leaf named __proto__ is recorded too.
+    signInAs(responder);
+    expect(await updateShadowDesiredState({ thingName: t, shadowName: null, desired: '{"__proto__":7}', version: 2 })).toMatchObject({ ok: true });
+    expect(JSON.stringify(JSON.parse(lastAudit().params!).set)).toBe('{"__proto__":"7"}');
+
+    // A conflict carries the current document with the key.
+    signInAs(responder);
+    const stale = await updateShadowDesiredState({ thingName: t, shadowName: null, desired: '{"a":1}', version: 1 });
+    expect(stale.ok).toBe(false);
+    if (stale.ok || !isShadowConflict(stale.error)) throw new Error("expected a conflict");
+    expect(JSON.stringify(JSON.parse(stale.error.currentJson).desired)).toBe('{"__proto__":7,"constructor":1,"prototype":5}');
+  });
+
   it("creates a named shadow that does not exist yet (no version)", async () => {
     const t = await newThing();
     signInAs(responder);
@@ -193,7 +222,7 @@ describe("updateShadowDesiredState", () => {
     expect(r.error.code).toBe("conflict");
     expect(r.error.message).toMatch(/version 1.*version 2/);
     expect(isShadowConflict(r.error)).toBe(true);
-    expect((r.error as unknown as { current: { version: number; desired: unknown } }).current).toMatchObject({ version: 2, desired: { a: 1, b: 2 } });
+    expect(JSON.parse((r.error as unknown as { currentJson: string }).currentJson)).toMatchObject({ version: 2, desired: { a: 1, b: 2 } });
     expect(lastAudit()).toMatchObject({ result: "failure", error_code: "conflict" });
     expect(lastAudit().aws_request_id).toMatch(/\S+/);
     // Nothing was written.
@@ -216,6 +245,8 @@ describe("updateShadowDesiredState", () => {
     expect(await call("[1]")).toMatchObject({ ok: false, error: { message: "The update must be a JSON object." } });
     expect(await call("{}")).toMatchObject({ ok: false, error: { message: "The update changes nothing." } });
     expect(await call('{"a":{"b":{"c":{"d":{"e":{"f":{"g":1}}}}}}}')).toMatchObject({ ok: false, error: { message: expect.stringMatching(/more than 6 levels/) } });
+    // Far deeper than the call stack allows (within the 64 KB text limit): the same answer.
+    expect(await call(`{"a":${"[".repeat(30_000)}1${"]".repeat(30_000)}}`)).toMatchObject({ ok: false, error: { code: "invalid_input", message: expect.stringMatching(/more than 6 levels/) } });
     expect(await call('{"a":[1,null]}')).toMatchObject({ ok: false, error: { message: "a[1]: arrays may not contain null." } });
     expect(await updateShadowDesiredState({ thingName: "bad thing", shadowName: null, desired: '{"a":1}', version: null })).toMatchObject({ ok: false, error: { code: "invalid_input" } });
   });

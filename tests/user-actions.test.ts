@@ -28,6 +28,8 @@ const { createUser } = await import("@/lib/actions/create-user");
 const { setUserRole } = await import("@/lib/actions/set-user-role");
 const { setUserDisabled } = await import("@/lib/actions/set-user-disabled");
 const { resetUserPassword } = await import("@/lib/actions/reset-user-password");
+const { unlockUser } = await import("@/lib/actions/unlock-user");
+const { accountLock, reserveSigninAttempt, signinLimits } = await import("@/lib/auth/signin-limits");
 
 const db = consoleDb();
 const admin = await createLocalUser(db, { username: "boss", password: "boss-password-123", role: "admin" });
@@ -157,14 +159,19 @@ describe("resetUserPassword", () => {
     expect(await verifyPassword(generated, findUser(db, "erin")!.passwordHash)).toBe(true);
     expect(resolveSession(db, erinToken, sessionPolicy())).toBeNull();
     expect(lastAudit()).toMatchObject({ action: "users.reset_password", target: "erin", result: "success" });
-    expect(JSON.parse(lastAudit().params!)).toEqual({ username: "erin", mode: "generate" });
+    expect(JSON.parse(lastAudit().params!)).toEqual({ username: "erin", mode: "generate", temporary: true });
+    // Someone else's reset is temporary: erin chooses her own at the next sign-in.
+    expect(findUser(db, "erin")!.mustChangePassword).toBe(true);
     expect(allAuditText()).not.toContain(generated);
   });
 
   it("sets a typed password, checked by the same rules, never stored in the trail", async () => {
     const short = await resetUserPassword({ username: "erin", mode: "set", password: "too-short" });
     expect(short).toMatchObject({ ok: false, error: { code: "invalid_input" }, fieldErrors: { password: "Use at least 12 characters." } });
-    expect(await resetUserPassword({ username: "erin", mode: "set", password: "erin-new-password" })).toEqual({ ok: true, data: { username: "erin", generatedPassword: null } });
+    expect(await resetUserPassword({ username: "erin", mode: "set", password: "erin-new-password" })).toEqual({
+      ok: true,
+      data: { username: "erin", generatedPassword: null, temporary: true },
+    });
     expect(await verifyPassword("erin-new-password", findUser(db, "erin")!.passwordHash)).toBe(true);
     expect(allAuditText()).not.toContain("too-short");
     expect(allAuditText()).not.toContain("erin-new-password");
@@ -174,3 +181,42 @@ describe("resetUserPassword", () => {
     expect(await resetUserPassword({ username: "sso-carol", mode: "generate" })).toMatchObject({ ok: false, error: { code: "invalid_input" } });
   });
 });
+
+describe("resetUserPassword and locks", () => {
+  it("unlocks a user locked out by failed sign-ins; an admin's own reset is not temporary", async () => {
+    const limits = signinLimits();
+    await createLocalUser(db, { username: "ivan", password: "ivan-password-123", role: "viewer" });
+    for (let i = 0; i < 5; i++) reserveSigninAttempt(db, "ivan", `203.0.113.${i}`, limits);
+    expect(accountLock(db, "ivan", limits)).not.toBeNull();
+    expect(await resetUserPassword({ username: "ivan", mode: "generate" })).toMatchObject({ ok: true });
+    expect(accountLock(db, "ivan", limits)).toBeNull();
+
+    expect(await resetUserPassword({ username: "boss", mode: "set", password: "boss-new-password-1" })).toMatchObject({ ok: true, data: { temporary: false } });
+    expect(findUser(db, "boss")!.mustChangePassword).toBe(false);
+    signIn(findUser(db, "boss")!);
+  });
+});
+
+describe("unlockUser", () => {
+  it("lets a locked user try again at once, audited with what it lifted", async () => {
+    const limits = signinLimits();
+    await createLocalUser(db, { username: "judy", password: "judy-password-123", role: "viewer" });
+    for (let i = 0; i < 5; i++) reserveSigninAttempt(db, "judy", `198.51.100.${i}`, limits);
+    expect(reserveSigninAttempt(db, "judy", "198.51.100.50", limits).ok).toBe(false);
+
+    expect(await unlockUser({ username: "JUDY" })).toEqual({ ok: true, data: { username: "judy", wasLocked: true } });
+    expect(accountLock(db, "judy", limits)).toBeNull();
+    expect(reserveSigninAttempt(db, "judy", "198.51.100.50", limits).ok).toBe(true);
+    expect(lastAudit()).toMatchObject({ actor: "boss", role: "admin", action: "users.unlock", target: "judy", result: "success" });
+    expect(JSON.parse(lastAudit().params!)).toMatchObject({ username: "judy", wasLocked: true, forgottenFailures: 5 });
+    expect(revalidatePath).toHaveBeenCalledWith("/admin/users");
+  });
+
+  it("answers not_found for an unknown user, and is denied to a viewer (audited)", async () => {
+    expect(await unlockUser({ username: "ghost" })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    signIn(viewer);
+    expect(await unlockUser({ username: "judy" })).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(lastAudit()).toMatchObject({ actor: "watcher", action: "users.unlock", target: "judy", result: "denied" });
+  });
+});
+

@@ -2,6 +2,7 @@
 
 import { useActionState } from "react";
 import { signIn } from "@/lib/actions/sign-in";
+import { AuthField } from "@/components/auth/auth-field";
 
 type State = { error: string | null; fieldErrors: Record<string, string>; username: string; done: boolean };
 const INITIAL: State = { error: null, fieldErrors: {}, username: "", done: false };
@@ -32,41 +33,11 @@ export function SignInForm({ next }: { next: string }) {
           {state.error}
         </p>
       ) : null}
-      <Field label="User name" name="username" type="text" autoComplete="username" defaultValue={state.username} error={state.fieldErrors.username} autoFocus />
-      <Field label="Password" name="password" type="password" autoComplete="current-password" error={state.fieldErrors.password} />
+      <AuthField form="sign-in" label="User name" name="username" type="text" autoComplete="username" defaultValue={state.username} error={state.fieldErrors.username} autoFocus />
+      <AuthField form="sign-in" label="Password" name="password" type="password" autoComplete="current-password" error={state.fieldErrors.password} />
       <button type="submit" className="btn btn-primary w-full justify-center" disabled={busy} aria-describedby={state.error ? "sign-in-error" : undefined}>
         {busy ? "Signing in…" : "Sign in"}
       </button>
     </form>
-  );
-}
-
-function Field(props: { label: string; name: string; type: string; autoComplete: string; defaultValue?: string; error?: string; autoFocus?: boolean }) {
-  const id = `sign-in-${props.name}`;
-  return (
-    <div className="space-y-1">
-      <label htmlFor={id} className="block text-sm font-medium">
-        {props.label}
-      </label>
-      <input
-        // Re-mounted with the kept value after each attempt (React resets a form after its action).
-        key={props.defaultValue}
-        id={id}
-        name={props.name}
-        type={props.type}
-        autoComplete={props.autoComplete}
-        defaultValue={props.defaultValue}
-        autoFocus={props.autoFocus}
-        required
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={props.error ? `${id}-error` : undefined}
-        className="input w-full"
-      />
-      {props.error ? (
-        <p id={`${id}-error`} className="text-sm text-bad">
-          {props.error}
-        </p>
-      ) : null}
-    </div>
   );
 }

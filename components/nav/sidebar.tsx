@@ -34,6 +34,8 @@ export interface SidebarUser {
   username: string;
   displayName: string | null;
   role: Role;
+  /** Local accounts get a link to change their password; single sign-on ones change it at the provider. */
+  source?: "local" | "oidc";
 }
 
 export function Sidebar({ backendLabel, user }: { backendLabel: string; user: SidebarUser }) {
@@ -76,6 +78,11 @@ export function Sidebar({ backendLabel, user }: { backendLabel: string; user: Si
               {user.displayName || user.username}
             </p>
             <p className="text-xs text-muted">Role: {user.role}</p>
+            {user.source === "local" ? (
+              <Link href="/account/password" className="text-xs">
+                Change password
+              </Link>
+            ) : null}
           </div>
           <SignOutButton />
         </section>

@@ -72,7 +72,7 @@ export class EmulatorCa {
     }
     if (dataDir && dataDir !== ":memory:") {
       try {
-        writeFileSync(join(dataDir, CA_FILE_NAME), certPem);
+        writeFileSync(join(dataDir, CA_FILE_NAME), certPem, { mode: 0o600 });
       } catch {
         // The copy on disk is a convenience; the store holds the CA.
       }

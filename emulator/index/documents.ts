@@ -122,7 +122,8 @@ export function thingDocument(
     const named: JsonObject = {};
     for (const n of sources.namedShadows) {
       const s = shadowOf(n);
-      if (s) named[n] = shadowJson(s);
+      // A data property: "__proto__" is a valid shadow name, and assigning it would set the prototype.
+      if (s) Object.defineProperty(named, n, { value: shadowJson(s), enumerable: true, writable: true, configurable: true });
     }
     if (Object.keys(named).length) shadow.name = named;
     // The shadow section is a JSON string, not an object (ThingDocument.shadow).

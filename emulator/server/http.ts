@@ -4,6 +4,8 @@ import { AwsError, statusFor, type ServiceName } from "./errors";
 import type { Router, RequestContext, HandlerResult } from "./router";
 import { parseCredentialScope } from "./sigv4";
 import type { FaultInjector } from "./faults";
+import { BodyBudget, contentTypeProblem, readBody } from "./body";
+import { callerRefusal, corsHeaders, type CallerPolicy } from "./caller-guard";
 
 export interface ServiceBinding {
   /** The service's name in the SigV4 credential scope, plus any aliases. */
@@ -11,6 +13,14 @@ export interface ServiceBinding {
   /** The name used to pick status codes for its errors. */
   errorTable: ServiceName;
   router: Router;
+  /** Largest request body the service takes (default 1 MiB). */
+  maxBodyBytes?: number;
+}
+
+/** The part of the store a request waits on: its changes are committed before it is answered. */
+export interface CommitGate {
+  readonly writeCount: number;
+  committed(): Promise<void>;
 }
 
 export interface HttpOptions {
@@ -21,93 +31,167 @@ export interface HttpOptions {
   region: string;
   /** Counts answered AWS requests per operation (`iot POST /indices/search`), for benchmarks. */
   requestCounts?: Map<string, number>;
+  /** Without it, answers are sent as soon as the handler returns (tests of a service alone). */
+  store?: CommitGate;
+  /** Who may call (Origin / Host checks); the default allows no web page and local names only. */
+  callers?: Partial<CallerPolicy>;
+  /** Bytes of request bodies held at once across all requests (default 64 MiB). */
+  bodyBudgetBytes?: number;
 }
 
-const MAX_BODY = 64 * 1024 * 1024;
+const DEFAULT_MAX_BODY = 1024 * 1024;
+const ADMIN_MAX_BODY = 64 * 1024;
 
 /**
  * The single HTTP endpoint of the emulator. Picks the service from the SigV4 credential
  * scope (`iot`, `iotdata`/`iotdevicegateway`, `iot-jobs-data`, `s3`), then the route from
  * method + path, and answers in restJson1 (JSON body, `x-amzn-RequestId`, errors with
- * `x-amzn-ErrorType`).
+ * `x-amzn-ErrorType`). In order: the caller (no web pages, own host names), the service,
+ * the body (bounded, of the route's content type), the handler, then the commit of what
+ * the handler changed, and only then the answer.
  */
 export function createHttpServer(opts: HttpOptions): Server {
   const byName = new Map<string, ServiceBinding>();
   for (const s of opts.services) for (const n of s.names) byName.set(n, s);
+  const callers: CallerPolicy = { allowedOrigins: [], allowedHosts: [], ownHost: "127.0.0.1", ...opts.callers };
+  const budget = new BodyBudget(opts.bodyBudgetBytes ?? 64 * 1024 * 1024);
 
   return createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    req.on("end", () => {
-      handle(req, res, Buffer.concat(chunks), byName, opts).catch((err) => {
-        // Last resort: a bug in a handler must not kill the emulator.
-        console.error("[emulator] unhandled", err);
-        if (!res.headersSent) sendError(res, "iot", new AwsError("InternalFailureException", "Internal failure"), randomUUID());
-      });
+    const requestId = randomUUID();
+    dispatch(req, res, requestId, byName, callers, budget, opts).catch((err) => {
+      // Last resort: a bug in a handler must not kill the emulator.
+      console.error("[emulator] unhandled", err);
+      if (!res.headersSent) sendError(res, "iot", new AwsError("InternalFailureException", "Internal failure"), requestId);
     });
   });
 }
 
-async function handle(
+async function dispatch(
   req: IncomingMessage,
   res: ServerResponse,
-  rawBody: Buffer,
+  requestId: string,
   byName: Map<string, ServiceBinding>,
+  callers: CallerPolicy,
+  budget: BodyBudget,
   opts: HttpOptions,
 ): Promise<void> {
-  const requestId = randomUUID();
   const url = new URL(req.url ?? "/", "http://emulator.local");
   const method = (req.method ?? "GET").toUpperCase();
   const rawPath = url.pathname;
-
   const admin = opts.admin.match(method, rawPath);
+
+  const refusal = callerRefusal(req.headers, callers, { admin: admin !== undefined || rawPath.startsWith("/_emulator/") });
+  if (refusal) return refuse(res, "iot", new AwsError(refusal.code, refusal.message, 403), requestId);
+  const cors = corsHeaders(req.headers, callers);
+  for (const [k, v] of Object.entries(cors)) res.setHeader(k, v);
+  if (method === "OPTIONS" && cors["Access-Control-Allow-Origin"]) {
+    res.writeHead(204, {
+      "Access-Control-Allow-Methods": "GET,POST,PUT,PATCH,DELETE",
+      "Access-Control-Allow-Headers": String(req.headers["access-control-request-headers"] ?? "*"),
+      "Access-Control-Max-Age": "600",
+    });
+    res.end();
+    return;
+  }
+
   if (admin) {
-    const ctx = makeContext(req, rawBody, url, admin.params, "_emulator", opts.region, requestId);
+    const body = await boundedBody(req, res, ADMIN_MAX_BODY, budget, "iot", requestId);
+    if (!body) return;
+    const ctx = makeContext(req, body, url, admin.params, "_emulator", opts.region, requestId);
     return send(res, await admin.handler(ctx), requestId);
   }
 
   const scope = parseCredentialScope(req.headers.authorization, url.searchParams);
   if (!scope) {
-    return sendError(res, "iot", new AwsError("MissingAuthenticationTokenException", "Missing Authentication Token", 403), requestId);
+    return refuse(res, "iot", new AwsError("MissingAuthenticationTokenException", "Missing Authentication Token", 403), requestId);
   }
   const binding = byName.get(scope.service);
   if (!binding) {
-    return sendError(res, "iot", new AwsError("UnknownOperationException", `The emulator does not serve the service '${scope.service}'`, 404), requestId);
+    return refuse(res, "iot", new AwsError("UnknownOperationException", `The emulator does not serve the service '${scope.service}'`, 404), requestId);
   }
   const match = binding.router.match(method, rawPath);
   if (!match) {
     const err = binding.router.hasPath(rawPath)
       ? new AwsError("MethodNotAllowedException", `Method ${method} is not allowed on ${rawPath}`, 405)
       : new AwsError("UnknownOperationException", `No operation matches ${method} ${rawPath}`, 404);
-    return sendError(res, binding.errorTable, err, requestId);
+    return refuse(res, binding.errorTable, err, requestId);
   }
+  const rawBody = await boundedBody(req, res, binding.maxBodyBytes ?? DEFAULT_MAX_BODY, budget, binding.errorTable, requestId);
+  if (!rawBody) return;
+
   const ctx = makeContext(req, rawBody, url, match.params, scope.service, scope.region, requestId);
   if (opts.requestCounts) {
     const key = `${binding.names[0]} ${method} ${match.template}`;
     opts.requestCounts.set(key, (opts.requestCounts.get(key) ?? 0) + 1);
   }
+  const writesBefore = opts.store?.writeCount ?? 0;
+  let result: HandlerResult;
   try {
     const fault = opts.faults.take(binding.errorTable, method, rawPath);
     if (fault) throw fault;
-    if (rawBody.length > MAX_BODY) throw new AwsError("InvalidRequestException", "Request body too large", 413);
-    const ct = String(req.headers["content-type"] ?? "");
-    if (rawBody.length > 0 && (ct.includes("json") || ct === "")) {
-      try {
-        ctx.body = JSON.parse(rawBody.toString("utf8"));
-      } catch {
-        if (ct.includes("json")) throw new AwsError("InvalidRequestException", "The request body is not valid JSON");
+    if (rawBody.length > 0) {
+      const problem = contentTypeProblem(req.headers["content-type"], match.payload);
+      if (problem) throw new AwsError(match.payload === "blob" ? "UnsupportedDocumentEncodingException" : "UnsupportedMediaTypeException", problem, 415);
+      if (match.payload === "json") {
+        try {
+          ctx.body = JSON.parse(rawBody.toString("utf8"));
+        } catch {
+          throw new AwsError("SerializationException", "The request body is not valid JSON", 400);
+        }
       }
     }
-    send(res, await match.handler(ctx), requestId);
+    result = await match.handler(ctx);
   } catch (err) {
     if (err instanceof AwsError) return sendError(res, binding.errorTable, err, requestId);
     console.error(`[emulator] ${method} ${rawPath} failed`, err);
-    sendError(res, binding.errorTable, new AwsError("InternalFailureException", "Internal failure"), requestId);
+    return sendError(res, binding.errorTable, new AwsError("InternalFailureException", "Internal failure"), requestId);
   }
+  // A change is answered only once it is on disk. A commit that fails (a full disk) leaves
+  // the change queued for a retry and answers 5xx: the caller may retry, nothing acknowledged is lost.
+  if (opts.store && opts.store.writeCount !== writesBefore) {
+    try {
+      await opts.store.committed();
+    } catch (err) {
+      const transient = (err as { transient?: boolean }).transient !== false;
+      console.error(`[emulator] ${method} ${rawPath}: not committed: ${err instanceof Error ? err.message : String(err)}`);
+      return sendError(
+        res,
+        binding.errorTable,
+        transient
+          ? new AwsError("ServiceUnavailableException", "The emulator could not store the change (its disk may be full); try again")
+          : new AwsError("InternalFailureException", "The emulator could not store the change"),
+        requestId,
+      );
+    }
+  }
+  send(res, result, requestId);
+}
+
+/** The body within its limit, or undefined after answering 413/503 (or when the client went away). */
+async function boundedBody(req: IncomingMessage, res: ServerResponse, limit: number, budget: BodyBudget, table: ServiceName, requestId: string): Promise<Buffer | undefined> {
+  const r = await readBody(req, limit, budget);
+  if (r.ok) {
+    res.once("close", () => budget.give(r.body.length));
+    return r.body;
+  }
+  if (r.status === 0) return undefined;
+  const err = r.status === 413 ? new AwsError("RequestEntityTooLargeException", r.reason, 413) : new AwsError("ServiceUnavailableException", r.reason, 503);
+  refuse(res, table, err, requestId);
+  return undefined;
+}
+
+/**
+ * An answer before (or instead of) reading the whole body: the connection is closed after
+ * it, so whatever the client is still sending is not read into memory.
+ */
+function refuse(res: ServerResponse, table: ServiceName, err: AwsError, requestId: string): void {
+  res.shouldKeepAlive = false;
+  res.setHeader("Connection", "close");
+  sendError(res, table, err, requestId);
+  res.once("finish", () => {
+    // Give the client a moment to read the answer, then drop what it still sends.
+    setTimeout(() => res.req.destroy(), 500).unref();
+  });
 }
 
 function makeContext(

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
+import type { PayloadKind } from "./body";
 
 /** What a handler sees of one request. */
 export interface RequestContext {
@@ -30,6 +31,12 @@ interface Route {
   template: string;
   segments: Array<{ literal: string } | { param: string; greedy: boolean }>;
   handler: Handler;
+  payload: PayloadKind;
+}
+
+export interface RouteOptions {
+  /** `blob`: the body is an opaque payload (httpPayload blob in the AWS model), not a JSON structure. */
+  payload?: PayloadKind;
 }
 
 /**
@@ -40,7 +47,7 @@ interface Route {
 export class Router {
   private routes: Route[] = [];
 
-  add(method: string, template: string, handler: Handler): this {
+  add(method: string, template: string, handler: Handler, opts: RouteOptions = {}): this {
     const segments = template
       .split("/")
       .filter(Boolean)
@@ -48,18 +55,18 @@ export class Router {
         const m = /^\{([^}+]+)(\+?)\}$/.exec(s);
         return m ? { param: m[1], greedy: m[2] === "+" } : { literal: s };
       });
-    this.routes.push({ method, template, segments, handler });
+    this.routes.push({ method, template, segments, handler, payload: opts.payload ?? "json" });
     // Routes with more literal segments are tried first.
     this.routes.sort((a, b) => literalCount(b) - literalCount(a));
     return this;
   }
 
-  match(method: string, rawPath: string): { handler: Handler; params: Record<string, string>; template: string } | undefined {
+  match(method: string, rawPath: string): { handler: Handler; params: Record<string, string>; template: string; payload: PayloadKind } | undefined {
     const parts = rawPath.split("/").filter(Boolean);
     for (const route of this.routes) {
       if (route.method !== method) continue;
       const params = matchSegments(route.segments, parts);
-      if (params) return { handler: route.handler, params, template: route.template };
+      if (params) return { handler: route.handler, params, template: route.template, payload: route.payload };
     }
     return undefined;
   }

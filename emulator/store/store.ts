@@ -1,20 +1,35 @@
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { createPrivateFile } from "../../lib/fs/private-files";
 
 /**
  * Persistence for the emulator. The services keep their working state in memory (that
  * is what makes queries fast) and write every change through to SQLite, so a restart
- * finds everything again. Writes are coalesced per (kind, id) and flushed in one
- * transaction at the end of the current tick, so a burst of changes costs one commit.
+ * finds everything again.
+ *
+ * Group commit: changes are coalesced per (kind, id) and committed in one transaction at
+ * the end of the current tick, and a request is answered only once the transaction that
+ * holds its changes has committed (`committed()`), so nothing acknowledged is lost when
+ * the process is killed, and a burst of requests costs one commit. The WAL is synced at
+ * every commit (synchronous = FULL), so it holds through a power cut as well.
+ *
+ * A failed commit (a full disk, an I/O error) does not lose the batch: it stays queued
+ * and is retried with a growing delay, every request waiting on it is told (and answers
+ * with a 5xx), and the process keeps running. Work that must wait until the change is
+ * on disk (a shadow's `update/accepted` over MQTT) is queued with `afterCommit`.
  *
  * A "kind" is a collection name chosen by a service, such as `thing` or `certificate`.
  * Documents are JSON-serialisable objects.
  */
 export class Store {
   private db: Database.Database;
-  private pending = new Map<string, { kind: string; id: string; doc: unknown | undefined }>();
+  private pending = new Map<string, { kind: string; id: string; body: string | undefined }>();
+  private waiters: Array<{ resolve: () => void; reject: (err: StoreUnavailableError) => void }> = [];
+  private onCommit: Array<() => void> = [];
   private scheduled = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryDelayMs = 0;
+  private writes = 0;
+  private failing: StoreUnavailableError | undefined;
   private upsert: Database.Statement;
   private remove: Database.Statement;
   private closed = false;
@@ -24,12 +39,14 @@ export class Store {
    * cache, so inserting millions of rows does not thrash on B-tree pages, and no fsync.
    */
   constructor(file: string, opts: { bulkLoad?: boolean } = {}) {
-    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+    // Holds the emulator CA's private key: owner-only, and so are SQLite's -wal and -shm
+    // files, which SQLite creates with the database file's mode.
+    if (file !== ":memory:") createPrivateFile(file);
     this.db = new Database(file);
     // A bulk load writes pages once, straight to the file (no WAL copy, no fsync): if it is
     // cut short the store is discarded and the load run again.
     this.db.pragma(opts.bulkLoad ? "journal_mode = OFF" : "journal_mode = WAL");
-    this.db.pragma(opts.bulkLoad ? "synchronous = OFF" : "synchronous = NORMAL");
+    this.db.pragma(opts.bulkLoad ? "synchronous = OFF" : "synchronous = FULL");
     if (opts.bulkLoad) this.db.pragma("cache_size = -1048576"); // KiB: 1 GiB
     this.db.exec(
       "CREATE TABLE IF NOT EXISTS docs (kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID",
@@ -48,13 +65,43 @@ export class Store {
   }
 
   put(kind: string, id: string, doc: unknown): void {
-    this.pending.set(kind + "\u0000" + id, { kind, id, doc });
-    this.schedule();
+    this.queue(kind, id, doc);
   }
 
   delete(kind: string, id: string): void {
-    this.pending.set(kind + "\u0000" + id, { kind, id, doc: undefined });
-    this.schedule();
+    this.queue(kind, id, undefined);
+  }
+
+  /** How many changes were queued since start: a caller compares two readings to tell whether it wrote. */
+  get writeCount(): number {
+    return this.writes;
+  }
+
+  /** Changes queued and not committed yet. */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /** The error of the last commit when it failed (cleared by the next successful one). */
+  get failure(): StoreUnavailableError | undefined {
+    return this.failing;
+  }
+
+  /**
+   * Resolves once every change queued so far is committed; rejects when the commit that
+   * held them failed. The changes stay queued then and are retried: the caller may not
+   * report success, but nothing is dropped.
+   */
+  committed(): Promise<void> {
+    if (this.pending.size === 0) return Promise.resolve();
+    if (this.closed) return Promise.reject(new StoreUnavailableError("the store is closed"));
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  /** Runs `fn` once every change queued so far is committed, however many retries that takes. */
+  afterCommit(fn: () => void): void {
+    if (this.pending.size === 0) fn();
+    else this.onCommit.push(fn);
   }
 
   /**
@@ -81,29 +128,113 @@ export class Store {
     this.db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(key, value);
   }
 
-  private schedule(): void {
-    if (this.scheduled || this.closed) return;
+  /** For tests of a full disk: SQLite answers SQLITE_FULL once the file would pass `pages` pages. */
+  limitPages(pages: number | null): void {
+    const current = this.db.pragma("page_count", { simple: true }) as number;
+    this.db.pragma(`max_page_count = ${pages === null ? 4294967294 : Math.max(pages, current)}`);
+  }
+
+  private queue(kind: string, id: string, doc: unknown): void {
+    // Background work (a dynamic group settling) may outlive close(); nothing is answered
+    // after close, so nothing acknowledged is lost by dropping it.
+    if (this.closed) return;
+    // Serialised now, in the caller's request: a document that cannot be (too deep, a
+    // cycle) fails that request alone instead of wedging every later commit.
+    const body = doc === undefined ? undefined : JSON.stringify(doc);
+    this.pending.set(kind + "\u0000" + id, { kind, id, body });
+    this.writes++;
+    if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => this.flush());
   }
 
-  /** Writes every pending change in one transaction. */
-  flush(): void {
+  /**
+   * Commits every queued change in one transaction, then answers whoever waited on it.
+   * Returns false when the commit failed (the changes stay queued, a retry is scheduled).
+   */
+  flush(): boolean {
     this.scheduled = false;
-    if (this.pending.size === 0 || this.closed) return;
-    const batch = [...this.pending.values()];
-    this.pending.clear();
-    this.db.transaction(() => {
-      for (const { kind, id, doc } of batch) {
-        if (doc === undefined) this.remove.run(kind, id);
-        else this.upsert.run(kind, id, JSON.stringify(doc));
+    if (this.closed) return false;
+    const waiters = this.waiters;
+    this.waiters = [];
+    if (this.pending.size > 0) {
+      const batch = [...this.pending.values()];
+      try {
+        this.db.transaction(() => {
+          for (const { kind, id, body } of batch) {
+            if (body === undefined) this.remove.run(kind, id);
+            else this.upsert.run(kind, id, body);
+          }
+        })();
+      } catch (err) {
+        this.failing = new StoreUnavailableError(describe(err), sqliteCode(err));
+        if (this.retryDelayMs === 0) console.error(`[emulator] store commit failed (${this.failing.message}); ${batch.length} changes kept and retried`);
+        for (const w of waiters) w.reject(this.failing);
+        this.scheduleRetry();
+        return false;
       }
-    })();
+      this.pending.clear();
+    }
+    if (this.failing) console.error(`[emulator] store commit succeeded again after: ${this.failing.message}`);
+    this.failing = undefined;
+    this.retryDelayMs = 0;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    const callbacks = this.onCommit;
+    this.onCommit = [];
+    for (const w of waiters) w.resolve();
+    for (const fn of callbacks) {
+      try {
+        fn();
+      } catch (err) {
+        console.error("[emulator] after-commit work failed", err);
+      }
+    }
+    return true;
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer) return;
+    this.retryDelayMs = Math.min(Math.max(this.retryDelayMs * 2, 50), 5000);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.flush();
+    }, this.retryDelayMs);
+    this.retryTimer.unref();
   }
 
   close(): void {
-    this.flush();
+    if (this.closed) return;
+    if (!this.flush() && this.pending.size > 0) console.error(`[emulator] closing with ${this.pending.size} changes not written: ${this.failing?.message}`);
     this.closed = true;
+    clearTimeout(this.retryTimer);
+    for (const w of this.waiters) w.reject(new StoreUnavailableError("the store is closed"));
+    this.waiters = [];
     this.db.close();
   }
 }
+
+/** A commit that did not happen. `transient`: worth retrying (full disk, I/O error, busy). */
+export class StoreUnavailableError extends Error {
+  readonly transient: boolean;
+  constructor(
+    message: string,
+    readonly sqliteCode?: string,
+  ) {
+    super(message);
+    this.name = "StoreUnavailableError";
+    this.transient = sqliteCode === undefined || /^SQLITE_(FULL|IOERR|BUSY|LOCKED|READONLY|CANTOPEN|NOMEM|PROTOCOL)/.test(sqliteCode);
+  }
+}
+
+function sqliteCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+function describe(err: unknown): string {
+  const code = sqliteCode(err);
+  const message = err instanceof Error ? err.message : String(err);
+  return code ? `${code}: ${message}` : message;
+}
+

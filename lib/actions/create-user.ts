@@ -25,7 +25,12 @@ const input = z.object({
     const problem = passwordProblem(value);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   }),
-});
+})
+  // Once the fields are valid: the rules that need the user name (not the password itself).
+  .superRefine((value, ctx) => {
+    const problem = passwordProblem(value.password, value.username);
+    if (problem) ctx.addIssue({ code: "custom", path: ["password"], message: problem });
+  });
 
 /** Adds a local account (name and password). Single-sign-on users appear on their first sign-in instead. */
 export const createUser = action({ name: "users.create", requirement: "users.manage", input, target: targetField("username") }, async (data, ctx) => {

@@ -4,7 +4,7 @@ import { cookies, headers } from "next/headers";
 import { z } from "zod";
 import { SESSION_COOKIE, sessionCookieOptions } from "@/lib/auth/cookie";
 import { secureCookies } from "@/lib/auth/current";
-import { action, targetField } from "@/lib/auth/guard";
+import { action, CHANGE_PASSWORD_PATH, targetField } from "@/lib/auth/guard";
 import { signInLocal } from "@/lib/auth/local-sign-in";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { sessionPolicy } from "@/lib/auth/sessions";
@@ -38,5 +38,7 @@ export const signIn = action({ name: "auth.sign_in", requirement: null, input, t
   ctx.audit.actor = user.username;
   ctx.audit.target = user.username;
   ctx.audit.params = { username: user.username, role: user.role };
+  // A temporary password (first admin, admin reset): the user sets their own first.
+  if (user.mustChangePassword) return { next: `${CHANGE_PASSWORD_PATH}?next=${encodeURIComponent(safeNextPath(next))}` };
   return { next: safeNextPath(next) };
 });

@@ -56,7 +56,8 @@ const input = z.object({
 
 /** What the audit record keeps of an update: which keys were set (to what, briefly) and which removed. */
 function auditSummary(patch: JsonObject): { set: Record<string, string>; removed: string[] } {
-  const set: Record<string, string> = {};
+  // No prototype: a shadow key named `__proto__` is an entry like any other.
+  const set: Record<string, string> = Object.create(null);
   const removed: string[] = [];
   for (const path of patchPaths(patch)) {
     let v: JsonValue = patch;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLimiter, mapWithConcurrency, settleWithConcurrency } from "./limiter";
+import { createLimiter, LimiterBusyError, mapWithConcurrency, settleWithConcurrency } from "./limiter";
 
 const tick = () => new Promise((r) => setTimeout(r, 1));
 
@@ -31,6 +31,55 @@ describe("createLimiter", () => {
 
   it("rejects a non-positive limit", () => {
     expect(() => createLimiter(0)).toThrow(RangeError);
+  });
+
+  it("hands a freed slot to the next waiter, never to a caller that arrives in between", async () => {
+    const run = createLimiter(1);
+    let active = 0;
+    let peak = 0;
+    const enter = () => {
+      peak = Math.max(peak, ++active);
+    };
+    let late: Promise<void> | undefined;
+    // The first task ends and, in the same tick, someone else asks for a slot.
+    const first = run(() => {
+      enter();
+      return new Promise<void>((resolve) =>
+        setTimeout(() => {
+          active--;
+          resolve();
+          queueMicrotask(() => {
+            late = run(async () => {
+              enter();
+              await tick();
+              active--;
+            });
+          });
+        }, 1),
+      );
+    });
+    const waiting = run(async () => {
+      enter();
+      await tick();
+      active--;
+    });
+    await first;
+    await waiting;
+    await late;
+    expect(peak).toBe(1);
+  });
+
+  it("with maxQueued, refuses at once what would wait behind that many, and frees nothing it did not take", async () => {
+    const run = createLimiter(1, { maxQueued: 2 });
+    let release!: () => void;
+    const running = run(() => new Promise<void>((r) => (release = r)));
+    const queued = [run(async () => "a"), run(async () => "b")];
+    await expect(run(async () => "c")).rejects.toBeInstanceOf(LimiterBusyError);
+    release();
+    await running;
+    expect(await Promise.all(queued)).toEqual(["a", "b"]);
+    // A refusal took no slot: the limit still lets exactly one through at a time.
+    await expect(run(async () => "d")).resolves.toBe("d");
   });
 });
 

@@ -5,20 +5,38 @@
  */
 export type Limiter = <T>(task: () => Promise<T>) => Promise<T>;
 
-export function createLimiter(maxConcurrent: number): Limiter {
+/** Thrown (synchronously as a rejection, without waiting) when a bounded queue is full. */
+export class LimiterBusyError extends Error {
+  constructor() {
+    super("Too many tasks are waiting; try again shortly.");
+  }
+}
+
+/**
+ * `maxQueued` bounds how many tasks may wait for a slot: one more is refused at once with
+ * LimiterBusyError rather than queued, so a flood is turned away instead of piling up.
+ */
+export function createLimiter(maxConcurrent: number, options: { maxQueued?: number } = {}): Limiter {
   if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) throw new RangeError("maxConcurrent must be a positive integer");
+  const maxQueued = options.maxQueued ?? Infinity;
   let active = 0;
   const waiting: Array<() => void> = [];
 
+  // The slot passes straight to the next waiter: decrementing and letting it increment
+  // later would let a caller arriving in between take the slot too (one over the cap).
   const release = () => {
-    active--;
     const next = waiting.shift();
     if (next) next();
+    else active--;
   };
 
   return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (active >= maxConcurrent) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
+    if (active >= maxConcurrent) {
+      if (waiting.length >= maxQueued) throw new LimiterBusyError();
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    } else {
+      active++;
+    }
     try {
       return await task();
     } finally {

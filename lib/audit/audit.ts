@@ -1,10 +1,12 @@
 import type { ConsoleDb } from "@/lib/db/console-db";
+import { normaliseAddress } from "@/lib/http/forwarded";
 
 /**
  * The audit trail: one append-only record per state-changing action, success or
  * failure. Parameters are summarised before they are stored: secrets are redacted and
  * bulk payloads reduced to their size, so the trail never becomes a copy of a password
- * or of a 100k-row upload.
+ * or of a 100k-row upload, and every field is bounded, so a record stays a few KB. What
+ * callers without a session can make it write is limited too (./anonymous-limit.ts).
  */
 export interface AuditInput {
   actor: string;
@@ -26,35 +28,120 @@ export interface AuditRecord extends Omit<AuditInput, "params"> {
 
 const SECRET_KEY = /pass(word)?|secret|token|credential|private|api[-_]?key|authorization|cookie/i;
 const MAX_STRING = 200;
+const PREVIEW = 64;
+const MAX_KEY = 64;
 const MAX_ARRAY = 20;
+const MAX_KEYS = 40;
 const MAX_DEPTH = 4;
+/** Roughly how many characters of summary the walk produces before it stops adding. */
+const BUDGET = 2000;
+/** The most `params` ever holds: a record stays a few KB whatever the caller sent. */
+export const MAX_PARAMS_CHARS = 4096;
+const MAX_FIELD = { actor: 128, action: 64, target: 256, errorCode: 64, awsRequestId: 128 } as const;
 
-export function summariseParams(value: unknown, depth = 0): unknown {
-  if (value === null || value === undefined) return value ?? null;
-  if (typeof value === "string") return value.length > MAX_STRING ? `[${value.length} characters]` : value;
-  if (typeof value === "number" || typeof value === "boolean") return value;
-  if (value instanceof Date) return value.toISOString();
-  if (typeof File !== "undefined" && value instanceof File) return `[file ${value.name}, ${value.size} bytes]`;
-  if (Array.isArray(value)) {
-    if (value.length > MAX_ARRAY) return `[${value.length} items]`;
-    return depth >= MAX_DEPTH ? `[${value.length} items]` : value.map((v) => summariseParams(v, depth + 1));
+type Budget = { left: number };
+
+const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max)}…` : s);
+
+function isPlainObject(v: object): boolean {
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * One value of the summary. Depth is bounded by MAX_DEPTH (not by the input), every
+ * object or array contributes at most MAX_KEYS/MAX_ARRAY entries, and a shared budget
+ * stops the walk once enough has been written; what is left out is counted, not copied.
+ */
+function summarise(value: unknown, depth: number, budget: Budget): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "string") {
+    const s = value.length > MAX_STRING ? `${value.slice(0, PREVIEW)}… [${value.length} characters]` : value;
+    budget.left -= s.length + 2;
+    return s;
   }
-  if (typeof value === "object") {
-    if (depth >= MAX_DEPTH) return "[object]";
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      out[k] = SECRET_KEY.test(k) ? "[redacted]" : summariseParams(v, depth + 1);
+  if (typeof value === "number" || typeof value === "boolean") {
+    budget.left -= 8;
+    return value;
+  }
+  budget.left -= 24;
+  if (typeof value === "bigint") return clip(`${value}`, 40);
+  if (typeof value !== "object") return `[${typeof value}]`;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "[invalid date]" : value.toISOString();
+  if (typeof Blob !== "undefined" && value instanceof Blob) {
+    const name = typeof File !== "undefined" && value instanceof File ? `file ${clip(value.name, MAX_KEY)}` : "blob";
+    return `[${name}, ${value.size} bytes]`;
+  }
+  if (Array.isArray(value)) {
+    if (value.length > MAX_ARRAY || depth >= MAX_DEPTH) return `[${value.length} items]`;
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) {
+      if (budget.left <= 0) {
+        out.push(`[${value.length - i} more items]`);
+        break;
+      }
+      out.push(summarise(value[i], depth + 1, budget));
     }
     return out;
   }
-  return `[${typeof value}]`;
+  if (value instanceof Map) return `[Map, ${value.size} entries]`;
+  if (value instanceof Set) return `[Set, ${value.size} items]`;
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return `[${value.constructor.name}, ${value.byteLength} bytes]`;
+  if (!isPlainObject(value)) return `[${clip(value.constructor?.name || "object", MAX_KEY)}]`;
+
+  const record = value as Record<string, unknown>;
+  let total = 0;
+  for (const k in record) if (Object.hasOwn(record, k)) total++;
+  if (depth >= MAX_DEPTH) return `[object, ${total} keys]`;
+  // No prototype: a key named "__proto__" is kept as data, never as a prototype.
+  const out: Record<string, unknown> = Object.create(null);
+  let kept = 0;
+  for (const k in record) {
+    if (!Object.hasOwn(record, k)) continue;
+    if (kept >= MAX_KEYS || budget.left <= 0) break;
+    const key = clip(k, MAX_KEY);
+    budget.left -= key.length + 4;
+    out[key] = SECRET_KEY.test(k) ? "[redacted]" : summarise(record[k], depth + 1, budget);
+    kept++;
+  }
+  if (kept < total) out["…"] = `${total - kept} more keys`;
+  return out;
+}
+
+/**
+ * What the trail keeps of an action's parameters: secrets redacted, long strings cut to a
+ * preview and their length, big arrays and deep or wide objects reduced to their sizes.
+ * Never more than MAX_PARAMS_CHARS, so no caller can make one record large.
+ */
+export function summariseParams(value: unknown): unknown {
+  return summarise(value, 0, { left: BUDGET });
+}
+
+export function auditParamsJson(value: unknown): string {
+  const json = JSON.stringify(summariseParams(value)) ?? "null";
+  // The walk's bounds keep summaries well under the cap; this makes it a guarantee.
+  return json.length <= MAX_PARAMS_CHARS ? json : JSON.stringify(`[summary of ${json.length} characters left out]`);
 }
 
 export function recordAudit(db: ConsoleDb, input: AuditInput, now = Date.now()): void {
-  const params = input.params === undefined ? null : JSON.stringify(summariseParams(input.params));
+  const params = input.params === undefined ? null : auditParamsJson(input.params);
+  const text = (v: string | null | undefined, max: number) => (v === null || v === undefined ? null : clip(String(v), max));
+  // Only a real IP address (or "unknown") is stored, whatever the caller passed.
+  const ip = input.ip === null || input.ip === undefined ? null : (normaliseAddress(input.ip) ?? "unknown");
   db.prepare(
     "INSERT INTO audit_log (at, actor, role, action, target, params, result, error_code, aws_request_id, ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-  ).run(now, input.actor, input.role, input.action, input.target ?? null, params, input.result, input.errorCode ?? null, input.awsRequestId ?? null, input.ip ?? null);
+  ).run(
+    now,
+    text(input.actor, MAX_FIELD.actor),
+    input.role,
+    text(input.action, MAX_FIELD.action),
+    text(input.target, MAX_FIELD.target),
+    params,
+    input.result,
+    text(input.errorCode, MAX_FIELD.errorCode),
+    text(input.awsRequestId, MAX_FIELD.awsRequestId),
+    ip,
+  );
 }
 
 export interface AuditFilter {

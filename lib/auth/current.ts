@@ -1,6 +1,8 @@
 import "server-only";
 import { cookies, headers } from "next/headers";
 import { consoleDb } from "@/lib/db/console-db";
+import { clientAddressFrom } from "@/lib/http/forwarded";
+import { servedOverHttps } from "@/lib/http/security-headers";
 import { SESSION_COOKIE } from "./cookie";
 import { resolveSession, sessionPolicy, type Session } from "./sessions";
 
@@ -13,23 +15,16 @@ export async function currentSession(): Promise<Session | null> {
 }
 
 /**
- * The client's address. `next start` appends the socket address to X-Forwarded-For, so
- * the last entry is trustworthy; behind N trusted proxies (TRUST_PROXY_HOPS=N) the
- * client is N entries further left. Anything a client put there itself is ignored.
+ * The client's address, always a valid IP address or "unknown" (it lands in the audit
+ * trail and keys the sign-in limits). Not X-Forwarded-For as sent: Next keeps a client's
+ * own header, so the address comes from the socket (via scripts/console-server.ts) or,
+ * behind TRUST_PROXY_HOPS=N proxies, from exactly the N-th hop (lib/http/forwarded.ts).
  */
 export async function clientAddress(): Promise<string> {
-  const h = await headers();
-  const chain = (h.get("x-forwarded-for") ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const hops = Number(process.env.TRUST_PROXY_HOPS || 0);
-  return chain[Math.max(0, chain.length - 1 - hops)] ?? "unknown";
+  return clientAddressFrom(await headers());
 }
 
-/** Whether cookies must be Secure: behind HTTPS (CONSOLE_PUBLIC_URL or the proxy says so). */
+/** Whether cookies must be Secure: behind HTTPS (CONSOLE_PUBLIC_URL, or a trusted proxy says so). */
 export async function secureCookies(): Promise<boolean> {
-  if ((process.env.CONSOLE_PUBLIC_URL ?? "").startsWith("https://")) return true;
-  const h = await headers();
-  return h.get("x-forwarded-proto") === "https" && Number(process.env.TRUST_PROXY_HOPS || 0) > 0;
+  return servedOverHttps(await headers());
 }

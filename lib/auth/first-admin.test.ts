@@ -16,6 +16,8 @@ describe("first admin", () => {
     const u = findUser(db, "root-admin")!;
     expect(u.role).toBe("admin");
     expect(await verifyPassword("configured-pass-1", u.passwordHash)).toBe(true);
+    // The operator chose it: not a temporary password.
+    expect(u.mustChangePassword).toBe(false);
     expect(logs.join("\n")).not.toContain("configured-pass-1");
     expect(queryAudit(db, { action: "users.create" }, { limit: 5 }).records[0]).toMatchObject({ actor: "system", target: "root-admin", result: "success" });
   });
@@ -28,9 +30,13 @@ describe("first admin", () => {
     const password = made!.generatedPassword!;
     expect(password.length).toBeGreaterThanOrEqual(20);
     expect(logs).toHaveLength(1);
-    expect(logs[0]).toContain(`first admin: admin / ${password} — change it`);
+    expect(logs[0]).toContain(`first admin: admin / ${password} `);
+    expect(logs[0]).toMatch(/asks you to choose your own/);
     expect(logs[0].split("\n")[0]).toMatch(/^┌─+┐$/);
     expect(await verifyPassword(password, findUser(db, "admin")!.passwordHash)).toBe(true);
+    // It has been in a log: the first sign-in must replace it.
+    expect(findUser(db, "admin")!.mustChangePassword).toBe(true);
+    expect(JSON.parse(queryAudit(db, { action: "users.create" }, { limit: 5 }).records[0].params!)).toMatchObject({ firstAdmin: true, temporary: true });
 
     // Every later start: nothing created, nothing printed.
     expect(await ensureFirstAdmin(db, env({}), (t) => logs.push(t))).toBeNull();
@@ -48,6 +54,7 @@ describe("first admin", () => {
 
   it("refuses to start with an unusable configured password or name", async () => {
     await expect(ensureFirstAdmin(openConsoleDb(":memory:"), env({ ADMIN_PASSWORD: "short" }), () => undefined)).rejects.toThrow(/ADMIN_PASSWORD.*12/);
+    await expect(ensureFirstAdmin(openConsoleDb(":memory:"), env({ ADMIN_PASSWORD: "Password123!" }), () => undefined)).rejects.toThrow(/ADMIN_PASSWORD.*common password/);
     await expect(ensureFirstAdmin(openConsoleDb(":memory:"), env({ ADMIN_USERNAME: "bad name" }), () => undefined)).rejects.toThrow(/ADMIN_USERNAME/);
   });
 });

@@ -6,8 +6,11 @@ import { countUsers, createLocalUser, UserError, USERNAME_PATTERN } from "./user
 /**
  * At first start (no users at all) the console creates one admin, so there is always a
  * way in: ADMIN_USERNAME (default `admin`) with ADMIN_PASSWORD, or a generated password
- * printed once to the server log. Once any user exists this does nothing, so the
- * password is never printed again and ADMIN_PASSWORD is ignored after the first start.
+ * printed once to the server log. A generated password has been in a log, so it is
+ * temporary: the first sign-in asks for a new one before anything else opens. (One from
+ * ADMIN_PASSWORD was chosen by the operator and stays.) Once any user exists this does
+ * nothing, so the password is never printed again and ADMIN_PASSWORD is ignored after
+ * the first start.
  *
  * No server-only imports: called from instrumentation.ts and from tests.
  */
@@ -23,18 +26,18 @@ export async function ensureFirstAdmin(db: ConsoleDb, env: NodeJS.ProcessEnv = p
   if (!USERNAME_PATTERN.test(username)) throw new Error(`ADMIN_USERNAME '${username}' is not valid: use 2-64 letters, digits, '.', '_', '@' or '-'.`);
   const configured = env.ADMIN_PASSWORD;
   if (configured) {
-    const problem = passwordProblem(configured);
+    const problem = passwordProblem(configured, username);
     if (problem) throw new Error(`ADMIN_PASSWORD is not usable: ${problem}`);
   }
   const password = configured || generatePassword();
   try {
-    await createLocalUser(db, { username, password, role: "admin" });
+    await createLocalUser(db, { username, password, role: "admin", mustChangePassword: !configured });
   } catch (err) {
     // Another process (a second console on the same store) got there first.
     if (err instanceof UserError && err.code === "conflict") return null;
     throw err;
   }
-  recordAudit(db, { actor: "system", role: null, action: "users.create", target: username, params: { role: "admin", firstAdmin: true }, result: "success" });
+  recordAudit(db, { actor: "system", role: null, action: "users.create", target: username, params: { role: "admin", firstAdmin: true, temporary: !configured }, result: "success" });
   if (configured) {
     log(`[console] first admin '${username}' created with the password from ADMIN_PASSWORD`);
     return { username, generatedPassword: null };
@@ -45,9 +48,9 @@ export async function ensureFirstAdmin(db: ConsoleDb, env: NodeJS.ProcessEnv = p
 
 export function firstAdminBox(username: string, password: string): string {
   const lines = [
-    `first admin: ${username} / ${password} — change it`,
-    "This password is shown once and never again. Sign in, then set your own",
-    `(npm run users -- reset-password ${username}).`,
+    `first admin: ${username} / ${password}`,
+    "This password is shown once and never again. Sign in with it: the console",
+    "then asks you to choose your own before anything else.",
   ];
   const width = Math.max(...lines.map((l) => l.length));
   const bar = "─".repeat(width + 2);

@@ -7,6 +7,8 @@ import { AppError, type AppErrorData } from "@/lib/errors";
 import { jsonError } from "@/lib/http/route";
 import { consoleDb } from "@/lib/db/console-db";
 import { recordAudit } from "@/lib/audit/audit";
+import { recordAnonymousAudit } from "@/lib/audit/anonymous-limit";
+import { isCrossOrigin } from "@/lib/http/security-headers";
 import { allows, type Requirement } from "./permissions";
 import { clientAddress, currentSession } from "./current";
 import type { Session } from "./sessions";
@@ -23,13 +25,25 @@ export type Guarded = { [REQUIREMENT]: Requirement };
 
 // ---------------------------------------------------------------- pages
 
-/** For server components: redirects anonymous callers to sign-in, answers 403 when the role lacks `requirement`. */
-export async function requirePage(requirement: Requirement = "fleet.read"): Promise<Session> {
+/** Where a user with a temporary password is sent, and all they may do until they set their own. */
+export const CHANGE_PASSWORD_PATH = "/account/password";
+const PASSWORD_CHANGE_REQUIRED = "Your password is temporary: set your own password first (Change password page), then try again.";
+
+/**
+ * For server components: redirects anonymous callers to sign-in, answers 403 when the role
+ * lacks `requirement`, and sends a user whose password is temporary to the change-password
+ * page (which alone passes `duringPasswordChange`).
+ */
+export async function requirePage(requirement: Requirement = "fleet.read", options: { duringPasswordChange?: boolean } = {}): Promise<Session> {
   const session = await currentSession();
   if (!session) {
     const h = await headers();
     const next = h.get("x-fc-path") ?? "/";
     redirect(`/sign-in?next=${encodeURIComponent(next)}`);
+  }
+  if (session.mustChangePassword && !options.duringPasswordChange) {
+    const next = (await headers()).get("x-fc-path") ?? "/";
+    redirect(`${CHANGE_PASSWORD_PATH}?next=${encodeURIComponent(next)}`);
   }
   if (!allows(requirement, session.role)) forbidden();
   return session;
@@ -40,18 +54,9 @@ export async function requirePage(requirement: Requirement = "fleet.read"): Prom
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 type RouteHandler = (req: NextRequest, ctx: RouteContext & { session: Session | null }) => Promise<Response> | Response;
 
-/** Rejects requests a browser sent from another site (CSRF and cross-origin reads). */
+/** Rejects requests a browser sent from another site (CSRF and cross-origin reads); the same rule as proxy.ts. */
 function crossOrigin(req: Request): boolean {
-  const site = req.headers.get("sec-fetch-site");
-  if (site && site !== "same-origin" && site !== "none") return true;
-  const origin = req.headers.get("origin");
-  if (!origin) return false;
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
-  try {
-    return new URL(origin).host !== host;
-  } catch {
-    return true;
-  }
+  return isCrossOrigin(req.headers);
 }
 
 export interface RouteOptions {
@@ -79,6 +84,7 @@ export function route(
       return jsonError({ code: "forbidden", message: "Cross-origin requests are not accepted." });
     }
     const session = requirement === null ? await currentSession().catch(() => null) : await currentSession();
+    if (session?.mustChangePassword && requirement !== null) return jsonError({ code: "forbidden", message: PASSWORD_CHANGE_REQUIRED });
     if (!allows(requirement, session?.role)) {
       return session
         ? jsonError({ code: "forbidden", message: "Your role does not allow this." })
@@ -124,6 +130,8 @@ export interface ActionDefinition<S extends z.ZodType> {
    * invalid calls are recorded against what they aimed at. The handler may refine it.
    */
   target?: (raw: Record<string, unknown>) => string | null | undefined;
+  /** Open to a user whose password is temporary (only setting it, and signing out). */
+  duringPasswordChange?: boolean;
 }
 
 /** A `target` reader for the common case: one named string field of the input. */
@@ -135,10 +143,14 @@ export function targetField(field: string): (raw: Record<string, unknown>) => st
 }
 
 function formDataToObject(fd: FormData): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = Object.create(null);
   for (const [k, v] of fd.entries()) {
     if (k.startsWith("$ACTION")) continue;
-    out[k] = k in out ? ([] as unknown[]).concat(out[k], v) : v;
+    // Append in place: copying the list per repeated field is quadratic in a crafted form.
+    const prev = out[k];
+    if (prev === undefined) out[k] = v;
+    else if (Array.isArray(prev)) prev.push(v);
+    else out[k] = [prev, v];
   }
   return out;
 }
@@ -161,7 +173,9 @@ export function action<S extends z.ZodType, T>(
     if (def.target && input && typeof input === "object") ctx.audit.target = def.target(input as Record<string, unknown>) ?? null;
     const audit = (result: "success" | "failure" | "denied", errorCode?: string, params?: unknown) => {
       if (def.audited === false) return;
-      recordAudit(consoleDb(), {
+      // Callers without a session cannot fill the trail: their refused and failed calls are rate-limited.
+      const write = session || result === "success" ? recordAudit : recordAnonymousAudit;
+      write(consoleDb(), {
         actor: ctx.audit.actor ?? session?.username ?? "anonymous",
         role: session?.role ?? null,
         action: def.name,
@@ -178,6 +192,11 @@ export function action<S extends z.ZodType, T>(
       const error: AppErrorData = session
         ? { code: "forbidden", message: "Your role does not allow this." }
         : { code: "unauthenticated", message: new AppError("unauthenticated").message };
+      audit("denied", error.code, input);
+      return { ok: false, error };
+    }
+    if (session?.mustChangePassword && def.requirement !== null && !def.duringPasswordChange) {
+      const error: AppErrorData = { code: "forbidden", message: PASSWORD_CHANGE_REQUIRED };
       audit("denied", error.code, input);
       return { ok: false, error };
     }

@@ -1,9 +1,9 @@
 import type { ConsoleDb } from "@/lib/db/console-db";
 import { AppError } from "@/lib/errors";
-import { verifyPassword } from "./password";
+import { PasswordHashingBusyError, verifyPassword } from "./password";
 import { createSession, deleteSession, type SessionPolicy } from "./sessions";
-import { retryAfterMessage } from "./signin-messages";
-import { clearSigninFailures, recordSigninFailure, signinBlockedFor, type SigninLimits } from "./signin-limits";
+import { signinBlockedMessage } from "./signin-messages";
+import { releaseSigninAttempt, reserveSigninAttempt, signinSucceeded, type SigninLimits } from "./signin-limits";
 import { findUser, markSignedIn, type User } from "./users";
 
 export interface LocalSignInInput {
@@ -17,10 +17,11 @@ export interface LocalSignInInput {
 
 /**
  * Sign-in with a local account, in order:
- * 1. refuse while the account or the address is over its failure limit (even with the
- *    right password), saying when to try again;
+ * 1. reserve one password check under the limits (lib/auth/signin-limits.ts), or refuse
+ *    (even with the right password) saying when to try again. This happens before any
+ *    await, atomically, so concurrent guesses are counted before any of them is hashed;
  * 2. check the password: unknown users, single-sign-on users and wrong passwords cost the
- *    same scrypt work and get the same answer, and count as a failure;
+ *    same scrypt work and get the same answer; the reservation stays as the failure;
  * 3. refuse disabled accounts, only once the password is right (so nobody learns which
  *    accounts exist or are disabled);
  * 4. rotate: the session the browser came with is deleted and a new one created, so a
@@ -32,18 +33,25 @@ export async function signInLocal(
   input: LocalSignInInput,
   opts: { limits: SigninLimits; policy: SessionPolicy },
 ): Promise<{ user: User; token: string; expiresAtMs: number }> {
-  const blockedMs = signinBlockedFor(db, input.username, input.ip, opts.limits);
-  if (blockedMs > 0) throw new AppError("throttled", retryAfterMessage(blockedMs));
+  const reserved = reserveSigninAttempt(db, input.username, input.ip, opts.limits);
+  if (!reserved.ok) throw new AppError("throttled", signinBlockedMessage(reserved.block));
 
   const found = findUser(db, input.username);
-  const passwordOk = await verifyPassword(input.password, found?.source === "local" ? found.passwordHash : null);
-  if (!found || !passwordOk) {
-    recordSigninFailure(db, input.username, input.ip);
-    throw new AppError("unauthenticated", "Wrong user name or password.");
+  let passwordOk: boolean;
+  try {
+    passwordOk = await verifyPassword(input.password, found?.source === "local" ? found.passwordHash : null);
+  } catch (err) {
+    // Turned away by the hashing queue: no password was checked, so nothing to count.
+    if (err instanceof PasswordHashingBusyError) releaseSigninAttempt(db, reserved.attemptId);
+    throw err;
   }
-  if (found.disabled) throw new AppError("forbidden", "This account is disabled. Ask an administrator to enable it.");
+  if (!found || !passwordOk) throw new AppError("unauthenticated", "Wrong user name or password.");
+  if (found.disabled) {
+    releaseSigninAttempt(db, reserved.attemptId);
+    throw new AppError("forbidden", "This account is disabled. Ask an administrator to enable it.");
+  }
 
-  clearSigninFailures(db, input.username);
+  signinSucceeded(db, reserved.attemptId, found.username, input.ip);
   deleteSession(db, input.currentToken);
   const { token, expiresAtMs } = createSession(db, found.id, found.role, { ip: input.ip, userAgent: input.userAgent }, opts.policy);
   markSignedIn(db, found.id);

@@ -4,10 +4,12 @@ import type { NextRequest } from "next/server";
 import { NextResponse } from "next/server";
 import * as client from "openid-client";
 import { recordAudit } from "@/lib/audit/audit";
+import { recordAnonymousAudit } from "@/lib/audit/anonymous-limit";
 import { consoleDb, type ConsoleDb } from "@/lib/db/console-db";
 import { SESSION_COOKIE, sessionCookieOptions } from "./cookie";
 import { clientAddress, secureCookies } from "./current";
-import { DEFAULT_AFTER_SIGN_IN, safeNextPath as safeSitePath } from "./next-path";
+// `next` is checked by the one same-site path check (it also refuses the OIDC routes themselves).
+import { DEFAULT_AFTER_SIGN_IN, safeNextPath } from "./next-path";
 import { oidcConfig, roleFromClaims, type OidcConfig } from "./oidc-config";
 import type { Role } from "./permissions";
 import { createSession, deleteSession, sessionPolicy } from "./sessions";
@@ -93,16 +95,6 @@ export class OidcSignInError extends Error {
 }
 
 // ---------------------------------------------------------------- helpers
-
-/**
- * `next` as a path on this console (lib/auth/next-path.ts: no other origin, no
- * backslash or control-character tricks, not the sign-in page), and not the OIDC routes
- * themselves; anything else becomes the default page.
- */
-export function safeNextPath(next: string | null | undefined): string {
-  const path = safeSitePath(next);
-  return path === OIDC_ROUTE_BASE || path.startsWith(`${OIDC_ROUTE_BASE}/`) || path.startsWith(`${OIDC_ROUTE_BASE}?`) ? DEFAULT_AFTER_SIGN_IN : path;
-}
 
 /** The redirect URI registered at the provider: CONSOLE_PUBLIC_URL, else the request's own origin. */
 export function redirectUriFor(requestOrigin: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -454,7 +446,9 @@ export async function handleOidcCallback(req: NextRequest): Promise<Response> {
 }
 
 async function auditSignIn(input: { actor: string; role: Role | null; result: "success" | "failure"; errorCode?: OidcErrorCode; issuer: string | null }): Promise<void> {
-  recordAudit(consoleDb(), {
+  // Anyone can fail a callback (a forged or replayed one): those records are rate-limited per address.
+  const write = input.result === "success" ? recordAudit : recordAnonymousAudit;
+  write(consoleDb(), {
     actor: input.actor,
     role: input.role,
     action: OIDC_AUDIT_ACTION,

@@ -61,3 +61,53 @@ describe("password hashing (scrypt)", () => {
     for (const p of generated) expect(passwordProblem(p)).toBeNull();
   });
 });
+
+describe("weak passwords", () => {
+  it("refuses the most common passwords, whatever the case", () => {
+    for (const p of ["password1234", "PASSWORD1234", "qwertyuiop123", "administrator", "iloveyouforever", "zaq12wsxcde3"]) {
+      expect(passwordProblem(p), p).toBe("This is one of the most common passwords. Choose another.");
+    }
+  });
+
+  it("refuses a common password with digits or symbols added at the end", () => {
+    for (const p of ["Password123!", "Sunshine2024!", "letmein!!!!!!", "Dragon123456", "football 1234"]) {
+      expect(passwordProblem(p), p).toBe("This is a common password with digits or symbols added, which guessers try early. Choose another.");
+    }
+  });
+
+  it("refuses one character repeated", () => {
+    for (const p of ["aaaaaaaaaaaa", "111111111111", "            ", "ZZZZZZZZZZZZZZZZZZZZ"]) {
+      expect(passwordProblem(p), p).toBe("Do not use one character repeated: it is guessed at once.");
+    }
+  });
+
+  it("refuses a short pattern repeated", () => {
+    for (const p of ["abcabcabcabc", "passwordpassword", "xy12xy12xy12", "Hello!Hello!"]) {
+      expect(passwordProblem(p), p).toBe("Do not repeat a short pattern (like abcabc…): it is guessed at once.");
+    }
+  });
+
+  it("refuses sequences and keyboard rows, forwards, backwards and wrapping round", () => {
+    for (const p of ["123456789012", "abcdefghijkl", "ABCDEFGHIJKLMNOP", "210987654321", "zyxwvutsrqpo", "qwertyuiopas", "1q2w3e4r5t6y7u", "!@#$%^&*()!@"]) {
+      expect(passwordProblem(p), p).toBe("Do not use a sequence or a keyboard row (like abcdef…, 123456…, qwerty…): it is guessed at once.");
+    }
+  });
+
+  it("refuses the user name (any case, with digits or symbols added, or backwards)", () => {
+    const message = "Do not use the user name as the password.";
+    expect(passwordProblem("maintenance-team", "maintenance-team")).toBe(message);
+    expect(passwordProblem("Maintenance-Team", "maintenance-team")).toBe(message);
+    expect(passwordProblem("maintenance-team2024!", "maintenance-team")).toBe(message);
+    expect(passwordProblem("maet-ecnanetniam", "maintenance-team")).toBe(message);
+    // Without a user name there is nothing to compare with; containing it is allowed.
+    expect(passwordProblem("maintenance-team")).toBeNull();
+    expect(passwordProblem("maintenance-team likes tea", "maintenance-team")).toBeNull();
+  });
+
+  it("accepts passwords that merely contain a common word or a short run", () => {
+    for (const p of ["correct horse battery", "my password is long enough", "sunshine over the harbour", "abc and then some more", "Tr0ub4dor&3-extra"]) {
+      expect(passwordProblem(p, "alice"), p).toBeNull();
+    }
+  });
+});
+

@@ -26,6 +26,8 @@ export interface Session {
   source: "local" | "oidc";
   createdAtMs: number;
   expiresAtMs: number;
+  /** The user signed in with a temporary password: only the change-password page is open (lib/auth/guard.ts). */
+  mustChangePassword: boolean;
 }
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("base64url");
@@ -52,6 +54,7 @@ interface Row {
   display_name: string | null;
   source: string;
   disabled: number;
+  must_change_password: number;
 }
 
 /** The live session for `token`, touching its idle timer; null when unknown, expired or the user is disabled. */
@@ -60,7 +63,7 @@ export function resolveSession(db: ConsoleDb, token: string | undefined, policy:
   const idHash = hashToken(token);
   const r = db
     .prepare(
-      `SELECT s.user_id, s.role, s.created_at, s.last_seen_at, s.absolute_expires_at, u.username, u.display_name, u.source, u.disabled
+      `SELECT s.user_id, s.role, s.created_at, s.last_seen_at, s.absolute_expires_at, u.username, u.display_name, u.source, u.disabled, u.must_change_password
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`,
     )
     .get(idHash) as Row | undefined;
@@ -79,6 +82,7 @@ export function resolveSession(db: ConsoleDb, token: string | undefined, policy:
     source: r.source === "oidc" ? "oidc" : "local",
     createdAtMs: r.created_at,
     expiresAtMs: Math.min(r.absolute_expires_at, now + policy.idleMs),
+    mustChangePassword: r.must_change_password === 1,
   };
 }
 

@@ -24,8 +24,25 @@ export function signinErrorMessage(code: unknown): string | null {
   return (SIGNIN_ERROR_MESSAGES as Record<string, string>)[code] ?? GENERIC;
 }
 
-/** "Try again in 1 minute." / "Try again in 12 minutes." */
-export function retryAfterMessage(ms: number): string {
-  const minutes = Math.max(1, Math.ceil(ms / 60_000));
-  return `Too many failed sign-ins for this account or address. Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`;
+/** "45 seconds", "1 minute", "12 minutes": rounded up, so the wait is never longer than said. */
+export function waitText(ms: number): string {
+  if (ms < 60_000) {
+    const seconds = Math.max(1, Math.ceil(ms / 1000));
+    return `${seconds} ${seconds === 1 ? "second" : "seconds"}`;
+  }
+  const minutes = Math.ceil(ms / 60_000);
+  return `${minutes} ${minutes === 1 ? "minute" : "minutes"}`;
+}
+
+/** What the sign-in form says when a limit (lib/auth/signin-limits.ts) refuses a check. */
+export function signinBlockedMessage(block: { reason: "pair" | "account" | "address"; retryAfterMs: number }): string {
+  const wait = waitText(block.retryAfterMs);
+  switch (block.reason) {
+    case "pair":
+      return `Too many failed sign-ins for this account from your address. Try again in ${wait}, or ask an administrator to unlock the account.`;
+    case "account":
+      return `Too many failed sign-ins for this account. Try again in ${wait}, or ask an administrator to unlock the account.`;
+    case "address":
+      return `Too many failed sign-ins from your address. Try again in ${wait}.`;
+  }
 }

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { openConsoleDb, type ConsoleDb } from "@/lib/db/console-db";
 import { verifyPassword } from "./password";
+import { accountLock, reserveSigninAttempt, signinLimits } from "./signin-limits";
 import {
   countUsers,
   createLocalUser,
@@ -71,6 +72,24 @@ describe("local users", () => {
     const hash = findUser(db, "erin")!.passwordHash;
     expect(await verifyPassword("erin-password-01", hash)).toBe(false);
     expect(await verifyPassword("erin-password-02", hash)).toBe(true);
+  });
+
+  it("a reset unlocks sign-in and, when temporary, makes the user choose their own next", async () => {
+    const limits = signinLimits({} as unknown as NodeJS.ProcessEnv);
+    await createLocalUser(db, { username: "gina", password: "gina-password-01", role: "viewer" });
+    for (let i = 0; i < 5; i++) reserveSigninAttempt(db, "gina", `203.0.113.${i}`, limits);
+    expect(accountLock(db, "gina", limits)).not.toBeNull();
+    expect((await resetPassword(db, "gina", "gina-password-02", { temporary: true })).mustChangePassword).toBe(true);
+    expect(accountLock(db, "gina", limits)).toBeNull();
+    expect(reserveSigninAttempt(db, "gina", "203.0.113.99", limits).ok).toBe(true);
+    // Reset again without `temporary` (an admin's own password): the flag goes.
+    expect((await resetPassword(db, "gina", "gina-password-03")).mustChangePassword).toBe(false);
+  });
+
+  it("applies the password rules with the user name", async () => {
+    await rejects(createLocalUser(db, { username: "maintenance-bot", password: "Maintenance-Bot1", role: "viewer" }), "invalid_input");
+    await createLocalUser(db, { username: "hal", password: "hal-password-01", role: "viewer" });
+    await rejects(resetPassword(db, "hal", "Password1234!"), "invalid_input");
   });
 
   it("keeps single-sign-on users and local accounts apart", async () => {

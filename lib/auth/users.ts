@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ConsoleDb } from "@/lib/db/console-db";
 import { hashPassword, passwordProblem } from "./password";
 import { isRole, type Role } from "./permissions";
+import { unlockAccount } from "./signin-limits";
 
 export interface User {
   id: string;
@@ -13,6 +14,8 @@ export interface User {
   createdAtMs: number;
   updatedAtMs: number;
   lastLoginAtMs: number | null;
+  /** Signs in with a password someone else chose or saw: must set their own before anything else. */
+  mustChangePassword: boolean;
 }
 
 interface Row {
@@ -26,6 +29,7 @@ interface Row {
   created_at: number;
   updated_at: number;
   last_login_at: number | null;
+  must_change_password: number;
 }
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9._@-]{2,64}$/;
@@ -41,6 +45,7 @@ function toUser(r: Row): User {
     createdAtMs: r.created_at,
     updatedAtMs: r.updated_at,
     lastLoginAtMs: r.last_login_at,
+    mustChangePassword: r.must_change_password === 1,
   };
 }
 
@@ -71,17 +76,20 @@ export function countUsers(db: ConsoleDb): number {
   return (db.prepare("SELECT COUNT(*) AS n FROM users").get() as { n: number }).n;
 }
 
-export async function createLocalUser(db: ConsoleDb, input: { username: string; password: string; role: Role; displayName?: string }): Promise<User> {
+export async function createLocalUser(
+  db: ConsoleDb,
+  input: { username: string; password: string; role: Role; displayName?: string; mustChangePassword?: boolean },
+): Promise<User> {
   if (!USERNAME_PATTERN.test(input.username)) throw new UserError("invalid_input", "User names are 2-64 letters, digits, '.', '_', '@' or '-'.");
-  const problem = passwordProblem(input.password);
+  const problem = passwordProblem(input.password, input.username);
   if (problem) throw new UserError("invalid_input", problem);
   if (findUser(db, input.username)) throw new UserError("conflict", `A user named ${input.username} already exists.`);
   const now = Date.now();
   const id = randomUUID();
   const hash = await hashPassword(input.password);
   db.prepare(
-    "INSERT INTO users (id, username, display_name, role, source, password_hash, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, 'local', ?, 0, ?, ?)",
-  ).run(id, input.username, input.displayName ?? null, input.role, hash, now, now);
+    "INSERT INTO users (id, username, display_name, role, source, password_hash, disabled, created_at, updated_at, must_change_password) VALUES (?, ?, ?, ?, 'local', ?, 0, ?, ?, ?)",
+  ).run(id, input.username, input.displayName ?? null, input.role, hash, now, now, input.mustChangePassword ? 1 : 0);
   return getUser(db, id)!;
 }
 
@@ -122,14 +130,22 @@ export function setUserDisabled(db: ConsoleDb, username: string, disabled: boole
   return getUser(db, u.id)!;
 }
 
-export async function resetPassword(db: ConsoleDb, username: string, password: string): Promise<User> {
+/**
+ * An admin's reset (web or CLI): new password, sessions ended, sign-in unlocked (a reset
+ * is how a locked-out user gets back in). `temporary`: the user must set their own at
+ * the next sign-in (the admin chose or saw this one).
+ */
+export async function resetPassword(db: ConsoleDb, username: string, password: string, options: { temporary?: boolean } = {}): Promise<User> {
   const u = requireUser(db, username);
   if (u.source !== "local") throw new UserError("invalid_input", `${username} signs in through single sign-on and has no local password.`);
-  const problem = passwordProblem(password);
+  const problem = passwordProblem(password, u.username);
   if (problem) throw new UserError("invalid_input", problem);
   const hash = await hashPassword(password);
-  db.prepare("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?").run(hash, Date.now(), u.id);
-  db.prepare("DELETE FROM sessions WHERE user_id = ?").run(u.id);
+  db.transaction(() => {
+    db.prepare("UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = ? WHERE id = ?").run(hash, options.temporary ? 1 : 0, Date.now(), u.id);
+    db.prepare("DELETE FROM sessions WHERE user_id = ?").run(u.id);
+    unlockAccount(db, u.username);
+  })();
   return getUser(db, u.id)!;
 }
 

@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { createPrivateFile } from "@/lib/fs/private-files";
+import { join, resolve } from "node:path";
 
 /**
  * The console's own store (users, sessions, sign-in failures, audit trail): SQLite in
@@ -28,9 +28,14 @@ export function consoleDb(): ConsoleDb {
 }
 
 export function openConsoleDb(path: string): ConsoleDb {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  // Password hashes, sessions and the audit trail: owner-only (the file 0600; SQLite gives
+  // its -wal and -shm files the database file's mode).
+  if (path !== ":memory:") createPrivateFile(path);
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
+  // Every commit is on disk before the call returns (WAL's NORMAL could lose the last ones
+  // at a power cut): an acknowledged sign-in, session or audit record is never lost.
+  db.pragma("synchronous = FULL");
   db.pragma("busy_timeout = 5000");
   db.pragma("foreign_keys = ON");
   migrate(db);
@@ -107,14 +112,42 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (owner, query)
    );
    CREATE INDEX query_history_recent ON query_history(owner, at);`,
+  // Sign-in limits (lib/auth/signin-limits.ts): one row per password check, reserved before
+  // the check so concurrent guesses are counted; a success deletes its own row. `cleared`
+  // rows (a later success from that address, an admin's unlock) stop counting against the
+  // account but still count against the address. Users flagged to set a new password.
+  `DROP TABLE signin_failures;
+   CREATE TABLE signin_attempts (
+     id INTEGER PRIMARY KEY,
+     account TEXT NOT NULL,
+     ip TEXT NOT NULL,
+     known_address INTEGER NOT NULL,
+     cleared INTEGER NOT NULL DEFAULT 0,
+     at INTEGER NOT NULL
+   );
+   CREATE INDEX signin_attempts_account ON signin_attempts(account, at);
+   CREATE INDEX signin_attempts_ip ON signin_attempts(ip, at);
+   CREATE INDEX signin_attempts_at ON signin_attempts(at);
+   CREATE TABLE signin_known_addresses (
+     account TEXT NOT NULL,
+     ip TEXT NOT NULL,
+     last_success_at INTEGER NOT NULL,
+     PRIMARY KEY (account, ip)
+   );
+   ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 function migrate(db: ConsoleDb): void {
-  const version = db.pragma("user_version", { simple: true }) as number;
-  for (let v = version; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v]);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
+  // Each step reads the version under the write lock (IMMEDIATE): two processes opening a
+  // new store at once (the console, `npm run users`) must not both apply one migration.
+  const step = db.transaction((): boolean => {
+    const v = db.pragma("user_version", { simple: true }) as number;
+    if (v >= MIGRATIONS.length) return false;
+    db.exec(MIGRATIONS[v]);
+    db.pragma(`user_version = ${v + 1}`);
+    return true;
+  });
+  while (step.immediate()) {
+    // one migration per transaction, as before
   }
 }

@@ -104,7 +104,9 @@ export function upsertSavedQuery(db: ConsoleDb, owner: string, input: SavedQuery
       input.id,
     );
     return getSavedQuery(db, input.id)!;
-  })();
+    // IMMEDIATE: it reads before it writes, and a deferred transaction whose snapshot another
+    // process's commit overtook fails with SQLITE_BUSY instead of waiting.
+  }).immediate();
 }
 
 /** Deletes a saved query: its owner may, and so may an admin. Returns what was deleted. */
@@ -117,7 +119,7 @@ export function removeSavedQuery(db: ConsoleDb, id: string, actor: { username: s
     }
     db.prepare("DELETE FROM saved_queries WHERE id = ?").run(id);
     return existing;
-  })();
+  }).immediate();
 }
 
 /** Remembers a query the user ran; a repeat moves it to the top. Keeps the last `keep`. */

@@ -33,13 +33,28 @@ describe("security headers", () => {
     expect(contentSecurityPolicy("abc", { https: true })).toContain("upgrade-insecure-requests");
   });
 
-  it("trusts X-Forwarded-Proto only behind a configured proxy", () => {
+  it("trusts X-Forwarded-Proto only behind a configured proxy, and then only its hop", () => {
     const env = (v: Record<string, string>) => v as unknown as NodeJS.ProcessEnv;
-    expect(servedOverHttps({ protocol: "http:", forwardedProto: null }, env({}))).toBe(false);
-    expect(servedOverHttps({ protocol: "http:", forwardedProto: "https" }, env({}))).toBe(false);
-    expect(servedOverHttps({ protocol: "http:", forwardedProto: "https" }, env({ TRUST_PROXY_HOPS: "1" }))).toBe(true);
-    expect(servedOverHttps({ protocol: "https:", forwardedProto: null }, env({}))).toBe(true);
-    expect(servedOverHttps({ protocol: "http:", forwardedProto: null }, env({ CONSOLE_PUBLIC_URL: "https://fleet.example.com" }))).toBe(true);
+    const h = (v: Record<string, string>) => new Headers(v);
+    expect(servedOverHttps(h({}), env({}))).toBe(false);
+    expect(servedOverHttps(h({ "x-forwarded-proto": "https" }), env({}))).toBe(false);
+    expect(servedOverHttps(h({ "x-forwarded-proto": "https" }), env({ TRUST_PROXY_HOPS: "0" }))).toBe(false);
+    expect(servedOverHttps(h({ "x-forwarded-proto": "https" }), env({ TRUST_PROXY_HOPS: "1" }))).toBe(true);
+    // The client's own "https" in front of what the proxy appended counts for nothing.
+    expect(servedOverHttps(h({ "x-forwarded-proto": "https, http" }), env({ TRUST_PROXY_HOPS: "1" }))).toBe(false);
+    expect(servedOverHttps(h({ "x-forwarded-proto": "https, http" }), env({ TRUST_PROXY_HOPS: "2" }))).toBe(true);
+    expect(servedOverHttps(h({}), env({ CONSOLE_PUBLIC_URL: "https://fleet.example.com" }))).toBe(true);
+  });
+
+  it("compares Origin with X-Forwarded-Host only behind a configured proxy", () => {
+    const env = (v: Record<string, string>) => v as unknown as NodeJS.ProcessEnv;
+    const h = (v: Record<string, string>) => new Headers(v);
+    // No proxy: a client's X-Forwarded-Host cannot make a foreign origin look like ours.
+    expect(isCrossOrigin(h({ host: "console.local", origin: "http://evil.example", "x-forwarded-host": "evil.example" }), env({}))).toBe(true);
+    expect(isCrossOrigin(h({ host: "console.local", origin: "http://console.local", "x-forwarded-host": "evil.example" }), env({}))).toBe(false);
+    // One proxy: its hop names the public host.
+    expect(isCrossOrigin(h({ host: "10.0.0.5:3000", origin: "https://fleet.example.com", "x-forwarded-host": "fleet.example.com" }), env({ TRUST_PROXY_HOPS: "1" }))).toBe(false);
+    expect(isCrossOrigin(h({ host: "10.0.0.5:3000", origin: "http://evil.example", "x-forwarded-host": "evil.example, fleet.example.com" }), env({ TRUST_PROXY_HOPS: "1" }))).toBe(true);
   });
 
   it("tells cross-site browser requests apart", () => {

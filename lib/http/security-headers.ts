@@ -3,8 +3,10 @@
  * (next.config.ts); the Content-Security-Policy carries a fresh nonce per page request and
  * is set by proxy.ts, together with HSTS when the console is reached over HTTPS.
  *
- * Dependency-free: imported by next.config.ts and proxy.ts.
+ * Imported by next.config.ts and proxy.ts: nothing beyond lib/http/forwarded.ts.
  */
+import { forwardedProto, requestHost } from "./forwarded";
+
 export const STATIC_SECURITY_HEADERS: ReadonlyArray<{ key: string; value: string }> = [
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "Referrer-Policy", value: "same-origin" },
@@ -48,26 +50,28 @@ export function contentSecurityPolicy(nonce: string, opts: { dev?: boolean; http
 
 /**
  * Whether the browser reached the console over HTTPS: the configured public URL says so,
- * the request itself is TLS, or a trusted reverse proxy (TRUST_PROXY_HOPS > 0) says so.
- * The same rule decides the cookie's Secure flag (lib/auth/current.ts).
+ * or a trusted reverse proxy (TRUST_PROXY_HOPS > 0) says so in its hop of
+ * X-Forwarded-Proto. The console's own server speaks plain HTTP, so without a trusted
+ * proxy nothing in the request can make it HTTPS (Next's `nextUrl.protocol` believes any
+ * X-Forwarded-Proto). The same rule decides the cookie's Secure flag (lib/auth/current.ts).
  */
-export function servedOverHttps(req: { protocol: string; forwardedProto: string | null }, env: NodeJS.ProcessEnv = process.env): boolean {
+export function servedOverHttps(headers: Headers, env: NodeJS.ProcessEnv = process.env): boolean {
   if ((env.CONSOLE_PUBLIC_URL ?? "").startsWith("https://")) return true;
-  if (req.protocol === "https:") return true;
-  return Number(env.TRUST_PROXY_HOPS || 0) > 0 && req.forwardedProto?.split(",")[0]?.trim() === "https";
+  return forwardedProto(headers, env) === "https";
 }
 
 /**
  * A browser request from another site. Sec-Fetch-Site is authoritative where sent (all
- * current browsers); otherwise the Origin header must name this host. Requests without
- * either (curl, server-to-server) are not browser CSRF and pass.
+ * current browsers); otherwise the Origin header must name this host (X-Forwarded-Host
+ * only from a trusted proxy's hop). Requests without either (curl, server-to-server) are
+ * not browser CSRF and pass.
  */
-export function isCrossOrigin(headers: Headers): boolean {
+export function isCrossOrigin(headers: Headers, env: NodeJS.ProcessEnv = process.env): boolean {
   const site = headers.get("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none") return true;
   const origin = headers.get("origin");
   if (!origin) return false;
-  const host = headers.get("x-forwarded-host") ?? headers.get("host");
+  const host = requestHost(headers, env);
   try {
     return new URL(origin).host !== host;
   } catch {

@@ -22,6 +22,15 @@ describe("computeDelta", () => {
     expect(computeDelta({ a: { b: 1 } }, { a: { b: 1 } })).toBeUndefined();
     expect(computeDelta(undefined, { a: 1 })).toBeUndefined();
   });
+
+  it("keeps keys named __proto__, constructor and prototype as keys", () => {
+    const desired = JSON.parse('{"__proto__":{"x":1,"y":2},"constructor":{"a":1},"prototype":3}');
+    const reported = JSON.parse('{"__proto__":{"x":1},"constructor":{"a":0}}');
+    const delta = computeDelta(desired, reported)!;
+    expect(Object.keys(delta)).toEqual(["__proto__", "constructor", "prototype"]);
+    expect(Object.getPrototypeOf(delta)).toBe(Object.prototype);
+    expect(JSON.stringify(delta)).toBe('{"__proto__":{"y":2},"constructor":{"a":1},"prototype":3}');
+  });
 });
 
 describe("latestTimestamp", () => {
@@ -41,6 +50,14 @@ describe("latestTimestamp", () => {
 });
 
 describe("shadowPending", () => {
+  it("lists pending keys under __proto__ (the delta computed here, or the index's)", () => {
+    const text = '{"desired":{"__proto__":{"mode":"prevent"}},"reported":{"__proto__":{"mode":"detect"}},"metadata":{"desired":{"__proto__":{"mode":{"timestamp":1795400000}}}}}';
+    const computed = shadowPending("classic", JSON.parse(text));
+    expect(computed).toEqual({ shadow: "classic", hasDelta: true, keys: [{ shadow: "classic", path: "__proto__.mode", sinceSec: T0, reported: true, error: null }] });
+    const withDelta = JSON.parse(text.replace('"metadata"', '"delta":{"__proto__":{"mode":"prevent"}},"hasDelta":true,"metadata"'));
+    expect(shadowPending("classic", withDelta)).toEqual(computed);
+  });
+
   it("lists each pending leaf flattened with dots, with its desired timestamp and whether the agent reports it", () => {
     const doc = indexed(
       { policy: { mode: "prevent" }, blocklist: { version: 1042 }, feature: { x: { enabled: true } } },

@@ -26,6 +26,11 @@ function own(o: unknown, k: string): unknown {
   return isObj(o) && Object.hasOwn(o, k) ? o[k] : undefined;
 }
 
+/** Sets a key as a plain data property (assigning `__proto__` would set the prototype instead). */
+function put(o: Obj, k: string, v: unknown): void {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
 function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
@@ -47,8 +52,8 @@ export function computeDelta(desired: unknown, reported: unknown): Obj | undefin
     const r = own(reported, k);
     if (isObj(d) && isObj(r)) {
       const sub = computeDelta(d, r);
-      if (sub) out[k] = sub;
-    } else if (r === undefined || !deepEqual(d, r)) out[k] = d;
+      if (sub) put(out, k, sub);
+    } else if (r === undefined || !deepEqual(d, r)) put(out, k, d);
   }
   return Object.keys(out).length ? out : undefined;
 }

@@ -80,6 +80,24 @@ describe("compareSections", () => {
       ["toString", "in_sync"],
     ]);
   });
+
+  it("shows keys named __proto__, constructor and prototype with their timestamps and delta", () => {
+    const parse = (text: string) => JSON.parse(text) as JsonObject;
+    const r = compareSections(
+      parse('{"__proto__":{"x":1,"y":2},"constructor":"a"}'),
+      parse('{"__proto__":{"x":1,"y":3},"prototype":{"z":0}}'),
+      { desired: parse('{"__proto__":{"x":{"timestamp":5},"y":{"timestamp":7}},"constructor":{"timestamp":6}}'), reported: parse('{"__proto__":{"x":{"timestamp":4},"y":{"timestamp":8}},"prototype":{"z":{"timestamp":3}}}') },
+      parse('{"__proto__":{"y":2},"constructor":"a"}'),
+    );
+    expect(r.rows.map((x) => [x.path.join("."), x.status, x.inDelta, x.desiredAtMs, x.reportedAtMs])).toEqual([
+      ["__proto__.x", "in_sync", false, 5_000, 4_000],
+      ["__proto__.y", "pending", true, 7_000, 8_000],
+      ["constructor", "pending", true, 6_000, null],
+      ["prototype.z", "reported_only", false, null, 3_000],
+    ]);
+    expect(r.summary).toMatchObject({ total: 4, inSync: 1, pending: 2, reportedOnly: 1 });
+    expect(deltaPaths(parse('{"__proto__":{"y":2}}'))).toEqual([["__proto__", "y"]]);
+  });
 });
 
 describe("metadata timestamps", () => {

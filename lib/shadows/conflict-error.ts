@@ -1,5 +1,6 @@
 import { AppError } from "@/lib/errors";
 import type { ShadowConflictData, ShadowDocument } from "./types";
+import { documentToText } from "./wire";
 
 /**
  * An update refused because the shadow's version moved on (ConflictException). It carries
@@ -21,6 +22,6 @@ export class ShadowConflictError extends AppError {
   }
 
   override toData(): ShadowConflictData {
-    return { code: "conflict", message: this.message, current: this.current };
+    return { code: "conflict", message: this.message, currentJson: documentToText(this.current) };
   }
 }

@@ -161,3 +161,55 @@ describe("markRemoved", () => {
     expect(markRemoved('{"a": 1}', ["a", "b"])).toBeNull();
   });
 });
+
+describe("keys named __proto__, constructor and prototype", () => {
+  // Parsed from text: in an object literal `__proto__` would set the prototype, not a key.
+  const parse = (text: string) => JSON.parse(text) as JsonObject;
+  const base = parse('{"__proto__":{"mode":"detect","scan":60},"constructor":1}');
+
+  it("are diffed, merged and described like any other key", () => {
+    const edited = parse('{"__proto__":{"mode":"prevent","scan":60},"prototype":[1]}');
+    const patch = diffDesired(base, edited);
+    expect(JSON.stringify(patch)).toBe('{"__proto__":{"mode":"prevent"},"prototype":[1],"constructor":null}');
+    expect(describePatch(base, patch)).toEqual([
+      { path: ["__proto__", "mode"], kind: "change", before: "detect", after: "prevent" },
+      { path: ["prototype"], kind: "add", after: [1] },
+      { path: ["constructor"], kind: "remove", before: 1 },
+    ]);
+    const merged = applyPatch(base, patch)!;
+    expect(JSON.stringify(merged)).toBe('{"__proto__":{"mode":"prevent","scan":60},"prototype":[1]}');
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+  });
+
+  it("are checked and sent from the editor, and removed with Remove", () => {
+    const c = checkDesiredEdit('{"__proto__":{"mode":"prevent","scan":60},"constructor":1}', { desired: base, reported: null });
+    expect(c.ok).toBe(true);
+    expect(JSON.stringify(c.patch)).toBe('{"__proto__":{"mode":"prevent"}}');
+    expect(c.changes).toEqual([{ path: ["__proto__", "mode"], kind: "change", before: "detect", after: "prevent" }]);
+    expect(desiredText(base)).toContain('"__proto__"');
+    expect(markRemoved(desiredText(base), ["__proto__", "scan"])).toBe(JSON.stringify(parse('{"__proto__":{"mode":"detect","scan":null},"constructor":1}'), null, 2));
+    expect(markRemoved("{}", ["__proto__"])).toBe('{\n  "__proto__": null\n}');
+  });
+});
+
+describe("text nested far deeper than AWS allows", () => {
+  const deepObjects = (levels: number) => `{"a":${'{"a":'.repeat(levels)}1${"}".repeat(levels)}}`;
+  const deepArrays = (levels: number) => `{"a":${"[".repeat(levels)}1${"]".repeat(levels)}}`;
+
+  it.each([10_000, 1_000_000])("is refused for its nesting (%i levels), without walking it", (levels) => {
+    for (const text of [deepObjects(levels), deepArrays(levels)]) {
+      const c = checkDesiredEdit(text, { desired: { a: 1 }, reported: null });
+      expect(c.ok).toBe(false);
+      expect(c.patch).toBeNull();
+      expect(c.depth).toBe(levels + 1);
+      expect(c.errors).toEqual([{ message: `Nested too deeply: the text nests ${(levels + 1).toLocaleString("en-US")} levels, counting “desired” itself as 1. AWS IoT allows at most 6.` }]);
+      expect(markRemoved(text, ["a"])).toBeNull();
+    }
+  });
+
+  it("is still explained with its path when it is merely too deep for AWS", () => {
+    const c = checkDesiredEdit(deepObjects(20), { desired: null, reported: null });
+    expect(c.depth).toBe(21);
+    expect(c.errors[0].message).toMatch(/^Nested too deeply: a\.a\.a.* is 21 levels deep/);
+  });
+});

@@ -1,4 +1,4 @@
-import { cloneJson, deepEqual, deepestPath, depthOf, formatPath, get, isObject, jsonBytes, put } from "./json";
+import { cloneJson, deepEqual, deepestPath, depthOf, formatPath, get, isObject, jsonBytes, put, tooDeepToWalk } from "./json";
 import type { JsonObject, JsonValue } from "./types";
 import { SHADOW_LIMITS } from "./types";
 
@@ -183,6 +183,14 @@ export function checkDesiredEdit(text: string, base: EditBase): EditCheck {
     return result;
   }
   const edited = parsed as JsonObject;
+  if (tooDeepToWalk(edited)) {
+    // Nothing below walks it (every check recurses); the depth alone says what is wrong.
+    result.depth = depthOf(edited);
+    result.errors.push({
+      message: `Nested too deeply: the text nests ${result.depth.toLocaleString("en-US")} levels, counting “desired” itself as 1. AWS IoT allows at most ${SHADOW_LIMITS.maxDepth}.`,
+    });
+    return result;
+  }
   result.edited = edited;
 
   const nullPath = nullInArray(edited);
@@ -232,7 +240,7 @@ export function markRemoved(text: string, path: readonly string[]): string | nul
   } catch {
     return null;
   }
-  if (!isObject(doc) || path.length === 0) return null;
+  if (!isObject(doc) || path.length === 0 || tooDeepToWalk(doc)) return null;
   let node: JsonObject = doc;
   for (const key of path.slice(0, -1)) {
     const next = get(node, key);

@@ -1,3 +1,4 @@
+import { nestingOf, nestsDeeperThan } from "@/lib/json/nesting";
 import type { JsonObject, JsonValue } from "./types";
 
 /**
@@ -52,11 +53,54 @@ export function jsonType(v: JsonValue): JsonType {
   return typeof v as "object" | "string" | "number" | "boolean";
 }
 
-/** Container nesting: a scalar is 0, `{}` or `[]` is 1, `{"a":{}}` is 2. */
+/** Container nesting: a scalar is 0, `{}` or `[]` is 1, `{"a":{}}` is 2 (any depth: no recursion). */
 export function depthOf(v: JsonValue): number {
-  if (Array.isArray(v)) return 1 + v.reduce<number>((m, x) => Math.max(m, depthOf(x)), 0);
-  if (isObject(v)) return 1 + Object.keys(v).reduce((m, k) => Math.max(m, depthOf(v[k])), 0);
-  return 0;
+  return nestingOf(v);
+}
+
+/**
+ * Nesting beyond which typed or received JSON is not walked at all. The helpers here and
+ * in edit/compare/conflict recurse, and JSON.stringify does too: text nested thousands of
+ * levels deep (which JSON.parse accepts) would overflow the stack and break the page.
+ * Far above AWS's own limit (6), so every document AWS can hold is walked as usual.
+ */
+export const MAX_WALKED_NESTING = 64;
+
+export function tooDeepToWalk(v: unknown): boolean {
+  return nestsDeeperThan(v, MAX_WALKED_NESTING);
+}
+
+/**
+ * Structural sharing for react-query, safe for every key: `prev` itself when `next` holds
+ * the same JSON, else `next` with the unchanged subtrees taken from `prev` (so what is
+ * memoised on them is kept). react-query's own sharing assigns `copy[key] = …`, which for a
+ * key named `__proto__` sets the copy's prototype instead of the key: the key vanished from
+ * the shadows tab at the first refresh that changed anything beside it.
+ */
+export function shareUnchanged<T>(prev: unknown, next: T): T {
+  if (prev === next) return next;
+  if (Array.isArray(prev) && Array.isArray(next)) {
+    let same = prev.length === next.length;
+    const out = next.map((v, i) => {
+      const shared = shareUnchanged(prev[i], v);
+      if (shared !== prev[i]) same = false;
+      return shared;
+    });
+    return (same ? prev : out) as T;
+  }
+  if (isObject(prev) && isObject(next) && Object.getPrototypeOf(next) === Object.prototype) {
+    const keys = Object.keys(next);
+    let same = keys.length === Object.keys(prev).length;
+    const out: JsonObject = {};
+    for (const k of keys) {
+      const before = Object.hasOwn(prev, k) ? prev[k] : undefined;
+      const shared = shareUnchanged(before, next[k]);
+      if (before === undefined || shared !== before) same = false;
+      put(out, k, shared as JsonValue);
+    }
+    return (same ? prev : out) as T;
+  }
+  return next;
 }
 
 /** The path (keys, array indexes as strings) to one of the deepest points of a value. */

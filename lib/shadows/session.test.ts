@@ -66,6 +66,28 @@ describe("an edit session", () => {
     expect(reapply(c)).toBeNull();
   });
 
+  it("cannot re-apply text nested thousands of levels deep (and does not walk it)", () => {
+    const text = `{"a":${"[".repeat(50_000)}1${"]".repeat(50_000)}}`;
+    const c = withConflict({ ...startEdit(v5), text }, doc(6, null), "seen");
+    expect(c.conflict?.patch).toBeNull();
+    expect(reapply(c)).toBeNull();
+    expect(patchOf({ text, base: v5 })).toBeNull();
+    expect(editText(c, text).conflict?.patch).toBeNull();
+    expect(removeKey(c, ["a"])).toBeNull();
+  });
+
+  it("re-applies an edit of a key named __proto__ on a conflict", () => {
+    const base = doc(5, JSON.parse('{"__proto__":{"mode":"detect"},"a":1}'));
+    const latest = doc(6, JSON.parse('{"__proto__":{"mode":"detect"},"a":2}'));
+    const s = { ...startEdit(base), text: '{"__proto__":{"mode":"prevent"},"a":1}' };
+    const c = withConflict(s, latest, "refused");
+    expect(c.conflict!.inBetween.map((x) => x.path)).toEqual([["a"]]);
+    expect(JSON.stringify(c.conflict!.patch)).toBe('{"__proto__":{"mode":"prevent"}}');
+    const r = reapply(c)!;
+    expect(JSON.parse(r.text)).toEqual(JSON.parse('{"__proto__":{"mode":"prevent"},"a":2}'));
+    expect(Object.keys(JSON.parse(r.text))).toEqual(["__proto__", "a"]);
+  });
+
   it("removes a key by setting it to null in the text", () => {
     const s = removeKey(startEdit(v5), ["policy", "mode"])!;
     expect(JSON.parse(s.text)).toEqual({ policy: { mode: null } });

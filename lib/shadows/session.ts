@@ -1,6 +1,6 @@
 import { documentChanges, reapplyEdit, type DocumentChange } from "./conflict";
 import { desiredText, diffDesired, markRemoved } from "./edit";
-import { isObject } from "./json";
+import { isObject, tooDeepToWalk } from "./json";
 import type { JsonObject, ShadowDocument } from "./types";
 
 /**
@@ -90,9 +90,10 @@ export function followLive(session: EditSession, live: ShadowDocument | null): E
 
 /**
  * The operator's edit as a patch against the base, from the text as it is now; null only
- * when the text is not a JSON object. A text that breaks one of AWS's limits (a null in
- * an array, too deep, too large) still has a patch: re-applying it keeps the operator's
- * changes, and the editor shows the problem again afterwards.
+ * when the text is not a JSON object, or nests too deeply to be walked at all. A text that
+ * breaks one of AWS's limits (a null in an array, too deep, too large) still has a patch:
+ * re-applying it keeps the operator's changes, and the editor shows the problem again
+ * afterwards.
  */
 export function patchOf(session: Pick<EditSession, "text" | "base">): JsonObject | null {
   let parsed: unknown;
@@ -101,7 +102,8 @@ export function patchOf(session: Pick<EditSession, "text" | "base">): JsonObject
   } catch {
     return null;
   }
-  return isObject(parsed) ? diffDesired(session.base?.desired ?? null, parsed) : null;
+  // Text nested too deeply to walk (the editor says so) has nothing to re-apply either.
+  return isObject(parsed) && !tooDeepToWalk(parsed) ? diffDesired(session.base?.desired ?? null, parsed) : null;
 }
 
 /** The operator typed: the text changes, and an open conflict shows their edit as it is now. */

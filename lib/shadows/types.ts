@@ -65,14 +65,17 @@ export interface ShadowUpdateResult {
 export interface ShadowConflictData {
   code: "conflict";
   message: string;
-  /** The shadow as it is now (null: it was deleted meanwhile). */
-  current: ShadowDocument | null;
+  /**
+   * The shadow as it is now, as JSON text ("null": it was deleted meanwhile): a server
+   * action's result would lose its `__proto__` keys as an object (lib/shadows/wire.ts).
+   */
+  currentJson: string;
 }
 
 export function isShadowConflict(value: unknown): value is ShadowConflictData {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Record<string, unknown>;
-  return v.code === "conflict" && "current" in v && (v.current === null || (typeof v.current === "object" && typeof (v.current as { version?: unknown }).version === "number"));
+  return v.code === "conflict" && typeof v.currentJson === "string";
 }
 
 /** The URL word for a shadow, and back. Unknown or malformed names fall back to classic. */

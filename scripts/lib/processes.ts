@@ -3,8 +3,8 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 /** Runs a TypeScript entry point in a child Node process (tsx loader), one PID per program. */
-export function spawnTs(entry: string, env: NodeJS.ProcessEnv, name: string): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", entry], { env, stdio: "inherit" });
+export function spawnTs(entry: string, env: NodeJS.ProcessEnv, name: string, args: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], { env, stdio: "inherit" });
   child.on("error", (err) => console.error(`[start] ${name} failed to start: ${err.message}`));
   return child;
 }

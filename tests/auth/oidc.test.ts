@@ -6,6 +6,7 @@ import { startOidcProvider, type RunningOidcProvider } from "../../e2e/oidc-prov
 // `server-only` is resolved by Next's bundler; outside it the guard is a no-op.
 vi.mock("server-only", () => ({}));
 const oidc = await import("@/lib/auth/oidc");
+const { safeNextPath } = await import("@/lib/auth/next-path");
 const { oidcConfig } = await import("@/lib/auth/oidc-config");
 const { openConsoleDb } = await import("@/lib/db/console-db");
 const { createLocalUser, findUser, setUserDisabled } = await import("@/lib/auth/users");
@@ -265,13 +266,39 @@ describe("OIDC users", () => {
 });
 
 describe("OIDC helpers", () => {
-  it("redirects only to same-site relative paths", () => {
-    expect(oidc.safeNextPath("/things?q=1#x")).toBe("/things?q=1#x");
-    expect(oidc.safeNextPath("/groups/a%20b")).toBe("/groups/a%20b");
-    expect(oidc.safeNextPath("/")).toBe("/");
-    for (const bad of [null, "", "things", "https://evil.example/", "//evil.example/x", "/\\evil.example", "\\\\evil.example", "/\tx", "javascript:alert(1)", "/api/auth/oidc/start?next=/x", "/api/auth/oidc", "/sign-in?next=/x"]) {
-      expect(oidc.safeNextPath(bad), String(bad)).toBe("/things");
+  it("redirects only to same-site relative paths (the one check of lib/auth/next-path.ts)", () => {
+    expect(safeNextPath("/things?q=1#x")).toBe("/things?q=1#x");
+    expect(safeNextPath("/groups/a%20b")).toBe("/groups/a%20b");
+    expect(safeNextPath("/")).toBe("/");
+    for (const bad of [
+      null,
+      "",
+      "things",
+      "https://evil.example/",
+      "//evil.example/x",
+      "/\\evil.example",
+      "\\\\evil.example",
+      "/\tx",
+      "javascript:alert(1)",
+      "/api/auth/oidc/start?next=/x",
+      "/api/auth/oidc",
+      "/sign-in?next=/x",
+      // Paths that normalise to another origin.
+      "/.//evil.example",
+      "/x/..//evil.example",
+      "/%2e//evil.example",
+      "/%2F%2Fevil.example",
+      "/%5Cevil.example",
+    ]) {
+      expect(safeNextPath(bad), String(bad)).toBe("/things");
     }
+  });
+
+  it("keeps a crafted next from the provider round trip: start, transaction and callback all use the one check", async () => {
+    const { transaction } = await oidc.beginOidcSignIn(cfg, { redirectUri: REDIRECT_URI, next: "/.//evil.example" });
+    expect(transaction.next).toBe("/things");
+    const tx = { state: "s", nonce: "n", codeVerifier: "v", next: "/x/..//evil.example", createdAtMs: 1 };
+    expect(oidc.decodeTransaction(oidc.encodeTransaction(tx))?.next).toBe("/things");
   });
 
   it("builds the redirect URI from CONSOLE_PUBLIC_URL, else the request origin", () => {

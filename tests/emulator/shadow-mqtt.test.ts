@@ -333,6 +333,34 @@ describe("rejected updates", () => {
     expect(d.received.filter((m) => m.topic.endsWith("/rejected"))).toHaveLength(1);
   });
 
+  it.each([
+    [10_000, undefined],
+    [100_000, undefined],
+    [10_000, "cfg-deep"],
+    [100_000, "cfg-deep"],
+  ])("rejects a document nested %i levels deep (shadow %s) with 400, and goes on serving", async (levels, shadowName) => {
+    const t = thing();
+    const p = prefixOf(t, shadowName);
+    await restUpdate(t, { state: { reported: { a: 0 } } }, shadowName);
+    const d = await device();
+    await d.watch({ thing: t, shadow: shadowName });
+
+    const deepObjects = `${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`;
+    const deepArrays = `${"[".repeat(levels)}1${"]".repeat(levels)}`;
+    await d.publish(`${p}/update`, `{"state":{"desired":${deepObjects}},"clientToken":"deep-1"}`);
+    await d.publish(`${p}/update`, `{"state":{"reported":{"list":${deepArrays}}},"clientToken":"deep-2"}`);
+    for (const token of ["deep-1", "deep-2"]) {
+      const rejected = (await d.next(`${p}/update/rejected`)).body;
+      expect(rejected).toEqual({ code: 400, message: "JSON contains too many levels of nesting; maximum is 6", timestamp: expect.any(Number), clientToken: token });
+    }
+    expect(d.pending(`${p}/update/accepted`)).toEqual([]);
+    expect((await restGet(t, shadowName)).version).toBe(1);
+    // The same connection, and the REST API, go on working.
+    await d.publish(`${p}/update`, { state: { reported: { a: 1 } } });
+    expect((await d.next(`${p}/update/accepted`)).body.version).toBe(2);
+    expect((await restGet(t, shadowName)).state.reported).toEqual({ a: 1 });
+  });
+
   it("rejects non-UTF-8 with 415", async () => {
     const t = thing();
     const d = await device();

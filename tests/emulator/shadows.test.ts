@@ -199,6 +199,64 @@ describe("UpdateThingShadow and GetThingShadow", () => {
   });
 });
 
+describe("hostile documents", () => {
+  const nestedObjects = (levels: number) => `${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`;
+  const nestedArrays = (levels: number) => `${"[".repeat(levels)}1${"]".repeat(levels)}`;
+  const NESTING = "JSON contains too many levels of nesting; maximum is 6";
+
+  it.each([10_000, 100_000])("refuses a document nested %i levels deep with 400, and goes on serving", async (levels) => {
+    const t = thing();
+    await update(t, { state: { desired: { keep: 1 } } });
+    const bodies = [
+      `{"state":{"desired":${nestedObjects(levels)}}}`,
+      `{"state":{"reported":{"list":${nestedArrays(levels)}}}}`,
+      `{"state":{"desired":{"ok":1},"reported":${nestedObjects(levels)}},"clientToken":"deep"}`,
+    ];
+    for (const body of bodies) {
+      const err = await expectAwsError(updateCall(t, body), InvalidRequestException, 400);
+      expect(err.message).toBe(NESTING);
+      const named = await expectAwsError(updateCall(t, body, "cfg"), InvalidRequestException, 400);
+      expect(named.message).toBe(NESTING);
+    }
+    // Nothing was written, and the emulator answers the next requests as before.
+    const doc = await get(t);
+    expect(doc.version).toBe(1);
+    expect(doc.state.desired).toEqual({ keep: 1 });
+    await expectAwsError(data.send(new GetThingShadowCommand({ thingName: t, shadowName: "cfg" })), ResourceNotFoundException, 404);
+    expect((await update(t, { state: { reported: { keep: 1 } } })).version).toBe(2);
+  });
+
+  it("stores and returns keys named __proto__, constructor and prototype, with metadata and delta", async () => {
+    const t = thing();
+    const body = '{"state":{"desired":{"__proto__":{"x":1},"constructor":"c","prototype":[1]},"reported":{"__proto__":{"x":2,"y":3}}}}';
+    const accepted = await update(t, JSON.parse(body));
+    const ts = accepted.timestamp;
+    // JSON.parse keeps `__proto__` as an own key; an object literal would not, so the
+    // expected documents are parsed from text too.
+    expect(accepted.state).toEqual(JSON.parse(body).state);
+    expect(Object.keys(accepted.metadata.desired)).toEqual(["__proto__", "constructor", "prototype"]);
+    expect(accepted.metadata.desired.__proto__).toEqual({ x: { timestamp: ts } });
+    expect(accepted.metadata.reported.__proto__).toEqual({ x: { timestamp: ts }, y: { timestamp: ts } });
+
+    const doc = await get(t);
+    expect(Object.keys(doc.state.desired)).toEqual(["__proto__", "constructor", "prototype"]);
+    expect(Object.keys(doc.state.reported)).toEqual(["__proto__"]);
+    expect(doc.state.reported.__proto__).toEqual({ x: 2, y: 3 });
+    expect(doc.state.delta).toEqual(JSON.parse('{"__proto__":{"x":1},"constructor":"c","prototype":[1]}'));
+    expect(Object.keys(doc.state.delta)).toEqual(["__proto__", "constructor", "prototype"]);
+    expect(Object.getPrototypeOf(doc.state.delta)).toBe(Object.prototype);
+
+    // A merge into the key, and removing it with null, work as for any other key.
+    await update(t, JSON.parse('{"state":{"desired":{"__proto__":{"z":true}},"reported":{"__proto__":{"x":1}}}}'));
+    const merged = await get(t);
+    expect(merged.state.desired.__proto__).toEqual({ x: 1, z: true });
+    expect(merged.state.reported.__proto__).toEqual({ x: 1, y: 3 });
+    expect(merged.state.delta).toEqual(JSON.parse('{"__proto__":{"z":true},"constructor":"c","prototype":[1]}'));
+    await update(t, JSON.parse('{"state":{"desired":{"__proto__":null}}}'));
+    expect(Object.keys((await get(t)).state.desired)).toEqual(["constructor", "prototype"]);
+  });
+});
+
 describe("delta", () => {
   it("carries every outstanding difference, nested paths kept, arrays compared whole", async () => {
     const t = thing();

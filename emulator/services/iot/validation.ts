@@ -1,3 +1,4 @@
+import { nestsDeeperThan } from "../../../lib/json/nesting";
 import { AwsError, invalid } from "../../server/errors";
 import type { RequestContext } from "../../server/router";
 
@@ -95,11 +96,19 @@ export function queryBoolean(ctx: RequestContext, name: string): boolean | undef
   throw invalid(`Invalid value for ${name}: '${raw}'`);
 }
 
+/**
+ * Nesting allowed in a request body. No iot request shape comes near it; far deeper bodies
+ * parse, but would overflow the stack wherever they are serialised (error messages, the
+ * store) or walked.
+ */
+export const MAX_BODY_NESTING = 32;
+
 /** The JSON body as an object; an absent body counts as `{}`. */
 export function bodyOf(ctx: RequestContext): Record<string, unknown> {
   const b = ctx.body;
   if (b === undefined || b === null) return {};
   if (typeof b !== "object" || Array.isArray(b)) throw invalid("The request body must be a JSON object");
+  if (nestsDeeperThan(b, MAX_BODY_NESTING)) throw invalid(`The request body is nested more than ${MAX_BODY_NESTING} levels deep`);
   return b as Record<string, unknown>;
 }
 

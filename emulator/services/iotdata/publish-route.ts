@@ -28,5 +28,5 @@ export function registerPublishRoute(router: Router, publisher: () => Publisher 
     if (!publish) throw new AwsError("ServiceUnavailableException", "The message broker is not running", 503);
     await publish(topic, ctx.rawBody, { qos: qosRaw === "1" ? 1 : 0, retain: retainRaw === "true" });
     return { body: { message: "OK", traceId: randomUUID() } };
-  });
+  }, { payload: "blob" });
 }

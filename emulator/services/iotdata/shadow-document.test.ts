@@ -86,6 +86,20 @@ describe("parseUpdateRequest", () => {
     expect(rejection(() => parse({ state: { desired: { a: { b: { c: { d: { e: [[1]] } } } } } } })).status).toBe(400);
   });
 
+  it.each([10_000, 1_000_000])("rejects %i levels of nesting with the same 400, without overflowing the stack", (levels) => {
+    for (const body of [
+      `{"state":{"desired":${'{"a":'.repeat(levels)}1${"}".repeat(levels)}}}`,
+      `{"state":{"reported":{"a":${"[".repeat(levels)}1${"]".repeat(levels)}}},"clientToken":"t"}`,
+    ]) {
+      const err = rejection(() => parseUpdateRequest(body));
+      expect(err.code).toBe("InvalidRequestException");
+      expect(err.status).toBe(400);
+      expect(err.message).toBe("JSON contains too many levels of nesting; maximum is 6");
+      // What a rejected MQTT update echoes is read from the same text.
+      expect(clientTokenOf(body)).toBe(body.includes('"clientToken":"t"') ? "t" : undefined);
+    }
+  });
+
   it("rejects null inside an array, at any depth, but not null values of keys", () => {
     expect(rejection(() => parse({ state: { desired: { colors: [null, "RED"] } } })).status).toBe(400);
     expect(rejection(() => parse({ state: { desired: { a: [{ b: [1, null] }] } } })).status).toBe(400);

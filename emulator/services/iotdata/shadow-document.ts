@@ -1,3 +1,4 @@
+import { nestingOf, nestsDeeperThan } from "../../../lib/json/nesting";
 import { AwsError } from "../../server/errors";
 import type { JsonObject, StoredShadow } from "./shadow-types";
 
@@ -163,21 +164,20 @@ export function parseUpdateRequest(payload: Uint8Array | string): UpdateRequest 
     req.clientToken = t;
   }
 
+  // The depth is measured without recursion, before anything walks the sections: merge,
+  // metadata, delta, size and the fleet index all recurse, and a document nested 10,000
+  // deep (which JSON.parse accepts) would overflow the stack in any of them.
   for (const section of SECTIONS) {
     const v = req.state[section];
     if (!v) continue;
-    if (depthOf(v) > MAX_DEPTH) throw shadowError(400, `JSON contains too many levels of nesting; maximum is ${MAX_DEPTH}`);
+    if (nestsDeeperThan(v, MAX_DEPTH)) throw shadowError(400, `JSON contains too many levels of nesting; maximum is ${MAX_DEPTH}`);
     if (hasNullInArray(v, false)) throw shadowError(400, "Invalid JSON: arrays in a shadow document may not contain null");
   }
   return req;
 }
 
-/** Container nesting of a value: a scalar is 0, `{}` or `[]` is 1, `{"a":{}}` is 2. */
-export function depthOf(v: unknown): number {
-  if (Array.isArray(v)) return 1 + v.reduce<number>((m, x) => Math.max(m, depthOf(x)), 0);
-  if (isObject(v)) return 1 + Object.keys(v).reduce((m, k) => Math.max(m, depthOf(v[k])), 0);
-  return 0;
-}
+/** Container nesting of a value: a scalar is 0, `{}` or `[]` is 1, `{"a":{}}` is 2 (any depth, no recursion). */
+export const depthOf = nestingOf;
 
 function hasNullInArray(v: unknown, inArray: boolean): boolean {
   if (v === null) return inArray;

@@ -118,7 +118,9 @@ export async function startShadowTopics(shadows: ShadowStore, broker: ShadowBrok
     });
   };
 
-  const stopChanges = shadows.onChange((change) => publishChange(change, publish));
+  // `accepted`, `delta` and `documents` go out once the change is committed: a device told
+  // "accepted" never sees its update rolled back by a crash.
+  const stopChanges = shadows.onChange((change) => shadows.afterCommit(() => publishChange(change, publish)));
 
   const onRequest = (topic: string, payload: Buffer): void => {
     const t = parseShadowTopic(topic);

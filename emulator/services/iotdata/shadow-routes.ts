@@ -28,7 +28,7 @@ export function registerShadowRoutes(router: Router, shadows: ShadowStore): void
     const { thingName, shadowName } = target(ctx);
     const req = parseUpdateRequest(ctx.rawBody);
     return { body: shadows.update(thingName, shadowName, req).accepted };
-  });
+  }, { payload: "blob" });
 
   router.add("DELETE", "/things/{thingName}/shadow", (ctx) => {
     const { thingName, shadowName } = target(ctx);

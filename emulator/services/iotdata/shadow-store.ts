@@ -72,6 +72,11 @@ export class ShadowStore implements ShadowReader {
     for (const shadows of this.byThing.values()) yield* shadows.values();
   }
 
+  /** Runs `fn` once the changes made so far are on disk: what tells a device "accepted" waits for that. */
+  afterCommit(fn: () => void): void {
+    this.store.afterCommit(fn);
+  }
+
   onChange(listener: (change: ShadowChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -81,7 +81,7 @@ export function CreateUserForm() {
           ))}
         </select>
       </Field>
-      <Field compact id={fid("password")} label="Password" error={fieldErrors.password} hint="12 to 256 characters">
+      <Field compact id={fid("password")} label="Password" error={fieldErrors.password} hint="12+ characters, not a common password">
         <input
           {...aria("password", true)}
           type={showPassword ? "text" : "password"}

@@ -4,17 +4,18 @@ import { useId, useState, useTransition } from "react";
 import { resetUserPassword } from "@/lib/actions/reset-user-password";
 import { setUserDisabled } from "@/lib/actions/set-user-disabled";
 import { setUserRole } from "@/lib/actions/set-user-role";
+import { unlockUser } from "@/lib/actions/unlock-user";
 import type { ActionResult } from "@/lib/auth/guard";
 import { ROLES, type Role } from "@/lib/auth/permissions";
 
 type Props = {
-  user: { username: string; role: Role; source: "local" | "oidc"; disabled: boolean };
+  user: { username: string; role: Role; source: "local" | "oidc"; disabled: boolean; locked: boolean };
   /** The signed-in admin's own row: no demoting or disabling yourself. */
   self: boolean;
 };
 type Message = { tone: "ok" | "bad"; text: string } | null;
 
-/** The controls of one user row: role, disable/enable and password reset. */
+/** The controls of one user row: role, disable/enable, unlock (when failed sign-ins lock it) and password reset. */
 export function UserActions({ user, self }: Props) {
   const id = useId();
   const [role, setRole] = useState<Role>(user.role);
@@ -71,6 +72,16 @@ export function UserActions({ user, self }: Props) {
         >
           {user.disabled ? "Enable" : "Disable"}
         </button>
+        {user.locked && !sso ? (
+          <button
+            type="button"
+            className="btn"
+            disabled={pending}
+            onClick={() => run(() => unlockUser({ username: user.username }), (d) => `${d.username} is unlocked and can sign in again now.`)}
+          >
+            Unlock
+          </button>
+        ) : null}
         {!sso ? (
           <button type="button" className="btn" aria-expanded={resetOpen} aria-controls={`${id}-reset`} onClick={() => setResetOpen((o) => !o)}>
             Reset password
@@ -91,7 +102,7 @@ export function UserActions({ user, self }: Props) {
 function ResetPassword({ id, username, self, onClose }: { id: string; username: string; self: boolean; onClose: () => void }) {
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<{ generated: string | null } | null>(null);
+  const [done, setDone] = useState<{ generated: string | null; temporary: boolean } | null>(null);
   const [copied, setCopied] = useState(false);
   const [pending, startTransition] = useTransition();
 
@@ -101,7 +112,7 @@ function ResetPassword({ id, username, self, onClose }: { id: string; username: 
       const result = await resetUserPassword({ ...input, username });
       if (result.ok) {
         setPassword("");
-        setDone({ generated: result.data.generatedPassword });
+        setDone({ generated: result.data.generatedPassword, temporary: result.data.temporary });
       } else {
         setError(result.fieldErrors?.password ?? result.error.message);
       }
@@ -134,7 +145,11 @@ function ResetPassword({ id, username, self, onClose }: { id: string; username: 
             The password of <span className="font-mono font-semibold">{username}</span> was changed.
           </p>
         )}
-        <p className="mt-1 text-xs text-muted">{self ? "Your sessions were ended: sign in again with it." : "Their sessions were ended."}</p>
+        <p className="mt-1 text-xs text-muted">
+          {self
+            ? "Your sessions were ended: sign in again with it."
+            : `Their sessions were ended and sign-in is unlocked.${done.temporary ? " It is temporary: they choose their own at the next sign-in." : ""}`}
+        </p>
         <button type="button" className="btn mt-1" onClick={onClose}>
           Done
         </button>
@@ -164,7 +179,7 @@ function ResetPassword({ id, username, self, onClose }: { id: string; username: 
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? `${id}-error` : undefined}
           className={`input w-48 font-mono ${error ? "border-bad" : ""}`}
-          placeholder="12 to 256 characters"
+          placeholder="12+ characters, not common"
           autoComplete="new-password"
           value={password}
           onChange={(e) => {

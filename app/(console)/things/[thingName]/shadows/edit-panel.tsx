@@ -8,6 +8,7 @@ import { checkDesiredEdit, type Change } from "@/lib/shadows/edit";
 import { formatPath } from "@/lib/shadows/json";
 import { desiredChangesSince, editText, mustReviewBeforeSending, reapply, withConflict, type EditSession } from "@/lib/shadows/session";
 import { isShadowConflict, SHADOW_LIMITS, shadowLabel, type ShadowDocument, type ShadowName, type ShadowUpdateResult } from "@/lib/shadows/types";
+import { documentFromText } from "@/lib/shadows/wire";
 import { ChangeList } from "./change-list";
 import { ConflictPanel } from "./conflict-panel";
 import { JsonEditor } from "./json-editor";
@@ -83,7 +84,7 @@ export function EditPanel({ thingName, shadowName, session, live, nonce, onSessi
         return;
       }
       if (isShadowConflict(r.error)) {
-        onSession(withConflict(session, r.error.current, "refused"));
+        onSession(withConflict(session, documentFromText(r.error.currentJson), "refused"));
         return;
       }
       setError(r.error);

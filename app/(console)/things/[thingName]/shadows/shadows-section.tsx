@@ -1,6 +1,7 @@
 import { headers } from "next/headers";
 import { getThingShadowCached, listNamedShadowsCached } from "@/lib/aws/shadows";
 import { shadowFromParam, type ShadowViewResponse } from "@/lib/shadows/types";
+import { viewToText } from "@/lib/shadows/wire";
 import { ShadowsTab } from "./shadows-tab";
 
 /**
@@ -19,5 +20,6 @@ export async function ShadowsSection({ thingName, shadowParam, canEdit, role }: 
   } catch {
     initial = null;
   }
-  return <ShadowsTab thingName={thingName} canEdit={canEdit} role={role} nonce={nonce} initial={initial} initialAtMs={Date.now()} />;
+  // As JSON text: as props, the document's `__proto__` keys would not reach the browser.
+  return <ShadowsTab thingName={thingName} canEdit={canEdit} role={role} nonce={nonce} initialJson={viewToText(initial)} initialAtMs={Date.now()} />;
 }

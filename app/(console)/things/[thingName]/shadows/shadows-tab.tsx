@@ -12,8 +12,10 @@ import { queryKeys } from "@/lib/query-keys";
 import { createPollFailures, pollDelayMs, POLL_MS, shadowApiUrl } from "@/lib/shadows/api";
 import { compareShadow } from "@/lib/shadows/compare";
 import { desiredText, type Change } from "@/lib/shadows/edit";
+import { shareUnchanged } from "@/lib/shadows/json";
 import { followLive, removeKey, startEdit, type EditSession } from "@/lib/shadows/session";
 import { shadowFromParam, shadowLabel, shadowParam, type ShadowName, type ShadowUpdateResult, type ShadowViewResponse } from "@/lib/shadows/types";
+import { viewFromText } from "@/lib/shadows/wire";
 import { ComparisonTable } from "./comparison-table";
 import { EditPanel } from "./edit-panel";
 import { RawJson } from "./raw-json";
@@ -29,8 +31,11 @@ interface Props {
   role: string;
   /** This response's CSP nonce (the editor's style elements carry it). */
   nonce: string | undefined;
-  /** The view the server read with the page (for the shadow the URL named then), and when. */
-  initial?: ShadowViewResponse | null;
+  /**
+   * The view the server read with the page (for the shadow the URL named then), as JSON
+   * text (lib/shadows/wire.ts), and when.
+   */
+  initialJson?: string | null;
   initialAtMs?: number;
 }
 
@@ -40,7 +45,7 @@ interface Props {
  * state. It re-reads the shadow every 5 s while visible (backing off on failures), so an
  * operator watches the device apply a change without reloading.
  */
-export function ShadowsTab({ thingName, canEdit, role, nonce, initial, initialAtMs }: Props) {
+export function ShadowsTab({ thingName, canEdit, role, nonce, initialJson, initialAtMs }: Props) {
   const qc = useQueryClient();
   const [{ shadow: param, view, keys }, setParams] = useQueryStates(shadowTabParams, { history: "push" });
   const shadowName: ShadowName = shadowFromParam(param);
@@ -49,6 +54,7 @@ export function ShadowsTab({ thingName, canEdit, role, nonce, initial, initialAt
   // Consecutive failed polls (react-query's fetchFailureCount restarts at 0 with every fetch).
   const failuresRef = useRef<ReturnType<typeof createPollFailures> | null>(null);
   const failures = (failuresRef.current ??= createPollFailures());
+  const initial = useMemo(() => viewFromText(initialJson), [initialJson]);
   const query = useQuery({
     queryKey: queryKeys.shadows.view(thingName, key),
     queryFn: ({ signal }) => failures.track(key, () => getJson<ShadowViewResponse>(shadowApiUrl(thingName, shadowName), signal), signal),
@@ -59,6 +65,8 @@ export function ShadowsTab({ thingName, canEdit, role, nonce, initial, initialAt
     refetchInterval: (q) => pollDelayMs(failures.count(key), (q.state.error as { code?: string } | null)?.code),
     refetchIntervalInBackground: false,
     refetchOnWindowFocus: true,
+    // react-query's own sharing loses keys named `__proto__` (see shareUnchanged).
+    structuralSharing: shareUnchanged,
   });
   const data = query.data;
   const doc = data?.document ?? null;
@@ -70,7 +78,8 @@ export function ShadowsTab({ thingName, canEdit, role, nonce, initial, initialAt
 
   // One edit per shadow, kept while the operator looks at another shadow.
   const [edits, setEdits] = useState<Record<string, EditSession>>({});
-  const session = edits[key] ?? null;
+  // Own keys only: "__proto__" is a valid shadow name.
+  const session = Object.hasOwn(edits, key) ? edits[key] : null;
   const setSession = useCallback((next: EditSession | null) => {
     setEdits(({ [key]: _, ...rest }) => (next ? { ...rest, [key]: next } : rest));
   }, [key]);

@@ -1,0 +1,50 @@
+import type { ConsoleDb } from "@/lib/db/console-db";
+import { AppError } from "@/lib/errors";
+import { hashPassword, PasswordHashingBusyError, passwordProblem, verifyPassword } from "./password";
+import { releaseSigninAttempt, reserveSigninAttempt, type SigninLimits } from "./signin-limits";
+import { signinBlockedMessage } from "./signin-messages";
+import { findUser, getUser, type User } from "./users";
+
+export interface ChangeOwnPasswordInput {
+  userId: string;
+  currentPassword: string;
+  newPassword: string;
+  ip: string;
+}
+
+/**
+ * A signed-in user sets their own password (the only thing a user flagged "must change
+ * password" may do). The current password is checked under the sign-in limits, so a
+ * borrowed session cannot be used to guess it; the new one follows passwordProblem and
+ * must differ from it. Ends every session of the user (the caller issues a new one) and
+ * clears the flag. Errors are AppErrors whose message is meant for the form.
+ */
+export async function changeOwnPassword(db: ConsoleDb, input: ChangeOwnPasswordInput, limits: SigninLimits): Promise<User> {
+  const user = getUser(db, input.userId);
+  if (!user) throw new AppError("unauthenticated");
+  if (user.source !== "local") throw new AppError("invalid_input", "Your password is kept by the identity provider: change it there.");
+  const problem = passwordProblem(input.newPassword, user.username);
+  if (problem) throw new AppError("invalid_input", problem);
+  if (input.newPassword.normalize("NFKC") === input.currentPassword.normalize("NFKC")) {
+    throw new AppError("invalid_input", "Choose a new password, different from the current one.");
+  }
+
+  const reserved = reserveSigninAttempt(db, user.username, input.ip, limits);
+  if (!reserved.ok) throw new AppError("throttled", signinBlockedMessage(reserved.block));
+  let ok: boolean;
+  try {
+    ok = await verifyPassword(input.currentPassword, findUser(db, user.username)?.passwordHash);
+  } catch (err) {
+    if (err instanceof PasswordHashingBusyError) releaseSigninAttempt(db, reserved.attemptId);
+    throw err;
+  }
+  if (!ok) throw new AppError("invalid_input", "The current password is not right.");
+  releaseSigninAttempt(db, reserved.attemptId);
+
+  const hash = await hashPassword(input.newPassword);
+  db.transaction(() => {
+    db.prepare("UPDATE users SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?").run(hash, Date.now(), user.id);
+    db.prepare("DELETE FROM sessions WHERE user_id = ?").run(user.id);
+  })();
+  return getUser(db, user.id)!;
+}

@@ -1,0 +1,106 @@
+import { isIP } from "node:net";
+
+/**
+ * Who is on the other end of a request, and which host and scheme the browser asked for,
+ * read only from what can be trusted.
+ *
+ * Next.js 16 gives no trustworthy source: base-server.js fills X-Forwarded-For, -Host and
+ * -Proto with `??=`, so a value the client sent itself survives, and no API exposes the
+ * socket (proxy.ts gets headers only). So the console runs behind its own tiny HTTP
+ * server (scripts/console-server.ts), which, before Next sees a request:
+ * - puts the socket's peer address in a private header whose name is random per process
+ *   and known to this code through `process.env[PEER_HEADER_ENV]` (a client cannot guess
+ *   it, and without that server nothing reads the header at all);
+ * - with no trusted proxy (TRUST_PROXY_HOPS=0, the default), deletes every X-Forwarded-*
+ *   header the client sent, so Next's own fallbacks (the Host header, the socket) hold
+ *   inside Next too (its server-action origin check, `request.nextUrl`).
+ *
+ * Behind N trusted proxies each appends to the chain, so the value to believe is the N-th
+ * entry from the right (the rightmost is the one the nearest proxy appended); anything
+ * further left is whatever the client wrote. Started without that server (`next dev`,
+ * tests), the client address is "unknown" rather than a header anyone can write.
+ *
+ * Dependency-free apart from node:net: used by proxy.ts and the server entry as well.
+ */
+
+/** The environment variable naming the private peer-address header (set by scripts/console-server.ts). */
+export const PEER_HEADER_ENV = "FC_PEER_ADDRESS_HEADER";
+
+const FORWARDED_HEADERS = ["x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "forwarded"];
+
+/** TRUST_PROXY_HOPS as a small whole number; anything else counts as 0 (trust no proxy). */
+export function trustedProxyHops(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = (env.TRUST_PROXY_HOPS ?? "").trim();
+  return /^\d{1,2}$/.test(raw) ? Number(raw) : 0;
+}
+
+/**
+ * The entry `hops` from the right of a comma-separated forwarding header. A shorter chain
+ * was written by trusted proxies only (the request skipped the outer ones): its leftmost
+ * entry. Null without proxies or without the header.
+ */
+export function forwardedHop(value: string | null | undefined, hops: number): string | null {
+  if (!value || hops < 1) return null;
+  const chain = value.split(",").map((s) => s.trim());
+  const entry = chain[Math.max(0, chain.length - hops)];
+  return entry ? entry : null;
+}
+
+/**
+ * `raw` as a canonical IP address, or null when it is not one: brackets, an IPv4 port
+ * and an IPv6 zone are dropped, IPv4-mapped IPv6 becomes IPv4, hex is lower-cased. What
+ * comes out is safe to store and to key limits by; no other text gets through.
+ */
+export function normaliseAddress(raw: string | null | undefined): string | null {
+  if (!raw) return null;
+  let s = raw.trim();
+  if (s.length === 0 || s.length > 64) return null;
+  const bracketed = /^\[([^\]]+)\](?::\d{1,5})?$/.exec(s);
+  if (bracketed) s = bracketed[1];
+  else if (/^\d{1,3}(?:\.\d{1,3}){3}:\d{1,5}$/.test(s)) s = s.slice(0, s.lastIndexOf(":"));
+  const zone = s.indexOf("%");
+  if (zone >= 0) s = s.slice(0, zone);
+  s = s.toLowerCase();
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(s);
+  if (mapped) s = mapped[1];
+  return isIP(s) ? s : null;
+}
+
+/** The socket address handed over by scripts/console-server.ts, or null when it is not in front. */
+function peerAddress(headers: Headers, env: NodeJS.ProcessEnv): string | null {
+  const name = env[PEER_HEADER_ENV];
+  return name ? headers.get(name) : null;
+}
+
+/** The client's address (a valid IP address) or "unknown". */
+export function clientAddressFrom(headers: Headers, env: NodeJS.ProcessEnv = process.env): string {
+  const hops = trustedProxyHops(env);
+  // A request without the header reached the console directly: its socket peer is the client.
+  const raw = (hops > 0 ? forwardedHop(headers.get("x-forwarded-for"), hops) : null) ?? peerAddress(headers, env);
+  return normaliseAddress(raw) ?? "unknown";
+}
+
+/** The host the browser asked for: the trusted proxy's X-Forwarded-Host, else Host. */
+export function requestHost(headers: Headers, env: NodeJS.ProcessEnv = process.env): string | null {
+  const hops = trustedProxyHops(env);
+  return (hops > 0 ? forwardedHop(headers.get("x-forwarded-host"), hops) : null) ?? headers.get("host");
+}
+
+/** The scheme a trusted proxy says the browser used ("https", "http"), or null when no proxy is trusted. */
+export function forwardedProto(headers: Headers, env: NodeJS.ProcessEnv = process.env): string | null {
+  return forwardedHop(headers.get("x-forwarded-proto"), trustedProxyHops(env))?.toLowerCase() ?? null;
+}
+
+/**
+ * What scripts/console-server.ts does to every request's headers before Next sees them
+ * (Node's IncomingMessage headers: lower-case names). `peerHeader` is the private name.
+ */
+export function prepareForwardingHeaders(
+  headers: Record<string, string | string[] | undefined>,
+  socketAddress: string | undefined,
+  peerHeader: string,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  if (trustedProxyHops(env) === 0) for (const name of FORWARDED_HEADERS) delete headers[name];
+  headers[peerHeader] = socketAddress ?? "";
+}
