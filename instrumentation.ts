@@ -6,6 +6,10 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   // Build workers load this file too; the store belongs to the running server only.
   if (process.env.NEXT_PHASE === "phase-production-build") return;
+  // Plain `next start` cannot see client addresses: all clients would share one sign-in limit.
+  const { missingPeerAddressWarning } = await import("./lib/http/forwarded");
+  const warning = missingPeerAddressWarning();
+  if (warning) console.warn(`\n${"!".repeat(80)}\n${warning}\n${"!".repeat(80)}\n`);
   // The data directory holds password hashes and the audit trail: owner-only, also for
   // anything this process writes there later, and for a directory an earlier version made.
   process.umask(0o077);

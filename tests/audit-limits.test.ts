@@ -24,7 +24,8 @@ const { createUser } = await import("@/lib/actions/create-user");
 const { createLocalUser } = await import("@/lib/auth/users");
 const { createSession, sessionPolicy } = await import("@/lib/auth/sessions");
 const { SESSION_COOKIE } = await import("@/lib/auth/cookie");
-const { ANONYMOUS_AUDIT_LIMITS, SUPPRESSED_ACTION, flushSuppressedAudit, limitKey, resetAnonymousAuditLimits } = await import("@/lib/audit/anonymous-limit");
+const { ANONYMOUS_AUDIT_LIMITS, SUPPRESSED_ACTION, flushSuppressedAudit, resetAnonymousAuditLimits } = await import("@/lib/audit/anonymous-limit");
+const { limitKey } = await import("@/lib/http/address-key");
 
 const db = consoleDb();
 type Row = { id: number; actor: string; action: string; target: string | null; params: string | null; result: string; error_code: string | null; ip: string | null };
@@ -59,6 +60,46 @@ describe("what one anonymous call stores", () => {
       expect(rows[0]).toMatchObject({ actor: "anonymous", result: "denied", ip: "203.0.113.50" });
       expect(bytesSince(before)).toBeLessThan(6 * 1024);
     }
+  });
+
+  it("keeps only the shape of the input: key names and sizes, no text of the values, at most 512 bytes", async () => {
+    // 120 records a minute of 4 KB caller-shaped previews each would be ~0.5 GB a day.
+    const values = { username: "Q".repeat(10_000), role: "Z".repeat(150), note: "W".repeat(300), nested: { deep: "Y".repeat(5000), list: ["V".repeat(999)] } };
+    const wide: Record<string, string> = {};
+    for (let i = 0; i < 200; i++) wide[`k${i}`.padEnd(100, "_")] = "X".repeat(199);
+    const wider: Record<string, unknown> = {};
+    for (let i = 0; i < 50; i++) wider[`ключ${i}`.padEnd(100, "ж")] = { ...wide, n: 1e300 };
+    for (const input of [values, wide, wider, { ...values, ...wide }]) {
+      const before = lastId();
+      expect(await createUser(input)).toMatchObject({ ok: false, error: { code: "unauthenticated" } });
+      const [row] = since(before);
+      expect(row).toMatchObject({ actor: "anonymous", result: "denied" });
+      expect(Buffer.byteLength(row.params!)).toBeLessThanOrEqual(512);
+      expect(row.params).toMatch(/^\{"/); // the shape itself, not "[summary … left out]"
+      expect(row.params).not.toMatch(/[QZWYVX]{2}/);
+    }
+    const before = lastId();
+    await createUser(values);
+    expect(JSON.parse(since(before)[0].params!)).toEqual({
+      username: "[10000 characters]",
+      role: "[150 characters]",
+      note: "[300 characters]",
+      nested: { deep: "[5000 characters]", list: "[1 items]" },
+    });
+  });
+
+  it("keeps only 64 characters of an anonymous call's target", async () => {
+    const before = lastId();
+    await createUser({ username: "T".repeat(256) });
+    expect(since(before)[0].target).toBe("T".repeat(64));
+  });
+
+  it("signed-in callers keep the bounded previews", async () => {
+    const viewer = await createLocalUser(db, { username: `viewer-p-${Date.now()}`, password: "viewer-password-long-1", role: "viewer" });
+    state.cookies = new Map([[SESSION_COOKIE, createSession(db, viewer.id, "viewer", {}, sessionPolicy()).token]]);
+    const before = lastId();
+    await createUser({ username: "someone", note: "Q".repeat(10_000) });
+    expect(JSON.parse(since(before)[0].params!)).toEqual({ username: "someone", note: `${"Q".repeat(64)}… [10000 characters]` });
   });
 
   it("a form with 100k repetitions of one field is summarised (and read in linear time)", async () => {

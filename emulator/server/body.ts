@@ -71,15 +71,18 @@ const BROWSER_SIMPLE_TYPES = new Set(["text/plain", "application/x-www-form-urle
 /**
  * Whether a body's Content-Type fits the route. SDKs send `application/json` with a JSON
  * structure; for an opaque payload the JS SDK sends `application/octet-stream` and the
- * AWS CLI none at all. Returns a problem to answer with 415, or undefined.
+ * AWS CLI none at all. `signedHeader`: the request carries a SigV4 Authorization header.
+ * Returns a problem to answer with 415, or undefined.
  */
-export function contentTypeProblem(contentType: string | undefined, kind: PayloadKind): string | undefined {
+export function contentTypeProblem(contentType: string | undefined, kind: PayloadKind, signedHeader = false): string | undefined {
   const media = (contentType ?? "").split(";")[0].trim().toLowerCase();
   if (kind === "blob") {
     if (BROWSER_SIMPLE_TYPES.has(media)) return `Content-Type '${media}' is not accepted for this payload`;
     return undefined;
   }
-  if (media === "") return "A request body needs Content-Type: application/json";
+  // Some older SDKs send a JSON body with no type. A page cannot (it cannot set an
+  // Authorization header without a CORS preflight), so a body signed in the header passes.
+  if (media === "") return signedHeader ? undefined : "A request body needs Content-Type: application/json";
   if (media === "application/json" || /^application\/(x-amz-json-1\.[01]|[\w.+-]+\+json)$/.test(media)) return undefined;
   return `Content-Type '${media}' is not accepted: send application/json`;
 }

@@ -20,6 +20,10 @@ export interface ServiceBinding {
 /** The part of the store a request waits on: its changes are committed before it is answered. */
 export interface CommitGate {
   readonly writeCount: number;
+  /** Changes queued and not committed yet (by this request or any other). */
+  readonly pendingCount: number;
+  /** Set while commits fail (a full disk). */
+  readonly failure: Error | undefined;
   committed(): Promise<void>;
 }
 
@@ -130,7 +134,7 @@ async function dispatch(
     const fault = opts.faults.take(binding.errorTable, method, rawPath);
     if (fault) throw fault;
     if (rawBody.length > 0) {
-      const problem = contentTypeProblem(req.headers["content-type"], match.payload);
+      const problem = contentTypeProblem(req.headers["content-type"], match.payload, String(req.headers.authorization ?? "").startsWith("AWS4-HMAC-SHA256"));
       if (problem) throw new AwsError(match.payload === "blob" ? "UnsupportedDocumentEncodingException" : "UnsupportedMediaTypeException", problem, 415);
       if (match.payload === "json") {
         try {
@@ -146,12 +150,20 @@ async function dispatch(
     console.error(`[emulator] ${method} ${rawPath} failed`, err);
     return sendError(res, binding.errorTable, new AwsError("InternalFailureException", "Internal failure"), requestId);
   }
-  // A change is answered only once it is on disk. A commit that fails (a full disk) leaves
-  // the change queued for a retry and answers 5xx: the caller may retry, nothing acknowledged is lost.
-  if (opts.store && opts.store.writeCount !== writesBefore) {
+  // An answer goes out only once what it reports is on disk: the request's own changes,
+  // and any other request's it may have seen (an idempotent repeat of a create that is not
+  // committed yet answers like the create). A commit that fails (a full disk) leaves the
+  // changes queued for a retry and answers 5xx: the caller may retry, nothing acknowledged
+  // is lost. Reads (GET) are the exception while commits fail: they answer from memory, so
+  // a full disk does not also stop every operator's page.
+  const store = opts.store;
+  const wrote = store !== undefined && store.writeCount !== writesBefore;
+  const mustWait = store !== undefined && (wrote || (store.pendingCount > 0 && !(method === "GET" && store.failure)));
+  if (store && mustWait) {
     try {
-      await opts.store.committed();
+      await store.committed();
     } catch (err) {
+      if (!wrote && method === "GET") return send(res, result, requestId);
       const transient = (err as { transient?: boolean }).transient !== false;
       console.error(`[emulator] ${method} ${rawPath}: not committed: ${err instanceof Error ? err.message : String(err)}`);
       return sendError(

@@ -13,7 +13,7 @@ import { createPrivateFile } from "../../lib/fs/private-files";
  * every commit (synchronous = FULL), so it holds through a power cut as well.
  *
  * A failed commit (a full disk, an I/O error) does not lose the batch: it stays queued
- * and is retried with a growing delay, every request waiting on it is told (and answers
+ * and is retried with a growing delay (50 ms to 1 s), every request waiting on it is told (and answers
  * with a 5xx), and the process keeps running. Work that must wait until the change is
  * on disk (a shadow's `update/accepted` over MQTT) is queued with `afterCommit`.
  *
@@ -132,6 +132,11 @@ export class Store {
   limitPages(pages: number | null): void {
     const current = this.db.pragma("page_count", { simple: true }) as number;
     this.db.pragma(`max_page_count = ${pages === null ? 4294967294 : Math.max(pages, current)}`);
+    if (pages === null && this.retryTimer) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
+      this.flush();
+    }
   }
 
   private queue(kind: string, id: string, doc: unknown): void {
@@ -143,7 +148,9 @@ export class Store {
     const body = doc === undefined ? undefined : JSON.stringify(doc);
     this.pending.set(kind + "\u0000" + id, { kind, id, body });
     this.writes++;
-    if (this.scheduled) return;
+    // While commits fail, the retry timer commits what is queued (with its growing delay),
+    // rather than every new change retrying the whole batch at once.
+    if (this.scheduled || this.retryTimer) return;
     this.scheduled = true;
     setImmediate(() => this.flush());
   }
@@ -195,7 +202,7 @@ export class Store {
 
   private scheduleRetry(): void {
     if (this.retryTimer) return;
-    this.retryDelayMs = Math.min(Math.max(this.retryDelayMs * 2, 50), 5000);
+    this.retryDelayMs = Math.min(Math.max(this.retryDelayMs * 2, 50), 1000);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.flush();

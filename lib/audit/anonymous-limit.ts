@@ -1,4 +1,5 @@
 import type { ConsoleDb } from "@/lib/db/console-db";
+import { limitKey } from "@/lib/http/address-key";
 import { recordAudit, type AuditInput } from "./audit";
 
 /**
@@ -9,6 +10,11 @@ import { recordAudit, type AuditInput } from "./audit";
  * together share one more. Past either, calls are counted instead of written, and once
  * per window each address's count goes into one "N more suppressed" record (what was
  * tried, how often, against which targets), so the trail still says what happened.
+ *
+ * What is written keeps only the shape of the caller's parameters (key names, types and
+ * sizes, at most 512 bytes: lib/audit/audit.ts) and 64 characters of its target, so a
+ * record stays well under 1 KB and the global budget (120 a minute) about 0.1 GB a day
+ * at most, however the calls are filled.
  *
  * Successful calls never pass through here (a sign-in is always recorded). State is per
  * process and kept on globalThis (Next may evaluate this module more than once); counts
@@ -26,6 +32,8 @@ export const ANONYMOUS_AUDIT_LIMITS = {
   maxSummarisedAddresses: 100,
   /** Distinct targets named in one suppressed record. */
   maxTargets: 10,
+  /** Characters of an anonymous record's target (it is the caller's text). */
+  maxTargetChars: 64,
 } as const;
 
 export const SUPPRESSED_ACTION = "audit.suppressed";
@@ -58,19 +66,7 @@ function state(): State {
   return (holder[KEY] ??= { buckets: new Map(), global: null, suppressed: new Map(), timer: null, db: null });
 }
 
-/** The key an address is limited by: IPv4 as is, IPv6 by its /64. */
-export function limitKey(ip: string | null | undefined): string {
-  if (!ip || !ip.includes(":")) return ip || "unknown";
-  const [head, tail] = ip.includes("::") ? ip.split("::", 2) : [ip, null];
-  const h = head ? head.split(":") : [];
-  const t = tail ? tail.split(":") : [];
-  const tailGroups = t.reduce((n, g) => n + (g.includes(".") ? 2 : 1), 0);
-  const groups = tail === null ? h : [...h, ...Array<string>(Math.max(0, 8 - h.length - tailGroups)).fill("0"), ...t];
-  return `${groups
-    .slice(0, 4)
-    .map((g) => g.replace(/^0+(?=.)/, ""))
-    .join(":")}::/64`;
-}
+const clipTarget = (target: string | null | undefined) => (target ? String(target).slice(0, ANONYMOUS_AUDIT_LIMITS.maxTargetChars) : target);
 
 function take(bucket: Bucket, burst: number, perMinute: number, now: number): boolean {
   bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) * perMinute) / 60_000);
@@ -121,7 +117,7 @@ function countSuppressed(s: State, input: AuditInput): void {
   const call = `${input.action} ${input.result}`;
   entry.calls.set(call, (entry.calls.get(call) ?? 0) + 1);
   if (input.result !== "denied") entry.allDenied = false;
-  const target = input.target ? String(input.target).slice(0, 64) : null;
+  const target = clipTarget(input.target) ?? null;
   if (target && !entry.targets.has(target)) {
     if (entry.targets.size < L.maxTargets) entry.targets.add(target);
     else entry.moreTargets = true;
@@ -135,7 +131,9 @@ function countSuppressed(s: State, input: AuditInput): void {
 export function recordAnonymousAudit(db: ConsoleDb, input: AuditInput, now = Date.now()): "written" | "suppressed" {
   const s = state();
   if (admit(s, input.ip, now)) {
-    recordAudit(db, input, now);
+    // Of an anonymous caller's input only the shape, and a short target: the budget bounds
+    // how many records, this how big each is.
+    recordAudit(db, { ...input, target: clipTarget(input.target) }, now, "shape");
     return "written";
   }
   countSuppressed(s, input);

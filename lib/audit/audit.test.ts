@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { openConsoleDb } from "@/lib/db/console-db";
-import { MAX_PARAMS_CHARS, recordAudit } from "./audit";
+import { MAX_PARAMS_CHARS, MAX_SHAPE_PARAMS_BYTES, auditParamsJson, recordAudit } from "./audit";
 
 /** What one record occupies: the length of every stored column. */
 function storedRecord(params: unknown, extra: Partial<Parameters<typeof recordAudit>[1]> = {}) {
@@ -72,5 +72,30 @@ describe("an audit record stays a few KB whatever the input", () => {
     expect(row.ip).toBe("unknown");
     expect(storedRecord(undefined, { ip: "::ffff:198.51.100.2" }).row.ip).toBe("198.51.100.2");
     expect(storedRecord(undefined, { ip: null }).row.ip).toBeNull();
+  });
+});
+
+describe("shape detail (callers without a session): no caller text but key names", () => {
+  it("keeps each value's type and size, secrets redacted, file names dropped", () => {
+    const file = new File(["secret plans"], "plans-for-world-domination.txt");
+    expect(JSON.parse(auditParamsJson({ name: "alice", n: 42, ok: false, none: null, password: "s3cret", tags: ["a", "b"], obj: { k: "v" }, file }, "shape"))).toEqual({
+      name: "[5 characters]",
+      n: "[number]",
+      ok: "[boolean]",
+      none: null,
+      password: "[redacted]",
+      tags: "[2 items]",
+      obj: { k: "[1 characters]" },
+      file: "[file, 12 bytes]",
+    });
+  });
+
+  it(`stays within ${MAX_SHAPE_PARAMS_BYTES} bytes whatever the input`, () => {
+    const wide = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`${i}`.padEnd(1000, "語"), { [`${i}`.padEnd(1000, "ü")]: "x".repeat(1000) }]));
+    for (const input of [wide, { a: "x".repeat(5_000_000) }, Array.from({ length: 1000 }, () => wide)]) {
+      const json = auditParamsJson(input, "shape");
+      expect(Buffer.byteLength(json)).toBeLessThanOrEqual(MAX_SHAPE_PARAMS_BYTES);
+      expect(json).not.toMatch(/xx/);
+    }
   });
 });

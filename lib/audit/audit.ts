@@ -6,7 +6,9 @@ import { normaliseAddress } from "@/lib/http/forwarded";
  * failure. Parameters are summarised before they are stored: secrets are redacted and
  * bulk payloads reduced to their size, so the trail never becomes a copy of a password
  * or of a 100k-row upload, and every field is bounded, so a record stays a few KB. What
- * callers without a session can make it write is limited too (./anonymous-limit.ts).
+ * callers without a session can make it write is limited too (./anonymous-limit.ts), and
+ * of their input only its shape is kept (key names, types and sizes, ~512 bytes at most):
+ * a budget of records times a few KB of caller text each would still be ~0.5 GB a day.
  */
 export interface AuditInput {
   actor: string;
@@ -37,9 +39,33 @@ const MAX_DEPTH = 4;
 const BUDGET = 2000;
 /** The most `params` ever holds: a record stays a few KB whatever the caller sent. */
 export const MAX_PARAMS_CHARS = 4096;
+/** The most `params` holds in "shape" detail (callers without a session), in UTF-8 bytes. */
+export const MAX_SHAPE_PARAMS_BYTES = 512;
 const MAX_FIELD = { actor: 128, action: 64, target: 256, errorCode: 64, awsRequestId: 128 } as const;
 
-type Budget = { left: number };
+/**
+ * How much of a value the summary keeps. "preview": short strings as they are, long ones
+ * cut to a preview (signed-in callers: attributable, and counted in full). "shape": no
+ * caller text but key names (clipped), only each value's type and size.
+ */
+export type ParamsDetail = "preview" | "shape";
+
+interface Detail {
+  preview: boolean;
+  maxKey: number;
+  maxKeys: number;
+  maxDepth: number;
+  budget: number;
+  /** The cap on the JSON, measured by `size`. */
+  max: number;
+  size: (json: string) => number;
+}
+const DETAIL: Record<ParamsDetail, Detail> = {
+  preview: { preview: true, maxKey: MAX_KEY, maxKeys: MAX_KEYS, maxDepth: MAX_DEPTH, budget: BUDGET, max: MAX_PARAMS_CHARS, size: (json) => json.length },
+  shape: { preview: false, maxKey: 24, maxKeys: 12, maxDepth: 2, budget: 360, max: MAX_SHAPE_PARAMS_BYTES, size: (json) => Buffer.byteLength(json) },
+};
+
+type Budget = { left: number; detail: Detail };
 
 const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max)}…` : s);
 
@@ -54,26 +80,28 @@ function isPlainObject(v: object): boolean {
  * stops the walk once enough has been written; what is left out is counted, not copied.
  */
 function summarise(value: unknown, depth: number, budget: Budget): unknown {
+  const d = budget.detail;
   if (value === null || value === undefined) return null;
   if (typeof value === "string") {
-    const s = value.length > MAX_STRING ? `${value.slice(0, PREVIEW)}… [${value.length} characters]` : value;
+    const s = !d.preview ? `[${value.length} characters]` : value.length > MAX_STRING ? `${value.slice(0, PREVIEW)}… [${value.length} characters]` : value;
     budget.left -= s.length + 2;
     return s;
   }
   if (typeof value === "number" || typeof value === "boolean") {
-    budget.left -= 8;
-    return value;
+    budget.left -= 10;
+    return d.preview ? value : `[${typeof value}]`;
   }
   budget.left -= 24;
-  if (typeof value === "bigint") return clip(`${value}`, 40);
+  if (typeof value === "bigint") return d.preview ? clip(`${value}`, 40) : "[bigint]";
   if (typeof value !== "object") return `[${typeof value}]`;
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "[invalid date]" : value.toISOString();
+  if (value instanceof Date) return !d.preview ? "[date]" : Number.isNaN(value.getTime()) ? "[invalid date]" : value.toISOString();
   if (typeof Blob !== "undefined" && value instanceof Blob) {
-    const name = typeof File !== "undefined" && value instanceof File ? `file ${clip(value.name, MAX_KEY)}` : "blob";
+    const isFile = typeof File !== "undefined" && value instanceof File;
+    const name = isFile ? (d.preview ? `file ${clip(value.name, MAX_KEY)}` : "file") : "blob";
     return `[${name}, ${value.size} bytes]`;
   }
   if (Array.isArray(value)) {
-    if (value.length > MAX_ARRAY || depth >= MAX_DEPTH) return `[${value.length} items]`;
+    if (!d.preview || value.length > MAX_ARRAY || depth >= d.maxDepth) return `[${value.length} items]`;
     const out: unknown[] = [];
     for (let i = 0; i < value.length; i++) {
       if (budget.left <= 0) {
@@ -87,20 +115,21 @@ function summarise(value: unknown, depth: number, budget: Budget): unknown {
   if (value instanceof Map) return `[Map, ${value.size} entries]`;
   if (value instanceof Set) return `[Set, ${value.size} items]`;
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return `[${value.constructor.name}, ${value.byteLength} bytes]`;
-  if (!isPlainObject(value)) return `[${clip(value.constructor?.name || "object", MAX_KEY)}]`;
+  if (!isPlainObject(value)) return d.preview ? `[${clip(value.constructor?.name || "object", MAX_KEY)}]` : "[object]";
 
   const record = value as Record<string, unknown>;
   let total = 0;
   for (const k in record) if (Object.hasOwn(record, k)) total++;
-  if (depth >= MAX_DEPTH) return `[object, ${total} keys]`;
+  if (depth >= d.maxDepth) return `[object, ${total} keys]`;
   // No prototype: a key named "__proto__" is kept as data, never as a prototype.
   const out: Record<string, unknown> = Object.create(null);
   let kept = 0;
   for (const k in record) {
     if (!Object.hasOwn(record, k)) continue;
-    if (kept >= MAX_KEYS || budget.left <= 0) break;
-    const key = clip(k, MAX_KEY);
-    budget.left -= key.length + 4;
+    if (kept >= d.maxKeys || budget.left <= 0) break;
+    const key = clip(k, d.maxKey);
+    // Bytes, not characters: a key of 24 non-ASCII characters is up to 96 of them.
+    budget.left -= Buffer.byteLength(key) + 4;
     out[key] = SECRET_KEY.test(k) ? "[redacted]" : summarise(record[k], depth + 1, budget);
     kept++;
   }
@@ -110,21 +139,22 @@ function summarise(value: unknown, depth: number, budget: Budget): unknown {
 
 /**
  * What the trail keeps of an action's parameters: secrets redacted, long strings cut to a
- * preview and their length, big arrays and deep or wide objects reduced to their sizes.
- * Never more than MAX_PARAMS_CHARS, so no caller can make one record large.
+ * preview and their length (or, in "shape" detail, every value reduced to its type and
+ * size), big arrays and deep or wide objects reduced to their sizes. Never more than
+ * MAX_PARAMS_CHARS characters (MAX_SHAPE_PARAMS_BYTES bytes), so no caller can make one record large.
  */
-export function summariseParams(value: unknown): unknown {
-  return summarise(value, 0, { left: BUDGET });
+export function summariseParams(value: unknown, detail: ParamsDetail = "preview"): unknown {
+  return summarise(value, 0, { left: DETAIL[detail].budget, detail: DETAIL[detail] });
 }
 
-export function auditParamsJson(value: unknown): string {
-  const json = JSON.stringify(summariseParams(value)) ?? "null";
+export function auditParamsJson(value: unknown, detail: ParamsDetail = "preview"): string {
+  const json = JSON.stringify(summariseParams(value, detail)) ?? "null";
   // The walk's bounds keep summaries well under the cap; this makes it a guarantee.
-  return json.length <= MAX_PARAMS_CHARS ? json : JSON.stringify(`[summary of ${json.length} characters left out]`);
+  return DETAIL[detail].size(json) <= DETAIL[detail].max ? json : JSON.stringify(`[summary of ${json.length} characters left out]`);
 }
 
-export function recordAudit(db: ConsoleDb, input: AuditInput, now = Date.now()): void {
-  const params = input.params === undefined ? null : auditParamsJson(input.params);
+export function recordAudit(db: ConsoleDb, input: AuditInput, now = Date.now(), detail: ParamsDetail = "preview"): void {
+  const params = input.params === undefined ? null : auditParamsJson(input.params, detail);
   const text = (v: string | null | undefined, max: number) => (v === null || v === undefined ? null : clip(String(v), max));
   // Only a real IP address (or "unknown") is stored, whatever the caller passed.
   const ip = input.ip === null || input.ip === undefined ? null : (normaliseAddress(input.ip) ?? "unknown");

@@ -7,6 +7,7 @@ import { recordAudit } from "@/lib/audit/audit";
 import { recordAnonymousAudit } from "@/lib/audit/anonymous-limit";
 import { consoleDb, type ConsoleDb } from "@/lib/db/console-db";
 import { SESSION_COOKIE, sessionCookieOptions } from "./cookie";
+import { requestOrigin } from "@/lib/http/forwarded";
 import { clientAddress, secureCookies } from "./current";
 // `next` is checked by the one same-site path check (it also refuses the OIDC routes themselves).
 import { DEFAULT_AFTER_SIGN_IN, safeNextPath } from "./next-path";
@@ -348,8 +349,23 @@ export function establishOidcUser(db: ConsoleDb, identity: OidcIdentity): User {
 
 // ---------------------------------------------------------------- Next glue (route handlers)
 
-function publicOrigin(req: NextRequest): string {
-  return req.nextUrl.origin;
+/**
+ * The console's origin as the browser knows it, by the same trust rule as the client
+ * address and the origin check: CONSOLE_PUBLIC_URL when set, else Host (X-Forwarded-Host
+ * and -Proto only from TRUST_PROXY_HOPS trusted proxies; lib/http/forwarded.ts). Not
+ * `req.nextUrl.origin`: Next builds it from the X-Forwarded-* headers a client sent.
+ */
+export function publicOrigin(headers: Headers, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.CONSOLE_PUBLIC_URL) {
+    try {
+      return new URL(env.CONSOLE_PUBLIC_URL).origin;
+    } catch (cause) {
+      throw new OidcSignInError("misconfigured", { cause: new Error(`CONSOLE_PUBLIC_URL is not a URL: ${env.CONSOLE_PUBLIC_URL}`, { cause }) });
+    }
+  }
+  const origin = requestOrigin(headers, env);
+  if (!origin) throw new OidcSignInError("misconfigured", { cause: new Error("the request names no usable host: set CONSOLE_PUBLIC_URL") });
+  return origin;
 }
 
 /** A 303 to a path on this console; a relative Location, so it is right behind any proxy. */
@@ -382,7 +398,7 @@ export async function handleOidcStart(req: NextRequest): Promise<Response> {
   const cfg = oidcConfig();
   if (!cfg) return signInErrorRedirect("not_configured", next);
   try {
-    const { authorizationUrl, transaction } = await beginOidcSignIn(cfg, { redirectUri: redirectUriFor(publicOrigin(req)), next });
+    const { authorizationUrl, transaction } = await beginOidcSignIn(cfg, { redirectUri: redirectUriFor(publicOrigin(req.headers)), next });
     const res = new NextResponse(null, { status: 303, headers: { Location: authorizationUrl.href, "Cache-Control": "no-store" } });
     res.cookies.set(OIDC_TX_COOKIE, encodeTransaction(transaction), await txCookieOptions(OIDC_TX_MAX_AGE_MS / 1000));
     return res;
@@ -407,7 +423,7 @@ export async function handleOidcCallback(req: NextRequest): Promise<Response> {
   let res: NextResponse;
   try {
     if (!cfg) throw new OidcSignInError("not_configured");
-    const { claims } = await completeOidcSignIn(cfg, { callbackParams: req.nextUrl.searchParams, transaction: tx, redirectUri: redirectUriFor(publicOrigin(req)) });
+    const { claims } = await completeOidcSignIn(cfg, { callbackParams: req.nextUrl.searchParams, transaction: tx, redirectUri: redirectUriFor(publicOrigin(req.headers)) });
     username = usernameFromClaims(claims) ?? "unknown";
     const identity = identityFromClaims(claims, cfg);
     role = identity.role;

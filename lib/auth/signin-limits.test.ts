@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { openConsoleDb, type ConsoleDb } from "@/lib/db/console-db";
 import {
   accountLock,
@@ -11,6 +11,7 @@ import {
   unlockAccount,
   type SigninLimits,
 } from "./signin-limits";
+import { signinBlockedMessage } from "./signin-messages";
 import { createLocalUser } from "./users";
 
 const SEC = 1000;
@@ -133,6 +134,54 @@ describe("reserving checks", () => {
     for (let i = 0; i < 9; i++) fail("alice", "10.0.0.1", T0 + i * 16 * MIN);
     reserveSigninAttempt(db, "someone", "10.0.0.2", limits, T0 + 27 * 60 * MIN);
     expect((db.prepare("SELECT COUNT(*) AS n FROM signin_attempts WHERE account = 'alice'").get() as { n: number }).n).toBe(0);
+  });
+});
+
+describe("IPv6: a /64 is one address", () => {
+  // One host is given a whole /64: rotating through it must not buy more guesses.
+  const inPrefix = (i: number) => `2001:db8:1:2:${(i + 1).toString(16)}::${(i * 7 + 3).toString(16)}`;
+
+  it("the per-address limit counts every address of a /64 together, and only that /64", () => {
+    for (let i = 0; i < 20; i++) fail(`user${i}`, inPrefix(i), T0 + i * SEC);
+    expect(blocked("new-account", "2001:db8:1:2:ffff:ffff:ffff:ffff", T0 + 20 * SEC)).toEqual({ reason: "address", retryAfterMs: 15 * MIN - 20 * SEC });
+    // Written another way, still the same /64.
+    expect(blocked("new-account", "2001:0DB8:0001:0002::1", T0 + 20 * SEC)?.reason).toBe("address");
+    expect(blocked("new-account", "2001:db8:1:3::1", T0 + 20 * SEC)).toBeNull();
+  });
+
+  it("the (account, address) backoff holds a host that rotates within its /64", () => {
+    succeed("alice", "2001:db8:1:2::10", T0 - MIN); // known: the ceiling does not hold this /64
+    for (let i = 0; i < 5; i++) fail("alice", inPrefix(i), T0 + i * SEC);
+    expect(blocked("alice", inPrefix(99), T0 + 5 * SEC)).toEqual({ reason: "pair", retryAfterMs: MIN - SEC });
+  });
+
+  it("a success makes the user's /64 known, so an address change within it keeps her out of the ceiling", () => {
+    succeed("alice", "2001:db8:1:2::10", T0 - MIN);
+    for (let i = 0; i < 5; i++) fail("alice", `198.51.100.${i}`, T0 + i * SEC);
+    expect(blocked("alice", "198.51.100.99", T0 + 10 * SEC)?.reason).toBe("account");
+    expect(blocked("alice", "2001:db8:1:2:aaaa:bbbb:cccc:dddd", T0 + 10 * SEC)).toBeNull();
+    expect(blocked("alice", "2001:db8:1:3::10", T0 + 10 * SEC)?.reason).toBe("account");
+  });
+});
+
+describe("clients of unknown address (the console started without scripts/console-server.ts)", () => {
+  it("the per-address limit still holds them all together, and says it is a setup problem", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      for (let i = 0; i < 20; i++) fail(`user${i}`, "unknown", T0 + i * SEC);
+      const block = blocked("anyone", "unknown", T0 + 20 * SEC);
+      expect(block).toEqual({ reason: "unidentified", retryAfterMs: 15 * MIN - 20 * SEC });
+      expect(signinBlockedMessage(block!)).toMatch(/server log/);
+      expect(warn.mock.calls.map((c) => String(c[0])).join("\n")).toMatch(/npm start.*scripts\/console-server\.ts/);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("a success from 'unknown' does not make 'unknown' a known address (it is everyone)", () => {
+    succeed("alice", "unknown", T0 - MIN);
+    for (let i = 0; i < 5; i++) fail("alice", `198.51.100.${i}`, T0 + i * SEC);
+    expect(blocked("alice", "unknown", T0 + 10 * SEC)?.reason).toBe("account");
   });
 });
 

@@ -1,4 +1,5 @@
 import type { ConsoleDb } from "@/lib/db/console-db";
+import { limitKey } from "@/lib/http/address-key";
 
 /**
  * How many password checks sign-in allows, and to whom. The policy:
@@ -15,6 +16,14 @@ import type { ConsoleDb } from "@/lib/db/console-db";
  *   by an admin's Unlock (Users page, `npm run users -- unlock`, or a password reset).
  * - **Per address, a flat limit** of `perAddress` (20) failures per window across all
  *   accounts (password spraying). An unlock does not lift it; the window does.
+ *
+ * An "address" is an IPv4 address or an IPv6 /64 (lib/http/address-key.ts): a host gets a
+ * whole /64, so full IPv6 addresses would let it rotate past every per-address limit. The
+ * `ip` columns hold that key. When the console cannot see client addresses at all (started
+ * without scripts/console-server.ts), every client is "unknown": the per-address limit
+ * still applies to them all together (refusing the guesser matters more than sparing the
+ * others), the refusal says why (reason "unidentified"), and "unknown" never becomes an
+ * address the account is known at (it is everyone).
  *
  * Each check is reserved before the password is hashed, in the same SQLite transaction
  * that checks the limits (IMMEDIATE, so it also holds across processes sharing the file):
@@ -40,12 +49,15 @@ export function signinLimits(env: NodeJS.ProcessEnv = process.env): SigninLimits
   };
 }
 
+const UNKNOWN = limitKey(null);
+
 /** How long a success makes an address "known" to the account (exempt from the ceiling). */
 const KNOWN_ADDRESS_MS = 90 * 86_400_000;
 /** Attempts are kept this long (a backoff streak can outlive the window). */
 const RETAIN_MS = 86_400_000;
 
-export type SigninBlockReason = "pair" | "account" | "address";
+/** "unidentified": the per-address limit, reached by clients whose address nobody knows. */
+export type SigninBlockReason = "pair" | "account" | "address" | "unidentified";
 export interface SigninBlock {
   reason: SigninBlockReason;
   retryAfterMs: number;
@@ -96,6 +108,7 @@ function ceilingUntil(db: ConsoleDb, account: string, limits: SigninLimits, now:
 }
 
 function isKnownAddress(db: ConsoleDb, account: string, ip: string, now: number): boolean {
+  if (ip === UNKNOWN) return false;
   return db.prepare("SELECT 1 FROM signin_known_addresses WHERE account = ? AND ip = ? AND last_success_at >= ?").get(account, ip, now - KNOWN_ADDRESS_MS) !== undefined;
 }
 
@@ -104,13 +117,26 @@ function blockFor(db: ConsoleDb, account: string, ip: string, known: boolean, li
     at: number;
   }[];
   const candidates: Array<[SigninBlockReason, number]> = [
-    ["address", windowUntil(addressRows, limits.perAddress, limits.windowMs)],
+    [ip === UNKNOWN ? "unidentified" : "address", windowUntil(addressRows, limits.perAddress, limits.windowMs)],
     ["account", known ? 0 : ceilingUntil(db, account, limits, now)],
     ["pair", pairUntil(db, account, ip, limits, now)],
   ];
   // The longest wait is the one to tell (waiting less would only meet the next limit).
   const [reason, until] = candidates.reduce((a, b) => (b[1] > a[1] ? b : a));
   return until > now ? { reason, retryAfterMs: until - now } : null;
+}
+
+const WARNED = Symbol.for("fleet-console.signin-unidentified-warned");
+
+/** The server log says why everyone is refused, at most once per window (the sign-in form only says to ask). */
+function warnUnidentified(limits: SigninLimits, now: number): void {
+  const holder = globalThis as { [WARNED]?: number };
+  if ((holder[WARNED] ?? -Infinity) > now - limits.windowMs) return;
+  holder[WARNED] = now;
+  console.warn(
+    `[auth] ${limits.perAddress} failed sign-ins from clients of unknown address: sign-in is refused for EVERYONE for up to ${Math.ceil(limits.windowMs / 60_000)} minutes. ` +
+      "The console cannot see client addresses: start it with `npm start` (scripts/console-server.ts), not `next start`, and behind a reverse proxy set TRUST_PROXY_HOPS.",
+  );
 }
 
 /**
@@ -125,14 +151,17 @@ export function reserveSigninAttempt(
   now = Date.now(),
 ): { ok: true; attemptId: number } | { ok: false; block: SigninBlock } {
   const account = accountKey(username);
-  return db.transaction(() => {
+  const key = limitKey(ip);
+  const result = db.transaction(() => {
     db.prepare("DELETE FROM signin_attempts WHERE at < ?").run(now - RETAIN_MS);
-    const known = isKnownAddress(db, account, ip, now);
-    const block = blockFor(db, account, ip, known, limits, now);
+    const known = isKnownAddress(db, account, key, now);
+    const block = blockFor(db, account, key, known, limits, now);
     if (block) return { ok: false as const, block };
-    const { lastInsertRowid } = db.prepare("INSERT INTO signin_attempts (account, ip, known_address, at) VALUES (?, ?, ?, ?)").run(account, ip, known ? 1 : 0, now);
+    const { lastInsertRowid } = db.prepare("INSERT INTO signin_attempts (account, ip, known_address, at) VALUES (?, ?, ?, ?)").run(account, key, known ? 1 : 0, now);
     return { ok: true as const, attemptId: Number(lastInsertRowid) };
   }).immediate();
+  if (!result.ok && result.block.reason === "unidentified") warnUnidentified(limits, now);
+  return result;
 }
 
 /** The reserved check did not happen (or was not a guess): it does not count. */
@@ -140,15 +169,18 @@ export function releaseSigninAttempt(db: ConsoleDb, attemptId: number): void {
   db.prepare("DELETE FROM signin_attempts WHERE id = ?").run(attemptId);
 }
 
-/** The right password from `ip`: the check is no failure, the pair's streak ends, the address becomes known. */
+/** The right password from `ip`: the check is no failure, the pair's streak ends, the address (its key) becomes known. */
 export function signinSucceeded(db: ConsoleDb, attemptId: number, username: string, ip: string, now = Date.now()): void {
   const account = accountKey(username);
+  const key = limitKey(ip);
   db.transaction(() => {
     db.prepare("DELETE FROM signin_attempts WHERE id = ?").run(attemptId);
-    db.prepare("UPDATE signin_attempts SET cleared = 1 WHERE account = ? AND ip = ?").run(account, ip);
-    db.prepare(
-      "INSERT INTO signin_known_addresses (account, ip, last_success_at) VALUES (?, ?, ?) ON CONFLICT (account, ip) DO UPDATE SET last_success_at = excluded.last_success_at",
-    ).run(account, ip, now);
+    db.prepare("UPDATE signin_attempts SET cleared = 1 WHERE account = ? AND ip = ?").run(account, key);
+    if (key !== UNKNOWN) {
+      db.prepare(
+        "INSERT INTO signin_known_addresses (account, ip, last_success_at) VALUES (?, ?, ?) ON CONFLICT (account, ip) DO UPDATE SET last_success_at = excluded.last_success_at",
+      ).run(account, key, now);
+    }
     db.prepare("DELETE FROM signin_known_addresses WHERE last_success_at < ?").run(now - KNOWN_ADDRESS_MS);
   })();
 }

@@ -35,7 +35,7 @@ export function waitText(ms: number): string {
 }
 
 /** What the sign-in form says when a limit (lib/auth/signin-limits.ts) refuses a check. */
-export function signinBlockedMessage(block: { reason: "pair" | "account" | "address"; retryAfterMs: number }): string {
+export function signinBlockedMessage(block: { reason: "pair" | "account" | "address" | "unidentified"; retryAfterMs: number }): string {
   const wait = waitText(block.retryAfterMs);
   switch (block.reason) {
     case "pair":
@@ -44,5 +44,8 @@ export function signinBlockedMessage(block: { reason: "pair" | "account" | "addr
       return `Too many failed sign-ins for this account. Try again in ${wait}, or ask an administrator to unlock the account.`;
     case "address":
       return `Too many failed sign-ins from your address. Try again in ${wait}.`;
+    case "unidentified":
+      // Every client shares the address "unknown": a setup problem only the operator can fix.
+      return `Too many failed sign-ins. Try again in ${wait}. The console cannot tell its users' addresses apart, so this limit holds everyone: ask an administrator to see the warning in the console's server log.`;
   }
 }

@@ -36,15 +36,30 @@ export function createPrivateFile(file: string): void {
   }
 }
 
-/** 0700 on `dir` and every directory below it, 0600 on every file; symlinks are left alone. */
-export function tightenTree(dir: string): void {
+/**
+ * 0700 on `dir` and the directories below it (two levels at most: the data directory's
+ * own layout), 0600 on their files. Only entries this user owns are changed; entries that
+ * vanish meanwhile (a sibling process renaming a temporary file, SQLite removing its -wal
+ * at close) are skipped, and so is anything that cannot be changed: start-up must not fail
+ * over a mode.
+ */
+export function tightenTree(dir: string, depth = 2): void {
   if (!existsSync(dir)) return;
   ensurePrivateDir(dir);
+  const uid = typeof process.getuid === "function" ? process.getuid() : undefined;
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
-    const st = lstatSync(path);
-    if (st.isSymbolicLink()) continue;
-    if (st.isDirectory()) tightenTree(path);
-    else if ((st.mode & 0o777) !== PRIVATE_FILE_MODE) chmodSync(path, PRIVATE_FILE_MODE);
+    try {
+      const st = lstatSync(path);
+      if (st.isSymbolicLink() || (uid !== undefined && st.uid !== uid)) continue;
+      if (st.isDirectory()) {
+        if (depth > 0) tightenTree(path, depth - 1);
+      } else if (st.isFile() && (st.mode & 0o777) !== PRIVATE_FILE_MODE) {
+        chmodSync(path, PRIVATE_FILE_MODE);
+      }
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT" && code !== "EPERM" && code !== "EACCES") throw err;
+    }
   }
 }

@@ -1,6 +1,16 @@
 import { createServer, request } from "node:http";
 import { describe, expect, it } from "vitest";
-import { clientAddressFrom, forwardedHop, normaliseAddress, PEER_HEADER_ENV, prepareForwardingHeaders, requestHost, trustedProxyHops } from "./forwarded";
+import {
+  clientAddressFrom,
+  forwardedHop,
+  missingPeerAddressWarning,
+  normaliseAddress,
+  PEER_HEADER_ENV,
+  prepareForwardingHeaders,
+  requestHost,
+  requestOrigin,
+  trustedProxyHops,
+} from "./forwarded";
 
 const env = (v: Record<string, string>) => ({ [PEER_HEADER_ENV]: "x-fc-peer-abc", ...v }) as unknown as NodeJS.ProcessEnv;
 const h = (v: Record<string, string>) => new Headers(v);
@@ -59,6 +69,33 @@ describe("the requested host", () => {
     expect(requestHost(headers, env({}))).toBe("10.0.0.5:3000");
     expect(requestHost(headers, env({ TRUST_PROXY_HOPS: "1" }))).toBe("fleet.example.com");
     expect(requestHost(h({ host: "10.0.0.5:3000" }), env({ TRUST_PROXY_HOPS: "1" }))).toBe("10.0.0.5:3000");
+  });
+});
+
+describe("the requested origin", () => {
+  it("is http and Host without proxies, whatever X-Forwarded-Proto and -Host say", () => {
+    const headers = h({ host: "console.test:3000", "x-forwarded-host": "evil.example", "x-forwarded-proto": "https" });
+    expect(requestOrigin(headers, env({}))).toBe("http://console.test:3000");
+  });
+
+  it("is the trusted hop's scheme and host behind proxies", () => {
+    const headers = h({ host: "10.0.0.5:3000", "x-forwarded-host": "evil.example, fleet.example.com", "x-forwarded-proto": "http, https" });
+    expect(requestOrigin(headers, env({ TRUST_PROXY_HOPS: "1" }))).toBe("https://fleet.example.com");
+    expect(requestOrigin(h({ host: "10.0.0.5:3000" }), env({ TRUST_PROXY_HOPS: "1" }))).toBe("http://10.0.0.5:3000");
+  });
+
+  it("is null for a host that is not one", () => {
+    for (const host of ["evil.example/x", "u@evil.example", "a b", "evil.example?x", "[zz"]) expect(requestOrigin(h({ host }), env({}))).toBeNull();
+    expect(requestOrigin(h({}), env({}))).toBeNull();
+  });
+});
+
+describe("the warning for a console started without scripts/console-server.ts", () => {
+  const prod = (v: Record<string, string>) => ({ NODE_ENV: "production", ...v }) as unknown as NodeJS.ProcessEnv;
+  it("is given in production when the peer-address header is not set, and says how to start", () => {
+    expect(missingPeerAddressWarning(prod({}))).toMatch(/`npm start` \(scripts\/console-server\.ts\)/);
+    expect(missingPeerAddressWarning(prod({ [PEER_HEADER_ENV]: "x-fc-peer-abc" }))).toBeNull();
+    expect(missingPeerAddressWarning({ NODE_ENV: "development" } as unknown as NodeJS.ProcessEnv)).toBeNull();
   });
 });
 

@@ -92,6 +92,38 @@ export function forwardedProto(headers: Headers, env: NodeJS.ProcessEnv = proces
 }
 
 /**
+ * The origin the browser asked for: the scheme a trusted proxy says (else http: the
+ * console's own server speaks plain HTTP) and requestHost. Null when that host is not a
+ * plain host[:port]. Not `request.nextUrl.origin`: Next builds that from X-Forwarded-Host
+ * and -Proto as the client sent them.
+ */
+export function requestOrigin(headers: Headers, env: NodeJS.ProcessEnv = process.env): string | null {
+  const host = requestHost(headers, env);
+  if (!host || /[/\\?#@\s]/.test(host)) return null;
+  const scheme = forwardedProto(headers, env) === "https" ? "https" : "http";
+  try {
+    return new URL(`${scheme}://${host}`).origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Why client addresses will be "unknown" in this process, or null when they will not:
+ * a production server started without scripts/console-server.ts (plain `next start`)
+ * has no peer-address header, so every client shares one address and one sign-in limit.
+ */
+export function missingPeerAddressWarning(env: NodeJS.ProcessEnv = process.env): string | null {
+  if (env.NODE_ENV !== "production" || env[PEER_HEADER_ENV]) return null;
+  return [
+    "WARNING: the console was started without scripts/console-server.ts (e.g. with `next start`),",
+    "so it cannot see client addresses: every client counts as the same address \"unknown\".",
+    "SIGNIN_MAX_FAILURES_PER_ADDRESS (20) failed sign-ins by anyone then refuse sign-in to everyone, and the audit trail records no addresses.",
+    "Start the console with `npm start` (scripts/console-server.ts); behind a reverse proxy also set TRUST_PROXY_HOPS.",
+  ].join("\n");
+}
+
+/**
  * What scripts/console-server.ts does to every request's headers before Next sees them
  * (Node's IncomingMessage headers: lower-case names). `peerHeader` is the private name.
  */

@@ -52,6 +52,11 @@ describe("a full disk", () => {
     expect(refused, "some write should have hit the full disk").toBeDefined();
   });
 
+  it("answers the SDK's identical retry with 503 too, not with the success of an uncommitted create", async () => {
+    const i = Number(refused!.split("-")[1]);
+    await expectAwsError(h.iot.send(new CreateThingCommand({ thingName: refused!, attributePayload: { attributes: big(i) } })), ServiceUnavailableException, 503);
+  });
+
   it("keeps running: reads answer, and shadow writes fail the same way", async () => {
     expect((await admin("GET", "/health")).status).toBe(200);
     const out = await h.iot.send(new DescribeThingCommand({ thingName: "before-full" }));

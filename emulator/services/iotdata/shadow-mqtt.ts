@@ -171,7 +171,11 @@ function handleRequest(shadows: ShadowStore, t: ShadowTopic, payload: Buffer, pu
     if (t.shadowName !== null && !SHADOW_NAME.test(t.shadowName)) throw shadowError(400, "Invalid shadow name");
 
     if (op === "update") shadows.update(t.thingName, t.shadowName, parseUpdateRequest(payload));
-    else if (op === "get") publish(`${prefix}/get/accepted`, getDocument(shadows.require(t.thingName, t.shadowName), shadows.nowSeconds(), clientToken));
+    else if (op === "get") {
+      // The document as it is now, sent once what it shows is on disk (as every answer).
+      const doc = getDocument(shadows.require(t.thingName, t.shadowName), shadows.nowSeconds(), clientToken);
+      shadows.afterCommit(() => publish(`${prefix}/get/accepted`, doc));
+    }
     else shadows.delete(t.thingName, t.shadowName, clientToken);
   } catch (err) {
     // The request is read a second time only when it failed, to echo its token.
