@@ -13,7 +13,6 @@ import { resolve } from "node:path";
 import { loadDotEnv, stackConfig } from "./lib/env";
 import { ensureConsoleBuild, spawnTs, waitForHttp } from "./lib/processes";
 import { waitForFleetSeeded } from "./lib/fleet-ready";
-import { ensurePrivateDir } from "../lib/fs/private-files";
 
 loadDotEnv();
 const cfg = stackConfig();
@@ -68,8 +67,6 @@ async function main() {
   }
 
   if (args.has("--reset-data")) rmSync(resolve(cfg.dataDir), { recursive: true, force: true });
-  // Owner-only from the start (each program also tightens what it finds and writes).
-  ensurePrivateDir(resolve(cfg.dataDir));
   const build = ensureConsoleBuild(root, baseEnv); // in parallel with the emulator and the fleet
 
   const emulator = track("emulator", spawnTs("emulator/main.ts", baseEnv, "emulator"));

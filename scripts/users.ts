@@ -21,8 +21,8 @@
 import { recordAudit } from "@/lib/audit/audit";
 import { generatePassword } from "@/lib/auth/password";
 import { isRole, ROLES, type Role } from "@/lib/auth/permissions";
-import { accountKey, accountLock, lockedAccounts, signinLimits, unlockAccount, type AccountLock } from "@/lib/auth/signin-limits";
-import { createLocalUser, findUser, listUsers, resetPassword, setUserDisabled, setUserRole, UserError, type User } from "@/lib/auth/users";
+import { accountKey, lockedAccounts, signinLimits, type AccountLock } from "@/lib/auth/signin-limits";
+import { createLocalUser, listUsers, resetPassword, setUserDisabled, setUserRole, unlockUserSignIn, UserError, type User } from "@/lib/auth/users";
 import { consoleDbPath, openConsoleDb, type ConsoleDb } from "@/lib/db/console-db";
 import { loadDotEnv } from "./lib/env";
 
@@ -102,13 +102,10 @@ const isoSecond = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 
 
 function formatTable(users: User[], locks: Map<string, AccountLock>): string {
   if (users.length === 0) return "No users.";
-  const rows = users.map((u) => [
-    u.username,
-    u.role,
-    u.source,
-    u.disabled ? "disabled" : locks.has(accountKey(u.username)) ? `locked until ${isoSecond(locks.get(accountKey(u.username))!.untilMs)}` : "active",
-    u.lastLoginAtMs ? isoSecond(u.lastLoginAtMs) : "never",
-  ]);
+  const rows = users.map((u) => {
+    const lock = locks.get(accountKey(u.username));
+    return [u.username, u.role, u.source, u.disabled ? "disabled" : lock ? `locked until ${isoSecond(lock.untilMs)}` : "active", u.lastLoginAtMs ? isoSecond(u.lastLoginAtMs) : "never"];
+  });
   const header = ["USER", "ROLE", "SOURCE", "STATUS", "LAST SIGN-IN"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
@@ -188,13 +185,14 @@ async function run(db: ConsoleDb, p: Parsed): Promise<string> {
     }
     case "unlock": {
       const [name] = expectArgs(p, 1, "unlock <name>");
-      const user = findUser(db, name);
-      if (!user) {
-        audit(db, "users.unlock", name, undefined, "failure", "not_found");
-        throw new UserError("not_found", `There is no user named ${name}.`);
+      let unlocked: ReturnType<typeof unlockUserSignIn>;
+      try {
+        unlocked = unlockUserSignIn(db, name, signinLimits());
+      } catch (err) {
+        if (err instanceof UserError) audit(db, "users.unlock", name, undefined, "failure", err.code);
+        throw err;
       }
-      const lock = accountLock(db, user.username, signinLimits());
-      const forgotten = unlockAccount(db, user.username);
+      const { user, lock, forgotten } = unlocked;
       audit(db, "users.unlock", user.username, { wasLocked: lock !== null, forgottenFailures: forgotten }, "success");
       return lock
         ? `Unlocked ${user.username} (was locked until ${isoSecond(lock.untilMs)}); they can sign in again now.`

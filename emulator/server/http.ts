@@ -84,7 +84,7 @@ async function dispatch(
   const rawPath = url.pathname;
   const admin = opts.admin.match(method, rawPath);
 
-  const refusal = callerRefusal(req.headers, callers, { admin: admin !== undefined || rawPath.startsWith("/_emulator/") });
+  const refusal = callerRefusal(req.headers, callers, { admin: rawPath.startsWith("/_emulator/") });
   if (refusal) return refuse(res, "iot", new AwsError(refusal.code, refusal.message, 403), requestId);
   const cors = corsHeaders(req.headers, callers);
   for (const [k, v] of Object.entries(cors)) res.setHeader(k, v);
@@ -197,7 +197,6 @@ async function boundedBody(req: IncomingMessage, res: ServerResponse, limit: num
  * it, so whatever the client is still sending is not read into memory.
  */
 function refuse(res: ServerResponse, table: ServiceName, err: AwsError, requestId: string): void {
-  res.shouldKeepAlive = false;
   res.setHeader("Connection", "close");
   sendError(res, table, err, requestId);
   res.once("finish", () => {

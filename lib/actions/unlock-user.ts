@@ -3,8 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { action, targetField } from "@/lib/auth/guard";
-import { accountLock, signinLimits, unlockAccount } from "@/lib/auth/signin-limits";
-import { findUser } from "@/lib/auth/users";
+import { signinLimits } from "@/lib/auth/signin-limits";
+import { unlockUserSignIn, UserError } from "@/lib/auth/users";
 import { consoleDb } from "@/lib/db/console-db";
 import { AppError } from "@/lib/errors";
 
@@ -19,12 +19,14 @@ const input = z.object({
  */
 export const unlockUser = action({ name: "users.unlock", requirement: "users.manage", input, target: targetField("username") }, async (data, ctx) => {
   ctx.audit.target = data.username;
-  const db = consoleDb();
-  const user = findUser(db, data.username);
-  if (!user) throw new AppError("not_found", `There is no user named ${data.username}.`);
+  let unlocked: ReturnType<typeof unlockUserSignIn>;
+  try {
+    unlocked = unlockUserSignIn(consoleDb(), data.username, signinLimits());
+  } catch (err) {
+    throw err instanceof UserError ? new AppError(err.code, err.message) : err;
+  }
+  const { user, lock, forgotten } = unlocked;
   ctx.audit.target = user.username;
-  const lock = accountLock(db, user.username, signinLimits());
-  const forgotten = unlockAccount(db, user.username);
   ctx.audit.params = { username: user.username, wasLocked: lock !== null, lockedUntil: lock ? new Date(lock.untilMs).toISOString() : null, forgottenFailures: forgotten };
   revalidatePath("/admin/users");
   return { username: user.username, wasLocked: lock !== null };

@@ -68,8 +68,13 @@ function state(): State {
 
 const clipTarget = (target: string | null | undefined) => (target ? String(target).slice(0, ANONYMOUS_AUDIT_LIMITS.maxTargetChars) : target);
 
+/** The tokens `bucket` holds at `now` (it refills at `perMinute`, up to `burst`). */
+function refilled(bucket: Bucket, burst: number, perMinute: number, now: number): number {
+  return Math.min(burst, bucket.tokens + ((now - bucket.at) * perMinute) / 60_000);
+}
+
 function take(bucket: Bucket, burst: number, perMinute: number, now: number): boolean {
-  bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) * perMinute) / 60_000);
+  bucket.tokens = refilled(bucket, burst, perMinute, now);
   bucket.at = now;
   if (bucket.tokens < 1) return false;
   bucket.tokens -= 1;
@@ -78,7 +83,7 @@ function take(bucket: Bucket, burst: number, perMinute: number, now: number): bo
 
 function full(bucket: Bucket, now: number): boolean {
   const L = ANONYMOUS_AUDIT_LIMITS;
-  return bucket.tokens + ((now - bucket.at) * L.perAddressPerMinute) / 60_000 >= L.perAddressBurst;
+  return refilled(bucket, L.perAddressBurst, L.perAddressPerMinute, now) >= L.perAddressBurst;
 }
 
 /** Whether an anonymous caller at `ip` may have one more record written now. */
@@ -96,8 +101,7 @@ function admit(s: State, ip: string | null | undefined, now: number): boolean {
   }
   s.global ??= { tokens: L.globalBurst, at: now };
   // Peek at the global bucket first so a refused call does not spend the address's token.
-  const globalTokens = Math.min(L.globalBurst, s.global.tokens + ((now - s.global.at) * L.globalPerMinute) / 60_000);
-  if (globalTokens < 1) return false;
+  if (refilled(s.global, L.globalBurst, L.globalPerMinute, now) < 1) return false;
   if (!take(bucket, L.perAddressBurst, L.perAddressPerMinute, now)) return false;
   return take(s.global, L.globalBurst, L.globalPerMinute, now);
 }

@@ -1,9 +1,10 @@
 import type { ConsoleDb } from "@/lib/db/console-db";
 import { AppError } from "@/lib/errors";
-import { hashPassword, PasswordHashingBusyError, passwordProblem, verifyPassword } from "./password";
+import { verifyReserved } from "./local-sign-in";
+import { hashPassword, passwordProblem } from "./password";
 import { releaseSigninAttempt, reserveSigninAttempt, type SigninLimits } from "./signin-limits";
 import { signinBlockedMessage } from "./signin-messages";
-import { findUser, getUser, type User } from "./users";
+import { findUser, getUser, storePasswordHash, type User } from "./users";
 
 export interface ChangeOwnPasswordInput {
   userId: string;
@@ -31,20 +32,10 @@ export async function changeOwnPassword(db: ConsoleDb, input: ChangeOwnPasswordI
 
   const reserved = reserveSigninAttempt(db, user.username, input.ip, limits);
   if (!reserved.ok) throw new AppError("throttled", signinBlockedMessage(reserved.block));
-  let ok: boolean;
-  try {
-    ok = await verifyPassword(input.currentPassword, findUser(db, user.username)?.passwordHash);
-  } catch (err) {
-    if (err instanceof PasswordHashingBusyError) releaseSigninAttempt(db, reserved.attemptId);
-    throw err;
-  }
+  const ok = await verifyReserved(db, reserved.attemptId, input.currentPassword, findUser(db, user.username)?.passwordHash);
   if (!ok) throw new AppError("invalid_input", "The current password is not right.");
   releaseSigninAttempt(db, reserved.attemptId);
 
-  const hash = await hashPassword(input.newPassword);
-  db.transaction(() => {
-    db.prepare("UPDATE users SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?").run(hash, Date.now(), user.id);
-    db.prepare("DELETE FROM sessions WHERE user_id = ?").run(user.id);
-  })();
+  storePasswordHash(db, user.id, await hashPassword(input.newPassword), false);
   return getUser(db, user.id)!;
 }

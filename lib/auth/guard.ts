@@ -54,11 +54,6 @@ export async function requirePage(requirement: Requirement = "fleet.read", optio
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 type RouteHandler = (req: NextRequest, ctx: RouteContext & { session: Session | null }) => Promise<Response> | Response;
 
-/** Rejects requests a browser sent from another site (CSRF and cross-origin reads); the same rule as proxy.ts. */
-function crossOrigin(req: Request): boolean {
-  return isCrossOrigin(req.headers);
-}
-
 export interface RouteOptions {
   /**
    * Also accept top-level GET navigations from other sites. Only for an endpoint other
@@ -80,7 +75,7 @@ export function route(
   options: RouteOptions = {},
 ): ((req: NextRequest, ctx: RouteContext) => Promise<Response>) & Guarded {
   const guarded = async (req: NextRequest, ctx: RouteContext): Promise<Response> => {
-    if (crossOrigin(req) && !(options.crossSiteNavigation && topLevelNavigation(req))) {
+    if (isCrossOrigin(req.headers) && !(options.crossSiteNavigation && topLevelNavigation(req))) {
       return jsonError({ code: "forbidden", message: "Cross-origin requests are not accepted." });
     }
     const session = requirement === null ? await currentSession().catch(() => null) : await currentSession();

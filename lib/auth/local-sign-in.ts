@@ -28,6 +28,19 @@ export interface LocalSignInInput {
  *    token planted before sign-in is worthless after it.
  * Errors are AppErrors whose message is meant for the sign-in form.
  */
+/**
+ * The password check a reservation was made for. Turned away by the hashing queue, no
+ * password was checked, so the reservation is released (nothing to count).
+ */
+export async function verifyReserved(db: ConsoleDb, attemptId: number, password: string, stored: string | null | undefined): Promise<boolean> {
+  try {
+    return await verifyPassword(password, stored);
+  } catch (err) {
+    if (err instanceof PasswordHashingBusyError) releaseSigninAttempt(db, attemptId);
+    throw err;
+  }
+}
+
 export async function signInLocal(
   db: ConsoleDb,
   input: LocalSignInInput,
@@ -37,14 +50,7 @@ export async function signInLocal(
   if (!reserved.ok) throw new AppError("throttled", signinBlockedMessage(reserved.block));
 
   const found = findUser(db, input.username);
-  let passwordOk: boolean;
-  try {
-    passwordOk = await verifyPassword(input.password, found?.source === "local" ? found.passwordHash : null);
-  } catch (err) {
-    // Turned away by the hashing queue: no password was checked, so nothing to count.
-    if (err instanceof PasswordHashingBusyError) releaseSigninAttempt(db, reserved.attemptId);
-    throw err;
-  }
+  const passwordOk = await verifyReserved(db, reserved.attemptId, input.password, found?.source === "local" ? found.passwordHash : null);
   if (!found || !passwordOk) throw new AppError("unauthenticated", "Wrong user name or password.");
   if (found.disabled) {
     releaseSigninAttempt(db, reserved.attemptId);

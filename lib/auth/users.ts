@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ConsoleDb } from "@/lib/db/console-db";
 import { hashPassword, passwordProblem } from "./password";
 import { isRole, type Role } from "./permissions";
-import { unlockAccount } from "./signin-limits";
+import { accountLock, unlockAccount, type AccountLock, type SigninLimits } from "./signin-limits";
 
 export interface User {
   id: string;
@@ -142,11 +142,28 @@ export async function resetPassword(db: ConsoleDb, username: string, password: s
   if (problem) throw new UserError("invalid_input", problem);
   const hash = await hashPassword(password);
   db.transaction(() => {
-    db.prepare("UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = ? WHERE id = ?").run(hash, options.temporary ? 1 : 0, Date.now(), u.id);
-    db.prepare("DELETE FROM sessions WHERE user_id = ?").run(u.id);
+    storePasswordHash(db, u.id, hash, options.temporary ?? false);
     unlockAccount(db, u.username);
   })();
   return getUser(db, u.id)!;
+}
+
+/** A new password hash for the user (temporary or not), and every session of theirs ended. */
+export function storePasswordHash(db: ConsoleDb, userId: string, hash: string, temporary: boolean): void {
+  db.transaction(() => {
+    db.prepare("UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = ? WHERE id = ?").run(hash, temporary ? 1 : 0, Date.now(), userId);
+    db.prepare("DELETE FROM sessions WHERE user_id = ?").run(userId);
+  })();
+}
+
+/**
+ * An admin's unlock (web or CLI): the user's failed sign-ins stop counting. Returns the
+ * lock that was in force (null when there was none) and how many failures were forgotten.
+ */
+export function unlockUserSignIn(db: ConsoleDb, username: string, limits: SigninLimits): { user: User; lock: AccountLock | null; forgotten: number } {
+  const { passwordHash: _hash, ...user } = requireUser(db, username);
+  const lock = accountLock(db, user.username, limits);
+  return { user, lock, forgotten: unlockAccount(db, user.username) };
 }
 
 export function markSignedIn(db: ConsoleDb, userId: string): void {

@@ -138,6 +138,8 @@ const MIGRATIONS: string[] = [
 ];
 
 function migrate(db: ConsoleDb): void {
+  // Up to date (every open but the first): no write lock needed.
+  if ((db.pragma("user_version", { simple: true }) as number) >= MIGRATIONS.length) return;
   // Each step reads the version under the write lock (IMMEDIATE): two processes opening a
   // new store at once (the console, `npm run users`) must not both apply one migration.
   const step = db.transaction((): boolean => {

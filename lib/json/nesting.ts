@@ -19,27 +19,11 @@ function childrenOf(v: object): unknown[] {
   return Array.isArray(v) ? v : Object.values(v);
 }
 
-/** Whether `value` nests more than `limit` levels. Stops at the first container past the limit. */
-export function nestsDeeperThan(value: unknown, limit: number): boolean {
-  if (!isContainer(value)) return limit < 0;
-  const values: object[] = [value];
-  const depths: number[] = [1];
-  while (values.length > 0) {
-    const v = values.pop()!;
-    const d = depths.pop()!;
-    if (d > limit) return true;
-    for (const c of childrenOf(v)) {
-      if (isContainer(c)) {
-        values.push(c);
-        depths.push(d + 1);
-      }
-    }
-  }
-  return false;
-}
-
-/** The nesting of `value` (see the counting above), however deep it is. */
-export function nestingOf(value: unknown): number {
+/**
+ * The nesting of `value` (see the counting above), however deep it is; the walk stops at
+ * the first container deeper than `stopAbove` (the answer is then that container's depth).
+ */
+export function nestingOf(value: unknown, stopAbove = Infinity): number {
   if (!isContainer(value)) return 0;
   let max = 0;
   const values: object[] = [value];
@@ -48,6 +32,7 @@ export function nestingOf(value: unknown): number {
     const v = values.pop()!;
     const d = depths.pop()!;
     if (d > max) max = d;
+    if (d > stopAbove) return d;
     for (const c of childrenOf(v)) {
       if (isContainer(c)) {
         values.push(c);
@@ -56,4 +41,9 @@ export function nestingOf(value: unknown): number {
     }
   }
   return max;
+}
+
+/** Whether `value` nests more than `limit` levels. Stops at the first container past the limit. */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  return nestingOf(value, limit) > limit;
 }
