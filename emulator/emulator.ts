@@ -91,16 +91,16 @@ export async function startEmulator(config: EmulatorConfig): Promise<RunningEmul
 
 function adminRoutes(faults: FaultInjector, requestCounts: Map<string, number>, store: Store): Router {
   const admin = new Router();
-  admin.add("GET", "/_emulator/health", () => ({ body: { status: "ok" } }));
+  admin.add("Health", "GET", "/_emulator/health", () => ({ body: { status: "ok" } }));
   // How many AWS requests each operation answered since start (or the last reset): lets a
   // benchmark prove what the console sends, e.g. one SearchIndex per cache period.
-  admin.add("GET", "/_emulator/requests", () => ({ body: { counts: Object.fromEntries(requestCounts) } }));
-  admin.add("DELETE", "/_emulator/requests", () => {
+  admin.add("ListRequestCounts", "GET", "/_emulator/requests", () => ({ body: { counts: Object.fromEntries(requestCounts) } }));
+  admin.add("ResetRequestCounts", "DELETE", "/_emulator/requests", () => {
     requestCounts.clear();
     return { status: 204, raw: "" };
   });
-  admin.add("GET", "/_emulator/faults", () => ({ body: { faults: faults.list() } }));
-  admin.add("POST", "/_emulator/faults", (ctx) => {
+  admin.add("ListFaults", "GET", "/_emulator/faults", () => ({ body: { faults: faults.list() } }));
+  admin.add("AddFault", "POST", "/_emulator/faults", (ctx) => {
     let f: Partial<Fault>;
     try {
       f = JSON.parse(ctx.rawBody.toString("utf8") || "{}") as Partial<Fault>;
@@ -116,20 +116,20 @@ function adminRoutes(faults: FaultInjector, requestCounts: Map<string, number>, 
     faults.add({ service: f.service, code: f.code, method: f.method, pathPrefix: f.pathPrefix, message: f.message, status: f.status, remaining: f.remaining ?? 1 });
     return { status: 201, body: {} };
   });
-  admin.add("DELETE", "/_emulator/faults", () => {
+  admin.add("ClearFaults", "DELETE", "/_emulator/faults", () => {
     faults.clear();
     return { status: 204, raw: "" };
   });
   // A full disk, for tests and demos: the store file may not grow (SQLite answers
   // SQLITE_FULL) until DELETE. Writes then fail with 503 and are kept for a retry.
-  admin.add("POST", "/_emulator/store/full", () => {
+  admin.add("FillStore", "POST", "/_emulator/store/full", () => {
     store.limitPages(0);
     return { status: 204, raw: "" };
   });
-  admin.add("DELETE", "/_emulator/store/full", () => {
+  admin.add("FreeStore", "DELETE", "/_emulator/store/full", () => {
     store.limitPages(null);
     return { status: 204, raw: "" };
   });
-  admin.add("GET", "/_emulator/store", () => ({ body: { pendingChanges: store.pendingCount, failure: store.failure?.message ?? null } }));
+  admin.add("DescribeStore", "GET", "/_emulator/store", () => ({ body: { pendingChanges: store.pendingCount, failure: store.failure?.message ?? null } }));
   return admin;
 }

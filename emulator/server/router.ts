@@ -27,6 +27,8 @@ export interface HandlerResult {
 export type Handler = (ctx: RequestContext) => HandlerResult | Promise<HandlerResult>;
 
 interface Route {
+  /** The AWS operation name (`CreateThing`): what faults, request logs and metrics speak. */
+  operation: string;
   method: string;
   template: string;
   segments: Array<{ literal: string } | { param: string; greedy: boolean }>;
@@ -47,7 +49,7 @@ export interface RouteOptions {
 export class Router {
   private routes: Route[] = [];
 
-  add(method: string, template: string, handler: Handler, opts: RouteOptions = {}): this {
+  add(operation: string, method: string, template: string, handler: Handler, opts: RouteOptions = {}): this {
     const segments = template
       .split("/")
       .filter(Boolean)
@@ -55,18 +57,18 @@ export class Router {
         const m = /^\{([^}+]+)(\+?)\}$/.exec(s);
         return m ? { param: m[1], greedy: m[2] === "+" } : { literal: s };
       });
-    this.routes.push({ method, template, segments, handler, payload: opts.payload ?? "json" });
+    this.routes.push({ operation, method, template, segments, handler, payload: opts.payload ?? "json" });
     // Routes with more literal segments are tried first.
     this.routes.sort((a, b) => literalCount(b) - literalCount(a));
     return this;
   }
 
-  match(method: string, rawPath: string): { handler: Handler; params: Record<string, string>; template: string; payload: PayloadKind } | undefined {
+  match(method: string, rawPath: string): { operation: string; handler: Handler; params: Record<string, string>; template: string; payload: PayloadKind } | undefined {
     const parts = rawPath.split("/").filter(Boolean);
     for (const route of this.routes) {
       if (route.method !== method) continue;
       const params = matchSegments(route.segments, parts);
-      if (params) return { handler: route.handler, params, template: route.template, payload: route.payload };
+      if (params) return { operation: route.operation, handler: route.handler, params, template: route.template, payload: route.payload };
     }
     return undefined;
   }

@@ -19,7 +19,7 @@ const MAX_PEM = 65536;
  * paging, newest first unless isAscendingOrder=true).
  */
 export function registerCertificateRoutes(router: Router, state: IotState): void {
-  router.add("POST", "/keys-and-certificate", async (ctx) => {
+  router.add("CreateKeysAndCertificate", "POST", "/keys-and-certificate", async (ctx) => {
     const active = queryBoolean(ctx, "setAsActive") ?? false;
     const ca = await state.certificateAuthority();
     const issued = await ca.createKeysAndCertificate();
@@ -34,7 +34,7 @@ export function registerCertificateRoutes(router: Router, state: IotState): void
     };
   });
 
-  router.add("POST", "/certificates", async (ctx) => {
+  router.add("CreateCertificateFromCsr", "POST", "/certificates", async (ctx) => {
     const active = queryBoolean(ctx, "setAsActive") ?? false;
     const csr = bodyOf(ctx).certificateSigningRequest;
     if (typeof csr !== "string" || csr.length < 1 || csr.length > 4096) throw invalid("certificateSigningRequest is required and must be a PEM CSR of at most 4096 characters");
@@ -49,7 +49,7 @@ export function registerCertificateRoutes(router: Router, state: IotState): void
     return { body: { certificateArn: state.certArn(cert.id), certificateId: cert.id, certificatePem: cert.pem } };
   });
 
-  router.add("POST", "/certificate/register-no-ca", (ctx) => {
+  router.add("RegisterCertificateWithoutCA", "POST", "/certificate/register-no-ca", (ctx) => {
     const body = bodyOf(ctx);
     const pem = body.certificatePem;
     if (typeof pem !== "string" || pem.length < 1 || pem.length > MAX_PEM) throw invalid("certificatePem is required");
@@ -72,7 +72,7 @@ export function registerCertificateRoutes(router: Router, state: IotState): void
     return { body: { certificateArn: state.certArn(cert.id), certificateId: cert.id } };
   });
 
-  router.add("GET", "/certificates/{certificateId}", (ctx) => {
+  router.add("DescribeCertificate", "GET", "/certificates/{certificateId}", (ctx) => {
     const c = state.requireCert(checkCertificateId(ctx.params.certificateId));
     return {
       body: {
@@ -95,7 +95,7 @@ export function registerCertificateRoutes(router: Router, state: IotState): void
     };
   });
 
-  router.add("PUT", "/certificates/{certificateId}", (ctx) => {
+  router.add("UpdateCertificate", "PUT", "/certificates/{certificateId}", (ctx) => {
     const id = checkCertificateId(ctx.params.certificateId);
     const newStatus = ctx.query.get("newStatus") as CertificateStatus | null;
     if (!newStatus || !STATUSES.has(newStatus)) throw invalid(`Invalid value for newStatus: ${newStatus ?? "(missing)"}`);
@@ -110,7 +110,7 @@ export function registerCertificateRoutes(router: Router, state: IotState): void
     return { body: {} };
   });
 
-  router.add("DELETE", "/certificates/{certificateId}", (ctx) => {
+  router.add("DeleteCertificate", "DELETE", "/certificates/{certificateId}", (ctx) => {
     const id = checkCertificateId(ctx.params.certificateId);
     const force = queryBoolean(ctx, "forceDelete") ?? false;
     const c = state.requireCert(id);
@@ -126,7 +126,7 @@ export function registerCertificateRoutes(router: Router, state: IotState): void
     return { body: {} };
   });
 
-  router.add("GET", "/certificates", (ctx) => {
+  router.add("ListCertificates", "GET", "/certificates", (ctx) => {
     const limit = pageLimit(ctx, "pageSize", 250, 25);
     const after = decodeToken<number>(ctx.query.get("marker"), "number", "marker");
     const ascending = queryBoolean(ctx, "isAscendingOrder") ?? false;

@@ -8,7 +8,7 @@ import { notFound } from "../../server/errors";
  * reports `connected: false` with no timestamp or reason, as AWS does.
  */
 export function registerConnectivityRoutes(router: Router, deps: IotDeps, thingExists?: (name: string) => boolean): void {
-  router.add("POST", "/things/{thingName}/connectivity-data", (ctx) => {
+  router.add("GetThingConnectivityData", "POST", "/things/{thingName}/connectivity-data", (ctx) => {
     const name = ctx.params.thingName;
     if (thingExists && !thingExists(name)) throw notFound(`Thing ${name} cannot be found.`);
     const rec = deps.connectivity.get(name);

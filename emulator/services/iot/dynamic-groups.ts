@@ -201,7 +201,7 @@ const dynamicOnly = (state: IotState, name: string) => invalid(`This operation d
 export function registerDynamicGroupRoutes(router: Router, state: IotState, fi: FleetIndexing): void {
   const dyn = fi.dynamicGroups;
 
-  router.add("POST", "/dynamic-thing-groups/{thingGroupName}", (ctx) => {
+  router.add("CreateDynamicThingGroup", "POST", "/dynamic-thing-groups/{thingGroupName}", (ctx) => {
     const name = checkName(ctx.params.thingGroupName, "thingGroupName");
     const body = bodyOf(ctx);
     if (body.queryString === undefined || body.queryString === null) throw validation(null, "queryString", "Member must not be null");
@@ -245,7 +245,7 @@ export function registerDynamicGroupRoutes(router: Router, state: IotState, fi: 
     return { body: created(state, group) };
   });
 
-  router.add("PATCH", "/dynamic-thing-groups/{thingGroupName}", (ctx) => {
+  router.add("UpdateDynamicThingGroup", "PATCH", "/dynamic-thing-groups/{thingGroupName}", (ctx) => {
     const name = checkName(ctx.params.thingGroupName, "thingGroupName");
     const body = bodyOf(ctx);
     const props = body.thingGroupProperties as Record<string, unknown> | undefined;
@@ -274,7 +274,7 @@ export function registerDynamicGroupRoutes(router: Router, state: IotState, fi: 
     return { body: { version: next.version } };
   });
 
-  router.add("DELETE", "/dynamic-thing-groups/{thingGroupName}", (ctx) => {
+  router.add("DeleteDynamicThingGroup", "DELETE", "/dynamic-thing-groups/{thingGroupName}", (ctx) => {
     const name = checkName(ctx.params.thingGroupName, "thingGroupName");
     const expectedVersion = optionalInteger(ctx.query.get("expectedVersion"), "expectedVersion");
     const g = state.groups.get(name);

@@ -6,7 +6,7 @@ const ENDPOINT_TYPES = new Set(["iot:Data", "iot:Data-ATS", "iot:CredentialProvi
 
 /** DescribeEndpoint: `GET /endpoint?endpointType=`. The emulator answers with its own address. */
 export function registerEndpointRoutes(router: Router, { config }: IotDeps): void {
-  router.add("GET", "/endpoint", (ctx) => {
+  router.add("DescribeEndpoint", "GET", "/endpoint", (ctx) => {
     const type = ctx.query.get("endpointType") ?? "iot:Data";
     if (!ENDPOINT_TYPES.has(type)) throw invalid(`Invalid endpoint type: ${type}`);
     return { body: { endpointAddress: `${config.host}:${config.httpPort}` } };

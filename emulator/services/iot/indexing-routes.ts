@@ -46,14 +46,14 @@ function aggregationField(body: Record<string, unknown>, required: boolean): str
 }
 
 export function registerIndexingRoutes(router: Router, fi: FleetIndexing): void {
-  router.add("GET", "/indexing/config", () => ({ body: describeConfig(fi.config) }));
+  router.add("GetIndexingConfiguration", "GET", "/indexing/config", () => ({ body: describeConfig(fi.config) }));
 
-  router.add("POST", "/indexing/config", (ctx) => {
+  router.add("UpdateIndexingConfiguration", "POST", "/indexing/config", (ctx) => {
     fi.update(bodyOf(ctx));
     return { body: {} };
   });
 
-  router.add("GET", "/indices/{indexName}", (ctx) => {
+  router.add("DescribeIndex", "GET", "/indices/{indexName}", (ctx) => {
     const name = ctx.params.indexName;
     if (name === THINGS_INDEX && fi.thingIndexOn) {
       return { body: { indexName: name, indexStatus: fi.thingIndexStatus(), schema: schemaOf(fi.config.thing) } };
@@ -64,7 +64,7 @@ export function registerIndexingRoutes(router: Router, fi: FleetIndexing): void 
     throw notFound(`Index ${name} does not exist`);
   });
 
-  router.add("GET", "/indices", (ctx) => {
+  router.add("ListIndices", "GET", "/indices", (ctx) => {
     const limit = pageLimit(ctx, "maxResults", 500, 500);
     const names = [...(fi.thingIndexOn ? [THINGS_INDEX] : []), ...(fi.groupIndexOn ? [GROUPS_INDEX] : [])].sort();
     const token = ctx.query.get("nextToken");
@@ -75,7 +75,7 @@ export function registerIndexingRoutes(router: Router, fi: FleetIndexing): void 
     return { body: { indexNames: page, ...(more ? { nextToken: Buffer.from(page[page.length - 1], "utf8").toString("base64") } : {}) } };
   });
 
-  router.add("POST", "/indices/search", (ctx) => {
+  router.add("SearchIndex", "POST", "/indices/search", (ctx) => {
     const body = bodyOf(ctx);
     const queryString = requireQueryString(body);
     const indexName = indexNameOf(body);
@@ -90,18 +90,18 @@ export function registerIndexingRoutes(router: Router, fi: FleetIndexing): void 
     throw notFound(`Index ${indexName} does not exist`);
   });
 
-  router.add("POST", "/indices/statistics", (ctx) => {
+  router.add("GetStatistics", "POST", "/indices/statistics", (ctx) => {
     const body = bodyOf(ctx);
     const out = fi.aggregate(indexNameOf(body), requireQueryString(body), aggregationField(body, false), statistics);
     return { body: { statistics: out } };
   });
 
-  router.add("POST", "/indices/cardinality", (ctx) => {
+  router.add("GetCardinality", "POST", "/indices/cardinality", (ctx) => {
     const body = bodyOf(ctx);
     return { body: { cardinality: fi.aggregate(indexNameOf(body), requireQueryString(body), aggregationField(body, false), cardinality) } };
   });
 
-  router.add("POST", "/indices/percentiles", (ctx) => {
+  router.add("GetPercentiles", "POST", "/indices/percentiles", (ctx) => {
     const body = bodyOf(ctx);
     const percents = percentsOf(body.percents);
     const field = aggregationField(body, false);
@@ -112,7 +112,7 @@ export function registerIndexingRoutes(router: Router, fi: FleetIndexing): void 
     return { body: { percentiles: out } };
   });
 
-  router.add("POST", "/indices/buckets", (ctx) => {
+  router.add("GetBucketsAggregation", "POST", "/indices/buckets", (ctx) => {
     const body = bodyOf(ctx);
     const field = aggregationField(body, true);
     const kind = body.bucketsAggregationType as { termsAggregation?: { maxBuckets?: unknown } } | undefined;

@@ -19,7 +19,7 @@ const COGNITO_ID = /^[a-z]{2}(-[a-z]+)+-\d:[0-9a-f-]{36}$/;
  * ListTargetsForPolicy. Documents are kept and returned as the exact string sent.
  */
 export function registerPolicyRoutes(router: Router, state: IotState): void {
-  router.add("POST", "/policies/{policyName}", (ctx) => {
+  router.add("CreatePolicy", "POST", "/policies/{policyName}", (ctx) => {
     const name = checkPolicyName(ctx.params.policyName);
     const body = bodyOf(ctx);
     const document = checkDocument(body.policyDocument);
@@ -46,7 +46,7 @@ export function registerPolicyRoutes(router: Router, state: IotState): void {
     return { body: { policyName: name, policyArn: state.policyArn(name), policyDocument: document, policyVersionId: "1" } };
   });
 
-  router.add("GET", "/policies/{policyName}", (ctx) => {
+  router.add("GetPolicy", "GET", "/policies/{policyName}", (ctx) => {
     const p = state.requirePolicy(checkPolicyName(ctx.params.policyName));
     const v = defaultVersion(p);
     return {
@@ -62,7 +62,7 @@ export function registerPolicyRoutes(router: Router, state: IotState): void {
     };
   });
 
-  router.add("DELETE", "/policies/{policyName}", (ctx) => {
+  router.add("DeletePolicy", "DELETE", "/policies/{policyName}", (ctx) => {
     const name = checkPolicyName(ctx.params.policyName);
     const p = state.requirePolicy(name);
     if (p.targets.length) throw new AwsError("DeleteConflictException", `The policy cannot be deleted as the policy is attached to one or more principals (name=${name})`);
@@ -71,7 +71,7 @@ export function registerPolicyRoutes(router: Router, state: IotState): void {
     return { body: {} };
   });
 
-  router.add("GET", "/policies", (ctx) => {
+  router.add("ListPolicies", "GET", "/policies", (ctx) => {
     const limit = pageLimit(ctx, "pageSize", 250, 25);
     const after = decodeToken<number>(ctx.query.get("marker"), "number", "marker");
     const ascending = queryBoolean(ctx, "isAscendingOrder") ?? false;
@@ -86,7 +86,7 @@ export function registerPolicyRoutes(router: Router, state: IotState): void {
 
   // ---- versions ----
 
-  router.add("POST", "/policies/{policyName}/version", (ctx) => {
+  router.add("CreatePolicyVersion", "POST", "/policies/{policyName}/version", (ctx) => {
     const p = state.requirePolicy(checkPolicyName(ctx.params.policyName));
     const document = checkDocument(bodyOf(ctx).policyDocument);
     const setAsDefault = queryBoolean(ctx, "setAsDefault") ?? false;
@@ -100,7 +100,7 @@ export function registerPolicyRoutes(router: Router, state: IotState): void {
     return { body: { policyArn: state.policyArn(p.name), policyDocument: document, policyVersionId: id, isDefaultVersion: p.defaultVersionId === id } };
   });
 
-  router.add("GET", "/policies/{policyName}/version", (ctx) => {
+  router.add("ListPolicyVersions", "GET", "/policies/{policyName}/version", (ctx) => {
     const p = state.requirePolicy(checkPolicyName(ctx.params.policyName));
     return {
       body: {
@@ -109,7 +109,7 @@ export function registerPolicyRoutes(router: Router, state: IotState): void {
     };
   });
 
-  router.add("GET", "/policies/{policyName}/version/{policyVersionId}", (ctx) => {
+  router.add("GetPolicyVersion", "GET", "/policies/{policyName}/version/{policyVersionId}", (ctx) => {
     const p = state.requirePolicy(checkPolicyName(ctx.params.policyName));
     const v = requireVersion(p, ctx.params.policyVersionId);
     return {
@@ -126,7 +126,7 @@ export function registerPolicyRoutes(router: Router, state: IotState): void {
     };
   });
 
-  router.add("PATCH", "/policies/{policyName}/version/{policyVersionId}", (ctx) => {
+  router.add("SetDefaultPolicyVersion", "PATCH", "/policies/{policyName}/version/{policyVersionId}", (ctx) => {
     const p = state.requirePolicy(checkPolicyName(ctx.params.policyName));
     const v = requireVersion(p, ctx.params.policyVersionId);
     setDefault(p, v.id);
@@ -134,7 +134,7 @@ export function registerPolicyRoutes(router: Router, state: IotState): void {
     return { body: {} };
   });
 
-  router.add("DELETE", "/policies/{policyName}/version/{policyVersionId}", (ctx) => {
+  router.add("DeletePolicyVersion", "DELETE", "/policies/{policyName}/version/{policyVersionId}", (ctx) => {
     const p = state.requirePolicy(checkPolicyName(ctx.params.policyName));
     const v = requireVersion(p, ctx.params.policyVersionId);
     if (v.id === p.defaultVersionId) throw new AwsError("DeleteConflictException", `Cannot delete the default version of a policy (name=${p.name}, version=${v.id})`);
@@ -145,7 +145,7 @@ export function registerPolicyRoutes(router: Router, state: IotState): void {
 
   // ---- attachments ----
 
-  router.add("PUT", "/target-policies/{policyName}", (ctx) => {
+  router.add("AttachPolicy", "PUT", "/target-policies/{policyName}", (ctx) => {
     const p = state.requirePolicy(checkPolicyName(ctx.params.policyName));
     const target = checkTarget(state, bodyOf(ctx).target);
     // Dynamic thing groups cannot have policies (developer guide, "Dynamic thing groups").
@@ -160,7 +160,7 @@ export function registerPolicyRoutes(router: Router, state: IotState): void {
     return { body: {} };
   });
 
-  router.add("POST", "/target-policies/{policyName}", (ctx) => {
+  router.add("DetachPolicy", "POST", "/target-policies/{policyName}", (ctx) => {
     const name = checkPolicyName(ctx.params.policyName);
     const target = bodyOf(ctx).target;
     if (typeof target !== "string" || !target) throw invalid("target is required");
@@ -170,7 +170,7 @@ export function registerPolicyRoutes(router: Router, state: IotState): void {
     return { body: {} };
   });
 
-  router.add("POST", "/attached-policies/{target}", (ctx) => {
+  router.add("ListAttachedPolicies", "POST", "/attached-policies/{target}", (ctx) => {
     const target = checkTarget(state, ctx.params.target);
     const limit = pageLimit(ctx, "pageSize", 250, 25);
     const after = decodeToken<string>(ctx.query.get("marker"), "string", "marker");
@@ -191,7 +191,7 @@ export function registerPolicyRoutes(router: Router, state: IotState): void {
     };
   });
 
-  router.add("POST", "/policy-targets/{policyName}", (ctx) => {
+  router.add("ListTargetsForPolicy", "POST", "/policy-targets/{policyName}", (ctx) => {
     const p = state.requirePolicy(checkPolicyName(ctx.params.policyName));
     const limit = pageLimit(ctx, "pageSize", 250, 25);
     const after = decodeToken<string>(ctx.query.get("marker"), "string", "marker");

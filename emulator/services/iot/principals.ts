@@ -14,7 +14,7 @@ const TYPES = new Set<PrincipalType>(["EXCLUSIVE_THING", "NON_EXCLUSIVE_THING"])
  * allow the principal on this one thing only.
  */
 export function registerPrincipalRoutes(router: Router, state: IotState): void {
-  router.add("PUT", "/things/{thingName}/principals", (ctx) => {
+  router.add("AttachThingPrincipal", "PUT", "/things/{thingName}/principals", (ctx) => {
     const t = state.requireThing(checkName(ctx.params.thingName, "thingName"));
     const principal = checkPrincipal(state, principalHeader(ctx));
     const rawType = ctx.query.get("thingPrincipalType");
@@ -43,7 +43,7 @@ export function registerPrincipalRoutes(router: Router, state: IotState): void {
     return { body: {} };
   });
 
-  router.add("DELETE", "/things/{thingName}/principals", (ctx) => {
+  router.add("DetachThingPrincipal", "DELETE", "/things/{thingName}/principals", (ctx) => {
     const t = state.requireThing(checkName(ctx.params.thingName, "thingName"));
     const principal = principalHeader(ctx);
     if (t.principals?.some((p) => p.principal === principal)) {
@@ -57,13 +57,13 @@ export function registerPrincipalRoutes(router: Router, state: IotState): void {
     return { body: {} };
   });
 
-  router.add("GET", "/things/{thingName}/principals", (ctx) => {
+  router.add("ListThingPrincipals", "GET", "/things/{thingName}/principals", (ctx) => {
     const t = state.requireThing(checkName(ctx.params.thingName, "thingName"));
     const page = pageOfSorted(principalsOf(t).map((p) => p.principal), decodeToken<string>(ctx.query.get("nextToken"), "string"), pageLimit(ctx, "maxResults"));
     return { body: { principals: page.items, ...next(page.nextKey) } };
   });
 
-  router.add("GET", "/things/{thingName}/principals-v2", (ctx) => {
+  router.add("ListThingPrincipalsV2", "GET", "/things/{thingName}/principals-v2", (ctx) => {
     const t = state.requireThing(checkName(ctx.params.thingName, "thingName"));
     const type = typeFilter(ctx);
     const list = principalsOf(t).filter((p) => !type || p.type === type);
@@ -77,14 +77,14 @@ export function registerPrincipalRoutes(router: Router, state: IotState): void {
     };
   });
 
-  router.add("GET", "/principals/things", (ctx) => {
+  router.add("ListPrincipalThings", "GET", "/principals/things", (ctx) => {
     const principal = knownPrincipal(state, principalHeader(ctx));
     const names = [...(state.principalThings.get(principal) ?? [])].sort();
     const page = pageOfSorted(names, decodeToken<string>(ctx.query.get("nextToken"), "string"), pageLimit(ctx, "maxResults"));
     return { body: { things: page.items, ...next(page.nextKey) } };
   });
 
-  router.add("GET", "/principals/things-v2", (ctx) => {
+  router.add("ListPrincipalThingsV2", "GET", "/principals/things-v2", (ctx) => {
     const principal = knownPrincipal(state, principalHeader(ctx));
     const type = typeFilter(ctx);
     const typeOf = (name: string) => state.things.get(name)?.principals?.find((p) => p.principal === principal)?.type;

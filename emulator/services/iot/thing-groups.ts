@@ -51,7 +51,7 @@ export function withGroupProperties(g: ThingGroupRecord, props: Record<string, u
  * members are listed in ascending name order.
  */
 export function registerThingGroupRoutes(router: Router, state: IotState): void {
-  router.add("POST", "/thing-groups/{thingGroupName}", (ctx) => {
+  router.add("CreateThingGroup", "POST", "/thing-groups/{thingGroupName}", (ctx) => {
     const name = checkName(ctx.params.thingGroupName, "thingGroupName");
     const body = bodyOf(ctx);
     const parentName = optionalName(body.parentGroupName, "parentGroupName");
@@ -92,7 +92,7 @@ export function registerThingGroupRoutes(router: Router, state: IotState): void 
     return { body: created(state, group) };
   });
 
-  router.add("GET", "/thing-groups/{thingGroupName}", (ctx) => {
+  router.add("DescribeThingGroup", "GET", "/thing-groups/{thingGroupName}", (ctx) => {
     const g = state.requireGroup(checkName(ctx.params.thingGroupName, "thingGroupName"));
     return {
       body: {
@@ -114,7 +114,7 @@ export function registerThingGroupRoutes(router: Router, state: IotState): void 
     };
   });
 
-  router.add("PATCH", "/thing-groups/{thingGroupName}", (ctx) => {
+  router.add("UpdateThingGroup", "PATCH", "/thing-groups/{thingGroupName}", (ctx) => {
     const name = checkName(ctx.params.thingGroupName, "thingGroupName");
     const body = bodyOf(ctx);
     const expectedVersion = optionalInteger(body.expectedVersion, "expectedVersion");
@@ -130,7 +130,7 @@ export function registerThingGroupRoutes(router: Router, state: IotState): void 
     return { body: { version: next.version } };
   });
 
-  router.add("DELETE", "/thing-groups/{thingGroupName}", (ctx) => {
+  router.add("DeleteThingGroup", "DELETE", "/thing-groups/{thingGroupName}", (ctx) => {
     const name = checkName(ctx.params.thingGroupName, "thingGroupName");
     const expectedVersion = optionalInteger(ctx.query.get("expectedVersion"), "expectedVersion");
     const g = state.groups.get(name);
@@ -154,7 +154,7 @@ export function registerThingGroupRoutes(router: Router, state: IotState): void 
     return { body: {} };
   });
 
-  router.add("GET", "/thing-groups", (ctx) => {
+  router.add("ListThingGroups", "GET", "/thing-groups", (ctx) => {
     const limit = pageLimit(ctx, "maxResults");
     const after = decodeToken<string>(ctx.query.get("nextToken"), "string");
     const parent = ctx.query.get("parentGroup") || undefined;
@@ -172,7 +172,7 @@ export function registerThingGroupRoutes(router: Router, state: IotState): void 
     return { body: { thingGroups: page.items.map((n) => nameAndArn(state, n)), ...next(page) } };
   });
 
-  router.add("GET", "/thing-groups/{thingGroupName}/things", (ctx) => {
+  router.add("ListThingsInThingGroup", "GET", "/thing-groups/{thingGroupName}/things", (ctx) => {
     const name = checkName(ctx.params.thingGroupName, "thingGroupName");
     state.requireGroup(name);
     const limit = pageLimit(ctx, "maxResults");
@@ -187,7 +187,7 @@ export function registerThingGroupRoutes(router: Router, state: IotState): void 
     return { body: { things: page.items, ...next(page) } };
   });
 
-  router.add("GET", "/things/{thingName}/thing-groups", (ctx) => {
+  router.add("ListThingGroupsForThing", "GET", "/things/{thingName}/thing-groups", (ctx) => {
     const t = state.requireThing(checkName(ctx.params.thingName, "thingName"));
     const limit = pageLimit(ctx, "maxResults");
     const after = decodeToken<string>(ctx.query.get("nextToken"), "string");
@@ -196,7 +196,7 @@ export function registerThingGroupRoutes(router: Router, state: IotState): void 
     return { body: { thingGroups: page.items.map((n) => nameAndArn(state, n)), ...next(page) } };
   });
 
-  router.add("PUT", "/thing-groups/addThingToThingGroup", (ctx) => {
+  router.add("AddThingToThingGroup", "PUT", "/thing-groups/addThingToThingGroup", (ctx) => {
     const body = bodyOf(ctx);
     const g = resolveGroup(state, body.thingGroupName, body.thingGroupArn);
     const t = resolveThing(state, body.thingName, body.thingArn);
@@ -206,7 +206,7 @@ export function registerThingGroupRoutes(router: Router, state: IotState): void 
     return { body: {} };
   });
 
-  router.add("PUT", "/thing-groups/removeThingFromThingGroup", (ctx) => {
+  router.add("RemoveThingFromThingGroup", "PUT", "/thing-groups/removeThingFromThingGroup", (ctx) => {
     const body = bodyOf(ctx);
     const g = resolveGroup(state, body.thingGroupName, body.thingGroupArn);
     const t = resolveThing(state, body.thingName, body.thingArn);
@@ -215,7 +215,7 @@ export function registerThingGroupRoutes(router: Router, state: IotState): void 
     return { body: {} };
   });
 
-  router.add("PUT", "/thing-groups/updateThingGroupsForThing", (ctx) => {
+  router.add("UpdateThingGroupsForThing", "PUT", "/thing-groups/updateThingGroupsForThing", (ctx) => {
     const body = bodyOf(ctx);
     if (body.thingName === undefined) throw invalid("thingName is required");
     const t = state.requireThing(checkName(body.thingName, "thingName"));

@@ -22,7 +22,7 @@ export function thingTypeDeleteWaitMs(): number {
 
 /** Thing types: Create, Describe, List, Update, Deprecate (and undo), Delete. */
 export function registerThingTypeRoutes(router: Router, state: IotState): void {
-  router.add("POST", "/thing-types/{thingTypeName}", (ctx) => {
+  router.add("CreateThingType", "POST", "/thing-types/{thingTypeName}", (ctx) => {
     const name = checkName(ctx.params.thingTypeName, "thingTypeName");
     const body = bodyOf(ctx);
     const props = readProperties(body.thingTypeProperties);
@@ -40,12 +40,12 @@ export function registerThingTypeRoutes(router: Router, state: IotState): void {
     return { body: created(state, type) };
   });
 
-  router.add("GET", "/thing-types/{thingTypeName}", (ctx) => {
+  router.add("DescribeThingType", "GET", "/thing-types/{thingTypeName}", (ctx) => {
     const type = requireType(state, checkName(ctx.params.thingTypeName, "thingTypeName"));
     return { body: { ...definition(state, type), thingTypeId: type.id } };
   });
 
-  router.add("GET", "/thing-types", (ctx) => {
+  router.add("ListThingTypes", "GET", "/thing-types", (ctx) => {
     const limit = pageLimit(ctx, "maxResults");
     const after = decodeToken<string>(ctx.query.get("nextToken"), "string");
     const only = ctx.query.get("thingTypeName") || undefined;
@@ -59,7 +59,7 @@ export function registerThingTypeRoutes(router: Router, state: IotState): void {
     };
   });
 
-  router.add("PATCH", "/thing-types/{thingTypeName}", (ctx) => {
+  router.add("UpdateThingType", "PATCH", "/thing-types/{thingTypeName}", (ctx) => {
     const type = requireType(state, checkName(ctx.params.thingTypeName, "thingTypeName"));
     const raw = bodyOf(ctx).thingTypeProperties as Record<string, unknown> | undefined;
     const props = readProperties(raw);
@@ -73,7 +73,7 @@ export function registerThingTypeRoutes(router: Router, state: IotState): void {
     return { body: {} };
   });
 
-  router.add("POST", "/thing-types/{thingTypeName}/deprecate", (ctx) => {
+  router.add("DeprecateThingType", "POST", "/thing-types/{thingTypeName}/deprecate", (ctx) => {
     const type = requireType(state, checkName(ctx.params.thingTypeName, "thingTypeName"));
     const undo = optionalBoolean(bodyOf(ctx).undoDeprecate, "undoDeprecate") ?? false;
     const next: ThingTypeRecord = { ...type, deprecated: !undo };
@@ -83,7 +83,7 @@ export function registerThingTypeRoutes(router: Router, state: IotState): void {
     return { body: {} };
   });
 
-  router.add("DELETE", "/thing-types/{thingTypeName}", (ctx) => {
+  router.add("DeleteThingType", "DELETE", "/thing-types/{thingTypeName}", (ctx) => {
     const name = checkName(ctx.params.thingTypeName, "thingTypeName");
     const type = requireType(state, name);
     if (!type.deprecated) throw invalid(`Thing type ${name} must be deprecated before it can be deleted`);

@@ -29,7 +29,7 @@ const SORT_CANDIDATES_MAX = 20_000;
  * listed in ascending name order (UTF-16 code units); the page token is the last name.
  */
 export function registerThingRoutes(router: Router, state: IotState): void {
-  router.add("POST", "/things/{thingName}", (ctx) => {
+  router.add("CreateThing", "POST", "/things/{thingName}", (ctx) => {
     const name = checkName(ctx.params.thingName, "thingName");
     const body = bodyOf(ctx);
     const typeName = optionalName(body.thingTypeName, "thingTypeName");
@@ -58,7 +58,7 @@ export function registerThingRoutes(router: Router, state: IotState): void {
     return { body: { thingName: name, thingArn: state.thingArn(name), thingId: thing.id } };
   });
 
-  router.add("GET", "/things/{thingName}", (ctx) => {
+  router.add("DescribeThing", "GET", "/things/{thingName}", (ctx) => {
     const t = state.requireThing(checkName(ctx.params.thingName, "thingName"));
     return {
       body: {
@@ -74,7 +74,7 @@ export function registerThingRoutes(router: Router, state: IotState): void {
     };
   });
 
-  router.add("PATCH", "/things/{thingName}", (ctx) => {
+  router.add("UpdateThing", "PATCH", "/things/{thingName}", (ctx) => {
     const name = checkName(ctx.params.thingName, "thingName");
     const body = bodyOf(ctx);
     const typeName = optionalName(body.thingTypeName, "thingTypeName");
@@ -105,7 +105,7 @@ export function registerThingRoutes(router: Router, state: IotState): void {
     return { body: {} };
   });
 
-  router.add("DELETE", "/things/{thingName}", (ctx) => {
+  router.add("DeleteThing", "DELETE", "/things/{thingName}", (ctx) => {
     const name = checkName(ctx.params.thingName, "thingName");
     const expectedVersion = optionalInteger(ctx.query.get("expectedVersion"), "expectedVersion");
     const t = state.things.get(name);
@@ -119,7 +119,7 @@ export function registerThingRoutes(router: Router, state: IotState): void {
     return { body: {} };
   });
 
-  router.add("GET", "/things", (ctx) => {
+  router.add("ListThings", "GET", "/things", (ctx) => {
     const limit = pageLimit(ctx, "maxResults");
     const after = decodeToken<string>(ctx.query.get("nextToken"), "string");
     const attrName = ctx.query.get("attributeName") || undefined;

@@ -14,7 +14,7 @@ const MAX_TOPIC_BYTES = 256;
  * slashes arrive percent-encoded; the router decodes it. The body is the payload as is.
  */
 export function registerPublishRoute(router: Router, publisher: () => Publisher | undefined): void {
-  router.add("POST", "/topics/{topic}", async (ctx) => {
+  router.add("Publish", "POST", "/topics/{topic}", async (ctx) => {
     const topic = ctx.params.topic;
     if (!topic || Buffer.byteLength(topic, "utf8") > MAX_TOPIC_BYTES) throw invalid(`Invalid topic: '${topic}'`);
     if (topic.includes("+") || topic.includes("#")) throw invalid(`Invalid topic: '${topic}' (wildcards are not allowed in a topic name)`);

@@ -18,25 +18,25 @@ const DEFAULT_PAGE = 25;
  * Shadow documents travel as raw JSON bodies (the SDK's `payload` blob).
  */
 export function registerShadowRoutes(router: Router, shadows: ShadowStore): void {
-  router.add("GET", "/things/{thingName}/shadow", (ctx) => {
+  router.add("GetThingShadow", "GET", "/things/{thingName}/shadow", (ctx) => {
     const { thingName, shadowName } = target(ctx);
     const shadow = shadows.require(thingName, shadowName);
     return { body: getDocument(shadow, shadows.nowSeconds()) };
   });
 
-  router.add("POST", "/things/{thingName}/shadow", (ctx) => {
+  router.add("UpdateThingShadow", "POST", "/things/{thingName}/shadow", (ctx) => {
     const { thingName, shadowName } = target(ctx);
     const req = parseUpdateRequest(ctx.rawBody);
     return { body: shadows.update(thingName, shadowName, req).accepted };
   }, { payload: "blob" });
 
-  router.add("DELETE", "/things/{thingName}/shadow", (ctx) => {
+  router.add("DeleteThingShadow", "DELETE", "/things/{thingName}/shadow", (ctx) => {
     const { thingName, shadowName } = target(ctx);
     const { deleted, timestamp } = shadows.delete(thingName, shadowName);
     return { body: deletedDocument(deleted.version, timestamp) };
   });
 
-  router.add("GET", "/api/things/shadow/ListNamedShadowsForThing/{thingName}", (ctx) => {
+  router.add("ListNamedShadowsForThing", "GET", "/api/things/shadow/ListNamedShadowsForThing/{thingName}", (ctx) => {
     const thingName = checkName(ctx.params.thingName, "thingName");
     const limit = pageLimit(ctx, "pageSize", MAX_PAGE, DEFAULT_PAGE);
     const after = decodeToken<string>(ctx.query.get("nextToken"), "string");
