@@ -47,6 +47,8 @@ export function proxy(req: NextRequest) {
 
   const nonce = newNonce();
   const https = servedOverHttps(req.headers);
+  // Next inlines NODE_ENV at build time: literal on purpose.
+  // eslint-disable-next-line no-restricted-properties
   const csp = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development", https });
 
   const requestHeaders = new Headers(req.headers);

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { listFrom } from "./server/caller-guard";
+import { readEnv, type RawEnv } from "../lib/env";
 
 /** Everything the emulator needs to know about where and as whom it runs. */
 export interface EmulatorConfig {
@@ -16,22 +16,19 @@ export interface EmulatorConfig {
   allowedHosts?: string[];
 }
 
-export function emulatorConfigFromEnv(env: NodeJS.ProcessEnv = process.env): EmulatorConfig {
+export function emulatorConfigFromEnv(source?: RawEnv): EmulatorConfig {
+  const env = readEnv(
+    ["EMULATOR_HOST", "EMULATOR_HTTP_PORT", "EMULATOR_MQTT_PORT", "DATA_DIR", "AWS_REGION", "EMULATOR_ACCOUNT_ID", "EMULATOR_ALLOWED_ORIGINS", "EMULATOR_ALLOWED_HOSTS"],
+    source,
+  );
   return {
-    host: env.EMULATOR_HOST || "127.0.0.1",
-    httpPort: intFrom(env.EMULATOR_HTTP_PORT, 4566),
-    mqttPort: intFrom(env.EMULATOR_MQTT_PORT, 1883),
-    dataDir: resolve(env.DATA_DIR || "./.data"),
-    region: env.AWS_REGION || "us-east-1",
-    accountId: env.EMULATOR_ACCOUNT_ID || "000000000000",
-    allowedOrigins: listFrom(env.EMULATOR_ALLOWED_ORIGINS),
-    allowedHosts: listFrom(env.EMULATOR_ALLOWED_HOSTS),
+    host: env.EMULATOR_HOST,
+    httpPort: env.EMULATOR_HTTP_PORT,
+    mqttPort: env.EMULATOR_MQTT_PORT,
+    dataDir: resolve(env.DATA_DIR),
+    region: env.AWS_REGION?.trim() || "us-east-1",
+    accountId: env.EMULATOR_ACCOUNT_ID,
+    allowedOrigins: env.EMULATOR_ALLOWED_ORIGINS,
+    allowedHosts: env.EMULATOR_ALLOWED_HOSTS,
   };
-}
-
-export function intFrom(value: string | undefined, fallback: number): number {
-  if (value === undefined || value === "") return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`Expected a non-negative integer, got '${value}'`);
-  return n;
 }

@@ -1,10 +1,12 @@
 import { emulatorConfigFromEnv } from "./config";
 import { startEmulator } from "./emulator";
+import { readEnv } from "../lib/env";
 
 // Everything written under DATA_DIR (the CA's private key among it) is owner-only.
 process.umask(0o077);
 const config = emulatorConfigFromEnv();
-const emulator = await startEmulator(config);
+// One line per AWS request (operation, status, ms, region), for watching what a console sends.
+const emulator = await startEmulator(config, { logRequests: readEnv(["EMULATOR_LOG_REQUESTS"]).EMULATOR_LOG_REQUESTS === "1" });
 console.log(`[emulator] AWS IoT endpoint ${emulator.endpoint}, MQTT ${emulator.mqttUrl}, data in ${config.dataDir}`);
 
 let stopping = false;

@@ -9,6 +9,8 @@ import "server-only";
  * - FLEET_BACKEND=aws: the standard AWS credential chain and AWS_REGION, AWS's own
  *   endpoints.
  */
+import { awsRegion, readEnv, type RawEnv } from "@/lib/env";
+
 export type FleetBackend = "local" | "aws";
 
 export interface FleetConfig {
@@ -18,16 +20,10 @@ export interface FleetConfig {
   endpoint?: string;
 }
 
-export function readFleetConfig(env: NodeJS.ProcessEnv = process.env): FleetConfig {
-  const backend = (env.FLEET_BACKEND || "local").trim().toLowerCase();
-  if (backend !== "local" && backend !== "aws") {
-    throw new Error(`FLEET_BACKEND must be "local" or "aws", got "${env.FLEET_BACKEND}"`);
-  }
-  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1";
+export function readFleetConfig(env?: RawEnv): FleetConfig {
+  const { FLEET_BACKEND: backend, EMULATOR_HOST: host, EMULATOR_HTTP_PORT: port } = readEnv(["FLEET_BACKEND", "EMULATOR_HOST", "EMULATOR_HTTP_PORT"], env);
+  const region = awsRegion(env);
   if (backend === "aws") return { backend, region };
-  const host = env.EMULATOR_HOST || "127.0.0.1";
-  const port = env.EMULATOR_HTTP_PORT || "4566";
-  if (!/^\d{1,5}$/.test(port)) throw new Error(`EMULATOR_HTTP_PORT must be a port number, got "${port}"`);
   return { backend, region, endpoint: `http://${host.includes(":") ? `[${host}]` : host}:${port}` };
 }
 

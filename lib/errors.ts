@@ -13,6 +13,10 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface AppErrorData {
   code: ErrorCode;
   message: string;
+  /** For "throttled": how long to wait before asking again (route handlers send it as `Retry-After`). */
+  retryAfterMs?: number;
+  /** A finer, stable reason within the code (`name_taken`), for UI that reacts to it: never match the message. */
+  reason?: string;
 }
 
 export const ERROR_TITLES: Record<ErrorCode, string> = {
@@ -56,20 +60,43 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
  */
 const DIGEST_PREFIX = "FLEET_ERROR;";
 
+export interface AppErrorOptions {
+  cause?: unknown;
+  /** A suggested wait before retrying (throttling); see `retryAfterSeconds`. */
+  retryAfterMs?: number;
+  reason?: string;
+}
+
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly digest: string;
+  readonly retryAfterMs?: number;
+  readonly reason?: string;
 
-  constructor(code: ErrorCode, message: string = ERROR_MESSAGES[code], options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: ErrorCode, message: string = ERROR_MESSAGES[code], options?: AppErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "AppError";
     this.code = code;
+    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+    if (options?.reason !== undefined) this.reason = options.reason;
     this.digest = `${DIGEST_PREFIX}${code};${Math.random().toString(36).slice(2, 10)}`;
   }
 
   toData(): AppErrorData {
-    return { code: this.code, message: this.message };
+    const data: AppErrorData = { code: this.code, message: this.message };
+    if (this.retryAfterMs !== undefined) data.retryAfterMs = this.retryAfterMs;
+    if (this.reason !== undefined) data.reason = this.reason;
+    return data;
   }
+}
+
+/** The wait suggested when none is known: a second. */
+export const DEFAULT_RETRY_AFTER_MS = 1_000;
+
+/** Seconds for a `Retry-After` header from an error's `retryAfterMs`: whole seconds, at least 1. */
+export function retryAfterSeconds(err: unknown): number {
+  const ms = err instanceof AppError && err.retryAfterMs !== undefined ? err.retryAfterMs : DEFAULT_RETRY_AFTER_MS;
+  return Math.max(1, Math.ceil(ms / 1000));
 }
 
 export function isErrorCode(value: unknown): value is ErrorCode {

@@ -34,6 +34,7 @@ import { benchSearch } from "./bench-search";
 import { benchShadowRoundTrip } from "./bench-shadows";
 import { benchDriftView } from "./lib/bench-drift";
 import { openConsoleDb } from "@/lib/db/console-db";
+import { readEnv } from "@/lib/env";
 import { createLocalUser } from "@/lib/auth/users";
 import { createSession, sessionPolicy } from "@/lib/auth/sessions";
 import { generatePassword } from "@/lib/auth/password";
@@ -176,12 +177,12 @@ async function benchConsole(emulatorPort: number, emulatorEndpoint: string, data
  * identical in-flight queries and caches answers for FLEET_INDEX_CACHE_MS (default 5 s).
  */
 async function benchCoalescing(port: number, emulatorEndpoint: string, cookie: string) {
-  const cacheMs = Number(process.env.FLEET_INDEX_CACHE_MS || 5000);
+  const cacheMs = readEnv(["FLEET_INDEX_CACHE_MS"]).FLEET_INDEX_CACHE_MS;
   const url = `http://127.0.0.1:${port}/api/search?q=${encodeURIComponent("shadow.hasDelta:true AND attributes.customer:*")}`;
   const searchCalls = async () => {
     const res = await fetch(`${emulatorEndpoint}/_emulator/requests`);
     const { counts } = (await res.json()) as { counts: Record<string, number> };
-    return counts["iot POST /indices/search"] ?? 0;
+    return counts["iot SearchIndex"] ?? 0;
   };
   const rounds = 3;
   const perRound: number[] = [];

@@ -16,6 +16,8 @@ import { existsSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DescribeIndexCommand, IoTClient } from "@aws-sdk/client-iot";
 import { Store } from "../emulator/store/store";
+import { regionStorePrefix } from "../emulator/server/regions";
+import { emulatorConfigFromEnv } from "../emulator/config";
 import { startEmulator, type RunningEmulator } from "../emulator/emulator";
 import { enableFleetIndexing } from "../simulator/seed";
 import type { ThingGroupRecord, ThingRecord, ThingTypeRecord } from "../emulator/services/iot/state";
@@ -90,7 +92,10 @@ export function seedLargeFleet(opts: LargeSeedOptions): LargeSeedResult {
   const log = opts.log ?? ((line: string) => console.log(`[seed:large] ${line}`));
   const now = opts.now ?? Date.now();
   const file = join(opts.dataDir, "emulator.sqlite");
-  const store = new Store(file, { bulkLoad: true });
+  const root = new Store(file, { bulkLoad: true });
+  // Straight into the configured region's records, where the emulator will look for them.
+  const { accountId, region } = emulatorConfigFromEnv();
+  const store = root.view(regionStorePrefix(accountId, region));
   try {
     log(`planning ${opts.things.toLocaleString("en-US")} things (seed ${opts.seed})`);
     const plan = planFleet(opts.seed, opts.things);
@@ -126,7 +131,7 @@ export function seedLargeFleet(opts: LargeSeedOptions): LargeSeedResult {
     log(`done in ${(ms / 1000).toFixed(1)} s: ${file}`);
     return { things: plan.things.length, groups: plan.groups.length, ms };
   } finally {
-    store.close();
+    root.close();
   }
 }
 

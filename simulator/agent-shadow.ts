@@ -82,7 +82,19 @@ export interface AgentShadowsOptions {
   stats?: ShadowStats;
   /** Epoch ms (injectable for tests). */
   now?: () => number;
+  /** The agent's delays (injectable: a test steps the agent's time while the network runs in real time). */
+  timers?: AgentTimers;
 }
+
+export interface AgentTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const REAL_TIMERS: AgentTimers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout | undefined),
+};
 
 type Op = "get/accepted" | "get/rejected" | "update/delta" | "update/accepted" | "update/rejected";
 const OPS: readonly Op[] = ["get/accepted", "get/rejected", "update/delta", "update/accepted", "update/rejected"];
@@ -102,8 +114,8 @@ interface Slot {
   reported: JsonObject;
   /** Deltas that came in before the /get answer. */
   early: Array<{ version: number; state: JsonObject }>;
-  applyTimer?: NodeJS.Timeout;
-  getTimer?: NodeJS.Timeout;
+  applyTimer?: unknown;
+  getTimer?: unknown;
   getAttempts: number;
   getToken?: string;
   lastFailure?: string;
@@ -129,18 +141,20 @@ export class AgentShadows {
   private unlisten?: () => void;
   private readonly slots: Slot[];
   private readonly byTopic = new Map<string, { slot: Slot; op: Op }>();
-  private healthTimer?: NodeJS.Timeout;
+  private healthTimer?: unknown;
   private readonly tokenBase = randomBytes(4).toString("hex");
   private seq = 0;
   /** Epoch ms of the classic shadow's sync and the uptime it reported then. */
   private uptimeBase?: { at: number; hours: number };
   private readonly now: () => number;
+  private readonly timers: AgentTimers;
 
   constructor(
     readonly thingName: string,
     private readonly opts: AgentShadowsOptions,
   ) {
     this.now = opts.now ?? Date.now;
+    this.timers = opts.timers ?? REAL_TIMERS;
     const prefix = `$aws/things/${thingName}/shadow`;
     this.slots = [this.slot("classic", prefix, opts.initial?.classic)];
     if (opts.config) this.slots.push(this.slot("config", `${prefix}/name/${CONFIG_SHADOW}`, opts.initial?.config));
@@ -177,11 +191,11 @@ export class AgentShadows {
     this.unlisten?.();
     this.unlisten = undefined;
     this.link = undefined;
-    clearTimeout(this.healthTimer);
+    this.timers.clearTimeout(this.healthTimer);
     this.healthTimer = undefined;
     for (const slot of this.slots) {
-      clearTimeout(slot.applyTimer);
-      clearTimeout(slot.getTimer);
+      this.timers.clearTimeout(slot.applyTimer);
+      this.timers.clearTimeout(slot.getTimer);
       slot.applyTimer = slot.getTimer = undefined;
       slot.synced = false;
       slot.version = -1;
@@ -207,11 +221,11 @@ export class AgentShadows {
 
   private requestGet(slot: Slot): void {
     if (!this.link) return;
-    clearTimeout(slot.getTimer);
+    this.timers.clearTimeout(slot.getTimer);
     slot.getToken = this.token();
     this.send(slot, "get", { clientToken: slot.getToken });
     const wait = Math.min(MAX_GET_TIMEOUT_MS, GET_TIMEOUT_MS * 2 ** slot.getAttempts++) * (0.75 + this.opts.rng.next() * 0.5);
-    slot.getTimer = setTimeout(() => this.requestGet(slot), wait);
+    slot.getTimer = this.timers.setTimeout(() => this.requestGet(slot), wait);
   }
 
   private onMessage(topic: string, payload: Buffer): void {
@@ -243,7 +257,7 @@ export class AgentShadows {
     const version = versionOf(doc);
     if (slot.synced && version < slot.version) return;
     const state = isObject(doc.state) ? doc.state : {};
-    clearTimeout(slot.getTimer);
+    this.timers.clearTimeout(slot.getTimer);
     slot.getTimer = undefined;
     slot.version = version;
     slot.desired = isObject(state.desired) ? state.desired : {};
@@ -260,7 +274,7 @@ export class AgentShadows {
   private onGetRejected(slot: Slot, doc: JsonObject): void {
     if (typeof doc.clientToken === "string" && doc.clientToken !== slot.getToken) return; // someone else's
     if (slot.synced) return;
-    clearTimeout(slot.getTimer);
+    this.timers.clearTimeout(slot.getTimer);
     slot.getTimer = undefined;
     if (doc.code === 404 && slot.initial) {
       // No shadow (deleted, or never written): the agent reports what it has.
@@ -282,7 +296,7 @@ export class AgentShadows {
       return;
     }
     const wait = Math.min(MAX_GET_TIMEOUT_MS, 5_000 * 2 ** slot.getAttempts) * (0.5 + this.opts.rng.next());
-    slot.getTimer = setTimeout(() => this.requestGet(slot), wait);
+    slot.getTimer = this.timers.setTimeout(() => this.requestGet(slot), wait);
   }
 
   private onDelta(slot: Slot, doc: JsonObject): void {
@@ -332,9 +346,9 @@ export class AgentShadows {
     }
     slot.synced = false;
     slot.getAttempts = 0;
-    clearTimeout(slot.applyTimer);
+    this.timers.clearTimeout(slot.applyTimer);
     slot.applyTimer = undefined;
-    slot.getTimer = setTimeout(() => this.requestGet(slot), 1_000 + this.opts.rng.next() * 4_000);
+    slot.getTimer = this.timers.setTimeout(() => this.requestGet(slot), 1_000 + this.opts.rng.next() * 4_000);
   }
 
   /** Something is to be done about the differences: after the agent's delay, unless already due. */
@@ -344,7 +358,7 @@ export class AgentShadows {
     const { settings, behaviour } = this.opts;
     const base = behaviour.kind === "lagging" ? settings.lagDelayMs : settings.applyDelayMs;
     const delay = base * (0.5 + this.opts.rng.next());
-    slot.applyTimer = setTimeout(() => {
+    slot.applyTimer = this.timers.setTimeout(() => {
       slot.applyTimer = undefined;
       this.apply(slot);
     }, delay);
@@ -384,7 +398,7 @@ export class AgentShadows {
 
   private scheduleHealth(): void {
     const every = this.opts.settings.healthIntervalMs;
-    this.healthTimer = setTimeout(() => {
+    this.healthTimer = this.timers.setTimeout(() => {
       this.reportHealth();
       if (this.link) this.scheduleHealth();
     }, every * (0.5 + this.opts.rng.next()));

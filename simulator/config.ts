@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
-import { DEFAULT_SHADOW_SETTINGS, type ShadowSettings } from "./agent-shadow";
+import { readEnv, type RawEnv } from "../lib/env";
+import type { ShadowSettings } from "./agent-shadow";
 
 /** Everything the simulator reads from the environment. */
 export interface SimulatorConfig {
@@ -15,47 +16,34 @@ export interface SimulatorConfig {
   shadows: ShadowSettings;
 }
 
-export function simulatorConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SimulatorConfig {
-  const host = env.EMULATOR_HOST || "127.0.0.1";
-  const aws = env.FLEET_BACKEND === "aws";
+export function simulatorConfigFromEnv(source?: RawEnv): SimulatorConfig {
+  const env = readEnv(["EMULATOR_HOST", "FLEET_BACKEND", "EMULATOR_HTTP_PORT", "EMULATOR_MQTT_PORT", "AWS_REGION", "DATA_DIR", "FLEET_SIZE", "FLEET_CHURN_PERCENT", "FLEET_SEED"], source);
+  const host = env.EMULATOR_HOST;
   return {
-    endpoint: aws ? undefined : `http://${host}:${num(env.EMULATOR_HTTP_PORT, 4566)}`,
-    mqttUrl: `mqtt://${host}:${num(env.EMULATOR_MQTT_PORT, 1883)}`,
-    region: env.AWS_REGION || "us-east-1",
-    dataDir: resolve(env.DATA_DIR || "./.data"),
-    fleetSize: num(env.FLEET_SIZE, 2000),
-    churnPercent: num(env.FLEET_CHURN_PERCENT, 2),
-    seed: num(env.FLEET_SEED, 1),
-    shadows: shadowSettingsFromEnv(env),
+    endpoint: env.FLEET_BACKEND === "aws" ? undefined : `http://${host}:${env.EMULATOR_HTTP_PORT}`,
+    mqttUrl: `mqtt://${host}:${env.EMULATOR_MQTT_PORT}`,
+    region: env.AWS_REGION?.trim() || "us-east-1",
+    dataDir: resolve(env.DATA_DIR),
+    fleetSize: env.FLEET_SIZE,
+    churnPercent: env.FLEET_CHURN_PERCENT,
+    seed: env.FLEET_SEED,
+    shadows: shadowSettingsFromEnv(source),
   };
 }
 
 /** SHADOW_*: the apply delay in ms, lag and health intervals in minutes, shares in percent; 0 switches each off. */
-export function shadowSettingsFromEnv(env: Record<string, string | undefined> = process.env): ShadowSettings {
-  const d = DEFAULT_SHADOW_SETTINGS;
+export function shadowSettingsFromEnv(source?: RawEnv): ShadowSettings {
+  const env = readEnv(["SHADOW_APPLY_DELAY_MS", "SHADOW_LAG_MINUTES", "SHADOW_LAG_PERCENT", "SHADOW_FAIL_PERCENT", "SHADOW_IGNORE_PERCENT", "SHADOW_HEALTH_MINUTES"], source);
   const s: ShadowSettings = {
-    applyDelayMs: num(env.SHADOW_APPLY_DELAY_MS, d.applyDelayMs),
-    lagDelayMs: num(env.SHADOW_LAG_MINUTES, d.lagDelayMs / 60_000) * 60_000,
-    lagPercent: percent(env.SHADOW_LAG_PERCENT, d.lagPercent, "SHADOW_LAG_PERCENT"),
-    failPercent: percent(env.SHADOW_FAIL_PERCENT, d.failPercent, "SHADOW_FAIL_PERCENT"),
-    ignorePercent: percent(env.SHADOW_IGNORE_PERCENT, d.ignorePercent, "SHADOW_IGNORE_PERCENT"),
-    healthIntervalMs: num(env.SHADOW_HEALTH_MINUTES, d.healthIntervalMs / 60_000) * 60_000,
+    applyDelayMs: env.SHADOW_APPLY_DELAY_MS,
+    lagDelayMs: env.SHADOW_LAG_MINUTES * 60_000,
+    lagPercent: env.SHADOW_LAG_PERCENT,
+    failPercent: env.SHADOW_FAIL_PERCENT,
+    ignorePercent: env.SHADOW_IGNORE_PERCENT,
+    healthIntervalMs: env.SHADOW_HEALTH_MINUTES * 60_000,
   };
   if (s.lagPercent + s.failPercent + s.ignorePercent > 100) {
     throw new Error("SHADOW_LAG_PERCENT + SHADOW_FAIL_PERCENT + SHADOW_IGNORE_PERCENT may not exceed 100");
   }
   return s;
-}
-
-function percent(value: string | undefined, fallback: number, name: string): number {
-  const n = num(value, fallback);
-  if (n > 100) throw new Error(`${name} must be 0..100, got '${value}'`);
-  return n;
-}
-
-function num(value: string | undefined, fallback: number): number {
-  if (value === undefined || value === "") return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`Expected a non-negative number, got '${value}'`);
-  return n;
 }

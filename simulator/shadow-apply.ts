@@ -1,3 +1,4 @@
+import { computeDelta, deepEqual, isObject } from "../lib/shadow-document";
 import { blocklistEntries } from "./agent-state";
 import { Rng } from "./rng";
 
@@ -67,53 +68,14 @@ export function agentBehaviour(seed: number, index: number, shares: BehaviourSha
   return { kind: "normal", ignores };
 }
 
-// ---- JSON helpers ---------------------------------------------------------------------
+// ---- JSON helpers (the shared shadow-document rules) ---------------------------------------
 
-export function isObject(v: unknown): v is JsonObject {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
+export { isObject, mergeState } from "../lib/shadow-document";
+export const jsonEqual = deepEqual;
 
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => jsonEqual(v, b[i]));
-  if (isObject(a)) {
-    if (!isObject(b)) return false;
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
-  }
-  return false;
-}
-
-/**
- * A shadow update merged into a state section: only the keys present change, `null`
- * removes a key, objects merge key by key, anything else (arrays too) is replaced.
- * Returns a new object; the inputs are not modified.
- */
-export function mergeState(target: JsonObject, patch: JsonObject): JsonObject {
-  const out: JsonObject = { ...target };
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k];
-    else if (isObject(v)) out[k] = mergeState(isObject(out[k]) ? (out[k] as JsonObject) : {}, v);
-    else out[k] = v;
-  }
-  return out;
-}
-
-/**
- * The delta AWS computes: every desired value that reported lacks or holds differently,
- * with the path down to it; objects are compared key by key, arrays as whole values.
- * Undefined when desired and reported agree.
- */
+/** The delta AWS computes (lib/shadow-document): undefined when desired and reported agree. */
 export function shadowDelta(desired: JsonObject, reported: JsonObject): JsonObject | undefined {
-  let out: JsonObject | undefined;
-  for (const [k, want] of Object.entries(desired)) {
-    const have = reported[k];
-    let diff: unknown;
-    if (isObject(want)) diff = shadowDelta(want, isObject(have) ? have : {});
-    else if (!jsonEqual(want, have)) diff = want;
-    if (diff !== undefined) (out ??= {})[k] = diff;
-  }
-  return out;
+  return computeDelta(desired, reported);
 }
 
 /** Leaves of a state section with their dotted paths; arrays and empty objects are leaves. */
@@ -186,7 +148,8 @@ export function planReport(input: ReportInput): ReportPlan {
   const plan: ReportPlan = { applied: [], ignored: [], failed: [] };
   const todo: Array<{ path: string; value: unknown }> = [];
   for (const leaf of leaves(input.delta ?? {})) {
-    if (isObject(leaf.value)) continue; // an empty object: nothing to take over
+    // `{}` over an object reported already holds changes nothing (AWS merges it into nothing).
+    if (isObject(leaf.value) && isObject(getPath(reported, leaf.path))) continue;
     if (behaviour.ignores[shadow].some((p) => leaf.path === p || leaf.path.startsWith(`${p}.`))) plan.ignored.push(leaf.path);
     else if (!jsonEqual(getPath(reported, leaf.path), leaf.value)) todo.push(leaf);
   }

@@ -315,7 +315,7 @@ describe("GET /api/search/export", () => {
 
 describe("quota protection", () => {
   const emulatorSearches = async () =>
-    ((await (await fetch(`${h.emulator.endpoint}/_emulator/requests`)).json()) as { counts: Record<string, number> }).counts["iot POST /indices/search"] ?? 0;
+    ((await (await fetch(`${h.emulator.endpoint}/_emulator/requests`)).json()) as { counts: Record<string, number> }).counts["iot SearchIndex"] ?? 0;
 
   it("50 operators refreshing the same query at once cause one backend call", async () => {
     const before = fleetIndexStats().backendCalls;

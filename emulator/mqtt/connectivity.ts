@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import type { Store } from "../store/store";
+import type { RecordStore } from "../store/store";
 
 /**
  * What the broker knows of each MQTT client id, in the shape GetThingConnectivityData
@@ -24,7 +24,7 @@ const KIND = "connectivity";
 export class ConnectivityTracker extends EventEmitter<{ change: [ConnectivityRecord] }> {
   private records = new Map<string, ConnectivityRecord>();
 
-  constructor(private store: Store) {
+  constructor(private store: RecordStore) {
     super();
     const now = Date.now();
     for (const [id, rec] of store.load<ConnectivityRecord>(KIND)) {

@@ -1,10 +1,14 @@
 /**
- * restJson1 errors as AWS sends them: status code, `x-amzn-ErrorType` header and a
- * `{"message"}` body. The status of a given exception differs per service (for example
- * ThrottlingException is 400 on the `iot` control plane but 429 on the data planes), so
- * a handler throws by name and the server resolves the status from the service's table.
+ * AWS errors as a handler throws them: by exception name. The status code of a given
+ * exception differs per service (ThrottlingException is 400 on the `iot` control plane
+ * but 429 on the data planes), so each service declares its own table (its `errors` in
+ * emulator/service.ts) and the server resolves the status from it; the protocol renders
+ * the answer (restJson1: `x-amzn-ErrorType`; awsJson1_1: `__type`).
  */
-export type ServiceName = "iot" | "iotdata" | "iot-jobs-data" | "s3";
+export type ServiceName = string;
+
+/** exception name → HTTP status. */
+export type ErrorTable = Readonly<Record<string, number>>;
 
 export class AwsError extends Error {
   constructor(
@@ -18,7 +22,8 @@ export class AwsError extends Error {
   }
 }
 
-const COMMON: Record<string, number> = {
+/** The exceptions every service (and the dispatcher itself) may answer with. */
+export const COMMON_ERRORS: ErrorTable = {
   InvalidRequestException: 400,
   ResourceNotFoundException: 404,
   ConflictException: 409,
@@ -26,51 +31,16 @@ const COMMON: Record<string, number> = {
   ServiceUnavailableException: 503,
   UnauthorizedException: 401,
   MissingAuthenticationTokenException: 403,
+  InvalidSignatureException: 403,
+  AccessDeniedException: 403,
   UnknownOperationException: 404,
   SerializationException: 400,
+  RequestEntityTooLargeException: 413,
+  MethodNotAllowedException: 405,
 };
 
-const STATUS_BY_SERVICE: Record<ServiceName, Record<string, number>> = {
-  iot: {
-    ...COMMON,
-    ResourceAlreadyExistsException: 409,
-    VersionConflictException: 409,
-    InvalidStateTransitionException: 409,
-    ThrottlingException: 400,
-    LimitExceededException: 410,
-    CertificateStateException: 406,
-    CertificateValidationException: 400,
-    DeleteConflictException: 409,
-    VersionsLimitExceededException: 409,
-    InvalidQueryException: 400,
-    IndexNotReadyException: 400,
-    InvalidAggregationException: 400,
-    ResourceRegistrationFailureException: 400,
-    MalformedPolicyException: 400,
-    ConflictingResourceUpdateException: 409,
-    TransferAlreadyCompletedException: 410,
-  },
-  iotdata: {
-    ...COMMON,
-    ThrottlingException: 429,
-    RequestEntityTooLargeException: 413,
-    MethodNotAllowedException: 405,
-    UnsupportedDocumentEncodingException: 415,
-    ForbiddenException: 403,
-  },
-  "iot-jobs-data": {
-    ...COMMON,
-    ThrottlingException: 429,
-    InvalidStateTransitionException: 409,
-    TerminalStateException: 410,
-    CertificateValidationException: 400,
-    InternalServerException: 500,
-  },
-  s3: { ...COMMON },
-};
-
-export function statusFor(service: ServiceName, err: AwsError): number {
-  return err.status ?? STATUS_BY_SERVICE[service]?.[err.code] ?? 400;
+export function statusFor(table: ErrorTable, err: AwsError): number {
+  return err.status ?? table[err.code] ?? COMMON_ERRORS[err.code] ?? 400;
 }
 
 // Small constructors for the errors every service throws.

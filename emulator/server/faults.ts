@@ -1,18 +1,31 @@
-import { AwsError, type ServiceName } from "./errors";
+import { AwsError } from "./errors";
 
 /**
  * Injected failures, for tests and demos of the console's error handling: "the next N
- * calls to this service (optionally matching a method and path prefix) fail with this
- * exception". Set through the emulator's admin route `POST /_emulator/faults`.
+ * calls to this service (optionally of one operation, method, path prefix or region)
+ * fail with this exception". Set through the emulator's admin route `POST /_emulator/faults`.
  */
 export interface Fault {
-  service: ServiceName;
+  /** The service's name (`iot`, `iotdata`), as in request counts. */
+  service: string;
+  /** The AWS operation name (`SearchIndex`): the way to aim a fault. */
+  operation?: string;
   method?: string;
   pathPrefix?: string;
+  region?: string;
   code: string;
   message?: string;
   status?: number;
   remaining: number;
+}
+
+/** What a fault is matched against: one request, once its operation is known. */
+export interface FaultTarget {
+  service: string;
+  operation: string;
+  method: string;
+  path: string;
+  region: string;
 }
 
 export class FaultInjector {
@@ -30,12 +43,14 @@ export class FaultInjector {
     return this.faults.map((f) => ({ ...f }));
   }
 
-  take(service: ServiceName, method: string, path: string): AwsError | undefined {
+  take(t: FaultTarget): AwsError | undefined {
     const i = this.faults.findIndex(
       (f) =>
-        f.service === service &&
-        (!f.method || f.method === method) &&
-        (!f.pathPrefix || path.startsWith(f.pathPrefix)),
+        f.service === t.service &&
+        (!f.operation || f.operation === t.operation) &&
+        (!f.method || f.method === t.method) &&
+        (!f.pathPrefix || t.path.startsWith(f.pathPrefix)) &&
+        (!f.region || f.region === t.region),
     );
     if (i < 0) return undefined;
     const f = this.faults[i];

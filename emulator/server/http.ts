@@ -1,18 +1,25 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
-import { AwsError, statusFor, type ServiceName } from "./errors";
+import { AwsError, COMMON_ERRORS, statusFor, type ErrorTable } from "./errors";
 import type { Router, RequestContext, HandlerResult } from "./router";
 import { parseCredentialScope } from "./sigv4";
 import type { FaultInjector } from "./faults";
 import { BodyBudget, contentTypeProblem, readBody } from "./body";
 import { callerRefusal, corsHeaders, type CallerPolicy } from "./caller-guard";
+import { restJson1, type Protocol } from "./protocol";
+import type { OperationMetrics } from "./metrics";
 
+/** One service as the dispatcher sees it (emulator/service.ts has the whole shape). */
 export interface ServiceBinding {
-  /** The service's name in the SigV4 credential scope, plus any aliases. */
-  names: string[];
-  /** The name used to pick status codes for its errors. */
-  errorTable: ServiceName;
-  router: Router;
+  /** The name in request counts, metrics and faults. */
+  name: string;
+  /** The service's names in the SigV4 credential scope (its own, then aliases). */
+  signingNames: string[];
+  protocol: Protocol;
+  /** exception → status beyond the common ones. */
+  errors: ErrorTable;
+  /** The region's router; throws an AwsError for a region that cannot be served. */
+  router(region: string): Router;
   /** Largest request body the service takes (default 1 MiB). */
   maxBodyBytes?: number;
 }
@@ -32,9 +39,14 @@ export interface HttpOptions {
   faults: FaultInjector;
   /** Extra routes outside AWS (health, fault injection), matched before SigV4. */
   admin: Router;
+  /** The region admin routes see. */
   region: string;
-  /** Counts answered AWS requests per operation (`iot POST /indices/search`), for benchmarks. */
+  /** Counts answered AWS requests per operation (`iot SearchIndex`), for benchmarks. */
   requestCounts?: Map<string, number>;
+  /** Per-operation count, errors and latency. */
+  metrics?: OperationMetrics;
+  /** One line per AWS request (operation, status, ms, region). */
+  log?: (line: string) => void;
   /** Without it, answers are sent as soon as the handler returns (tests of a service alone). */
   store?: CommitGate;
   /** Who may call (Origin / Host checks); the default allows no web page and local names only. */
@@ -46,17 +58,22 @@ export interface HttpOptions {
 const DEFAULT_MAX_BODY = 1024 * 1024;
 const ADMIN_MAX_BODY = 64 * 1024;
 
+/** How errors are written before a service is known (refusals, missing signature). */
+const NO_SERVICE = { protocol: restJson1, errors: COMMON_ERRORS };
+type ErrorStyle = { protocol: Protocol; errors: ErrorTable };
+
 /**
  * The single HTTP endpoint of the emulator. Picks the service from the SigV4 credential
- * scope (`iot`, `iotdata`/`iotdevicegateway`, `iot-jobs-data`, `s3`), then the route from
- * method + path, and answers in restJson1 (JSON body, `x-amzn-RequestId`, errors with
- * `x-amzn-ErrorType`). In order: the caller (no web pages, own host names), the service,
- * the body (bounded, of the route's content type), the handler, then the commit of what
- * the handler changed, and only then the answer.
+ * scope (never from the path: paths collide across services), the region's state from
+ * the scope's region, then the operation as the service's protocol names it (restJson1:
+ * method + path; awsJson1_1: `X-Amz-Target`). In order: the caller (no web pages, own
+ * host names), the service and region, the operation, the body (bounded, of the route's
+ * content type), faults, the handler, then the commit of what the handler changed, and
+ * only then the answer, in the service's protocol.
  */
 export function createHttpServer(opts: HttpOptions): Server {
   const byName = new Map<string, ServiceBinding>();
-  for (const s of opts.services) for (const n of s.names) byName.set(n, s);
+  for (const s of opts.services) for (const n of s.signingNames) byName.set(n, s);
   const callers: CallerPolicy = { allowedOrigins: [], allowedHosts: [], ownHost: "127.0.0.1", ...opts.callers };
   const budget = new BodyBudget(opts.bodyBudgetBytes ?? 64 * 1024 * 1024);
 
@@ -65,7 +82,7 @@ export function createHttpServer(opts: HttpOptions): Server {
     dispatch(req, res, requestId, byName, callers, budget, opts).catch((err) => {
       // Last resort: a bug in a handler must not kill the emulator.
       console.error("[emulator] unhandled", err);
-      if (!res.headersSent) sendError(res, "iot", new AwsError("InternalFailureException", "Internal failure"), requestId);
+      if (!res.headersSent) sendError(res, NO_SERVICE, new AwsError("InternalFailureException", "Internal failure"), requestId);
     });
   });
 }
@@ -79,13 +96,14 @@ async function dispatch(
   budget: BodyBudget,
   opts: HttpOptions,
 ): Promise<void> {
+  const started = performance.now();
   const url = new URL(req.url ?? "/", "http://emulator.local");
   const method = (req.method ?? "GET").toUpperCase();
   const rawPath = url.pathname;
   const admin = opts.admin.match(method, rawPath);
 
   const refusal = callerRefusal(req.headers, callers, { admin: rawPath.startsWith("/_emulator/") });
-  if (refusal) return refuse(res, "iot", new AwsError(refusal.code, refusal.message, 403), requestId);
+  if (refusal) return refuse(res, NO_SERVICE, new AwsError(refusal.code, refusal.message, 403), requestId);
   const cors = corsHeaders(req.headers, callers);
   for (const [k, v] of Object.entries(cors)) res.setHeader(k, v);
   if (method === "OPTIONS" && cors["Access-Control-Allow-Origin"]) {
@@ -99,56 +117,60 @@ async function dispatch(
   }
 
   if (admin) {
-    const body = await boundedBody(req, res, ADMIN_MAX_BODY, budget, "iot", requestId);
+    const body = await boundedBody(req, res, ADMIN_MAX_BODY, budget, NO_SERVICE, requestId);
     if (!body) return;
     const ctx = makeContext(req, body, url, admin.params, "_emulator", opts.region, requestId);
-    return send(res, await admin.handler(ctx), requestId);
+    send(res, restJson1, await admin.handler(ctx), requestId);
+    return;
   }
 
   const scope = parseCredentialScope(req.headers.authorization, url.searchParams);
   if (!scope) {
-    return refuse(res, "iot", new AwsError("MissingAuthenticationTokenException", "Missing Authentication Token", 403), requestId);
+    return refuse(res, NO_SERVICE, new AwsError("MissingAuthenticationTokenException", "Missing Authentication Token", 403), requestId);
   }
   const binding = byName.get(scope.service);
   if (!binding) {
-    return refuse(res, "iot", new AwsError("UnknownOperationException", `The emulator does not serve the service '${scope.service}'`, 404), requestId);
+    return refuse(res, NO_SERVICE, new AwsError("UnknownOperationException", `The emulator does not serve the service '${scope.service}'`, 404), requestId);
   }
-  const match = binding.router.match(method, rawPath);
-  if (!match) {
-    const err = binding.router.hasPath(rawPath)
-      ? new AwsError("MethodNotAllowedException", `Method ${method} is not allowed on ${rawPath}`, 405)
-      : new AwsError("UnknownOperationException", `No operation matches ${method} ${rawPath}`, 404);
-    return refuse(res, binding.errorTable, err, requestId);
+  let router: Router;
+  try {
+    router = binding.router(scope.region);
+  } catch (err) {
+    if (!(err instanceof AwsError)) throw err;
+    return refuse(res, binding, err, requestId);
   }
-  const rawBody = await boundedBody(req, res, binding.maxBodyBytes ?? DEFAULT_MAX_BODY, budget, binding.errorTable, requestId);
+  const match = binding.protocol.match(router, { method, path: rawPath, headers: req.headers });
+  if (match instanceof AwsError) return refuse(res, binding, match, requestId);
+  const rawBody = await boundedBody(req, res, binding.maxBodyBytes ?? DEFAULT_MAX_BODY, budget, binding, requestId);
   if (!rawBody) return;
 
+  const key = `${binding.name} ${match.operation}`;
+  const finish = (status: number, errorCode?: string) => {
+    const ms = performance.now() - started;
+    opts.metrics?.record(key, ms, errorCode);
+    opts.log?.(`[emulator] ${key} ${status} ${ms.toFixed(1)}ms ${scope.region}${errorCode ? ` ${errorCode}` : ""}`);
+  };
+  const fail = (err: AwsError) => {
+    const status = sendError(res, binding, err, requestId);
+    finish(status, err.code);
+  };
   const ctx = makeContext(req, rawBody, url, match.params, scope.service, scope.region, requestId);
-  if (opts.requestCounts) {
-    const key = `${binding.names[0]} ${method} ${match.template}`;
-    opts.requestCounts.set(key, (opts.requestCounts.get(key) ?? 0) + 1);
-  }
+  if (opts.requestCounts) opts.requestCounts.set(key, (opts.requestCounts.get(key) ?? 0) + 1);
   const writesBefore = opts.store?.writeCount ?? 0;
   let result: HandlerResult;
   try {
-    const fault = opts.faults.take(binding.errorTable, method, rawPath);
+    const fault = opts.faults.take({ service: binding.name, operation: match.operation, method, path: rawPath, region: scope.region });
     if (fault) throw fault;
     if (rawBody.length > 0) {
       const problem = contentTypeProblem(req.headers["content-type"], match.payload, String(req.headers.authorization ?? "").startsWith("AWS4-HMAC-SHA256"));
       if (problem) throw new AwsError(match.payload === "blob" ? "UnsupportedDocumentEncodingException" : "UnsupportedMediaTypeException", problem, 415);
-      if (match.payload === "json") {
-        try {
-          ctx.body = JSON.parse(rawBody.toString("utf8"));
-        } catch {
-          throw new AwsError("SerializationException", "The request body is not valid JSON", 400);
-        }
-      }
+      if (match.payload === "json") ctx.body = binding.protocol.parseBody(rawBody);
     }
     result = await match.handler(ctx);
   } catch (err) {
-    if (err instanceof AwsError) return sendError(res, binding.errorTable, err, requestId);
-    console.error(`[emulator] ${method} ${rawPath} failed`, err);
-    return sendError(res, binding.errorTable, new AwsError("InternalFailureException", "Internal failure"), requestId);
+    if (err instanceof AwsError) return fail(err);
+    console.error(`[emulator] ${key} (${method} ${rawPath}) failed`, err);
+    return fail(new AwsError("InternalFailureException", "Internal failure"));
   }
   // An answer goes out only once what it reports is on disk: the request's own changes,
   // and any other request's it may have seen (an idempotent repeat of a create that is not
@@ -163,24 +185,24 @@ async function dispatch(
     try {
       await store.committed();
     } catch (err) {
-      if (!wrote && method === "GET") return send(res, result, requestId);
+      if (!wrote && method === "GET") {
+        finish(send(res, binding.protocol, result, requestId));
+        return;
+      }
       const transient = (err as { transient?: boolean }).transient !== false;
-      console.error(`[emulator] ${method} ${rawPath}: not committed: ${err instanceof Error ? err.message : String(err)}`);
-      return sendError(
-        res,
-        binding.errorTable,
+      console.error(`[emulator] ${key}: not committed: ${err instanceof Error ? err.message : String(err)}`);
+      return fail(
         transient
           ? new AwsError("ServiceUnavailableException", "The emulator could not store the change (its disk may be full); try again")
           : new AwsError("InternalFailureException", "The emulator could not store the change"),
-        requestId,
       );
     }
   }
-  send(res, result, requestId);
+  finish(send(res, binding.protocol, result, requestId));
 }
 
 /** The body within its limit, or undefined after answering 413/503 (or when the client went away). */
-async function boundedBody(req: IncomingMessage, res: ServerResponse, limit: number, budget: BodyBudget, table: ServiceName, requestId: string): Promise<Buffer | undefined> {
+async function boundedBody(req: IncomingMessage, res: ServerResponse, limit: number, budget: BodyBudget, style: ErrorStyle, requestId: string): Promise<Buffer | undefined> {
   const r = await readBody(req, limit, budget);
   if (r.ok) {
     res.once("close", () => budget.give(r.body.length));
@@ -188,7 +210,7 @@ async function boundedBody(req: IncomingMessage, res: ServerResponse, limit: num
   }
   if (r.status === 0) return undefined;
   const err = r.status === 413 ? new AwsError("RequestEntityTooLargeException", r.reason, 413) : new AwsError("ServiceUnavailableException", r.reason, 503);
-  refuse(res, table, err, requestId);
+  refuse(res, style, err, requestId);
   return undefined;
 }
 
@@ -196,9 +218,9 @@ async function boundedBody(req: IncomingMessage, res: ServerResponse, limit: num
  * An answer before (or instead of) reading the whole body: the connection is closed after
  * it, so whatever the client is still sending is not read into memory.
  */
-function refuse(res: ServerResponse, table: ServiceName, err: AwsError, requestId: string): void {
+function refuse(res: ServerResponse, style: ErrorStyle, err: AwsError, requestId: string): void {
   res.setHeader("Connection", "close");
-  sendError(res, table, err, requestId);
+  sendError(res, style, err, requestId);
   res.once("finish", () => {
     // Give the client a moment to read the answer, then drop what it still sends.
     setTimeout(() => res.req.destroy(), 500).unref();
@@ -228,27 +250,17 @@ function makeContext(
   };
 }
 
-function send(res: ServerResponse, result: HandlerResult, requestId: string): void {
-  const headers: Record<string, string> = { "x-amzn-RequestId": requestId, ...(result.headers ?? {}) };
-  let payload: Buffer | string;
-  if (result.raw !== undefined) {
-    payload = result.raw;
-  } else {
-    payload = JSON.stringify(result.body ?? {});
-    headers["Content-Type"] ??= "application/json";
-  }
-  headers["Content-Length"] = String(Buffer.byteLength(payload));
-  res.writeHead(result.status ?? 200, headers);
-  res.end(payload);
+function write(res: ServerResponse, r: { status: number; headers: Record<string, string>; payload: Buffer | string }): number {
+  res.writeHead(r.status, r.headers);
+  res.end(r.payload);
+  return r.status;
 }
 
-export function sendError(res: ServerResponse, table: ServiceName, err: AwsError, requestId: string): void {
-  const body = JSON.stringify({ message: err.message, ...err.extra });
-  res.writeHead(statusFor(table, err), {
-    "Content-Type": "application/json",
-    "Content-Length": String(Buffer.byteLength(body)),
-    "x-amzn-ErrorType": err.code,
-    "x-amzn-RequestId": requestId,
-  });
-  res.end(body);
+function send(res: ServerResponse, protocol: Protocol, result: HandlerResult, requestId: string): number {
+  return write(res, protocol.render(result, requestId));
+}
+
+/** Writes an error in the service's protocol, with the status from its table; returns the status. */
+export function sendError(res: ServerResponse, style: ErrorStyle, err: AwsError, requestId: string): number {
+  return write(res, style.protocol.renderError(err, statusFor(style.errors, err), requestId));
 }

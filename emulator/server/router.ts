@@ -9,7 +9,7 @@ export interface RequestContext {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   /** Parsed JSON body, or undefined when the body is empty or not JSON. */
-  body: any;
+  body: unknown;
   rawBody: Buffer;
   region: string;
   service: string;
@@ -33,6 +33,14 @@ interface Route {
   template: string;
   segments: Array<{ literal: string } | { param: string; greedy: boolean }>;
   handler: Handler;
+  payload: PayloadKind;
+}
+
+export interface RouteMatch {
+  operation: string;
+  handler: Handler;
+  params: Record<string, string>;
+  template: string;
   payload: PayloadKind;
 }
 
@@ -63,7 +71,7 @@ export class Router {
     return this;
   }
 
-  match(method: string, rawPath: string): { operation: string; handler: Handler; params: Record<string, string>; template: string; payload: PayloadKind } | undefined {
+  match(method: string, rawPath: string): RouteMatch | undefined {
     const parts = rawPath.split("/").filter(Boolean);
     for (const route of this.routes) {
       if (route.method !== method) continue;
@@ -71,6 +79,12 @@ export class Router {
       if (params) return { operation: route.operation, handler: route.handler, params, template: route.template, payload: route.payload };
     }
     return undefined;
+  }
+
+  /** The route of one operation, whatever its path: for protocols that route by operation name (awsJson1_1's `X-Amz-Target`). */
+  byOperation(operation: string): RouteMatch | undefined {
+    const r = this.routes.find((x) => x.operation === operation);
+    return r && { operation: r.operation, handler: r.handler, params: {}, template: r.template, payload: r.payload };
   }
 
   /** Whether any route exists for this path under another method (for 405 vs 404). */

@@ -1,5 +1,10 @@
 import Database from "better-sqlite3";
 import { createPrivateFile } from "../../lib/fs/private-files";
+import { migrateKind, recordedVersion, recordVersion, type KindDefinition } from "./kinds";
+import { StoreView, type RecordStore } from "./view";
+
+export { StoreVersionError, type KindDefinition, type Migration } from "./kinds";
+export { StoreView, type RecordStore } from "./view";
 
 /**
  * Persistence for the emulator. The services keep their working state in memory (that
@@ -18,9 +23,12 @@ import { createPrivateFile } from "../../lib/fs/private-files";
  * on disk (a shadow's `update/accepted` over MQTT) is queued with `afterCommit`.
  *
  * A "kind" is a collection name chosen by a service, such as `thing` or `certificate`.
- * Documents are JSON-serialisable objects.
+ * Documents are JSON-serialisable objects. Reads by key (`get`, `has`, `load`) see
+ * queued changes, so a service may keep only part of its state in memory. Per-region
+ * state uses `view(prefix)`; schema versions and migrations are in kinds.ts; blobs
+ * (object bodies) live beside the store, in blobs.ts.
  */
-export class Store {
+export class Store implements RecordStore {
   private db: Database.Database;
   private pending = new Map<string, { kind: string; id: string; body: string | undefined }>();
   private waiters: Array<{ resolve: () => void; reject: (err: StoreUnavailableError) => void }> = [];
@@ -32,7 +40,9 @@ export class Store {
   private failing: StoreUnavailableError | undefined;
   private upsert: Database.Statement;
   private remove: Database.Statement;
+  private selectOne: Database.Statement;
   private closed = false;
+  private defined = new Map<string, number>();
 
   /**
    * `bulkLoad`: for a one-off writer that fills a fresh store (seed:large): a large page
@@ -54,14 +64,131 @@ export class Store {
     this.db.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
     this.upsert = this.db.prepare("INSERT INTO docs (kind, id, body) VALUES (?, ?, ?) ON CONFLICT(kind, id) DO UPDATE SET body = excluded.body");
     this.remove = this.db.prepare("DELETE FROM docs WHERE kind = ? AND id = ?");
+    this.selectOne = this.db.prepare("SELECT body FROM docs WHERE kind = ? AND id = ?");
   }
 
-  /** Every stored document of one kind, in insertion order of the table's key. */
+  /**
+   * Every document of one kind, in the order of the table's key, as the next commit will
+   * leave them (queued changes applied; new ones last).
+   */
   *load<T>(kind: string): Iterable<[string, T]> {
+    const queued = new Map<string, string | undefined>();
+    for (const p of this.pending.values()) if (p.kind === kind) queued.set(p.id, p.body);
     const stmt = this.db.prepare("SELECT id, body FROM docs WHERE kind = ?");
     for (const row of stmt.iterate(kind) as Iterable<{ id: string; body: string }>) {
-      yield [row.id, JSON.parse(row.body) as T];
+      if (!queued.has(row.id)) {
+        yield [row.id, JSON.parse(row.body) as T];
+        continue;
+      }
+      const body = queued.get(row.id);
+      queued.delete(row.id);
+      if (body !== undefined) yield [row.id, JSON.parse(body) as T];
     }
+    for (const [id, body] of queued) if (body !== undefined) yield [id, JSON.parse(body) as T];
+  }
+
+  /** One document (a fresh copy), queued changes included: a queued delete reads as undefined. */
+  get<T>(kind: string, id: string): T | undefined {
+    const queued = this.pending.get(kind + "\u0000" + id);
+    const body = queued ? queued.body : (this.selectOne.get(kind, id) as { body: string } | undefined)?.body;
+    return body === undefined ? undefined : (JSON.parse(body) as T);
+  }
+
+  has(kind: string, id: string): boolean {
+    const queued = this.pending.get(kind + "\u0000" + id);
+    return queued ? queued.body !== undefined : this.selectOne.get(kind, id) !== undefined;
+  }
+
+  /** A view of this store whose kinds are `${prefix}${kind}`: per-(account, region) state. */
+  view(prefix: string): StoreView {
+    return new StoreView(this, prefix);
+  }
+
+  /** The kinds holding at least one document, queued changes included, sorted. */
+  kinds(): string[] {
+    // A skip scan over the primary key: one lookup per kind, however many documents.
+    const rows = this.db
+      .prepare(
+        "WITH RECURSIVE k(kind) AS (SELECT MIN(kind) FROM docs UNION ALL SELECT (SELECT MIN(kind) FROM docs WHERE kind > k.kind) FROM k WHERE k.kind IS NOT NULL) SELECT kind FROM k WHERE kind IS NOT NULL",
+      )
+      .all() as Array<{ kind: string }>;
+    const found = new Set(rows.map((r) => r.kind));
+    const deletedIn = new Set<string>();
+    for (const p of this.pending.values()) {
+      if (p.body !== undefined) found.add(p.kind);
+      else deletedIn.add(p.kind);
+    }
+    // A kind whose stored documents are all queued for deletion is gone at the next commit.
+    for (const kind of deletedIn) {
+      if (!found.has(kind) || [...this.pending.values()].some((p) => p.kind === kind && p.body !== undefined)) continue;
+      let left = false;
+      for (const { id } of this.db.prepare("SELECT id FROM docs WHERE kind = ?").iterate(kind) as Iterable<{ id: string }>) {
+        if (!this.pending.has(kind + "\u0000" + id)) {
+          left = true;
+          break;
+        }
+      }
+      if (!left) found.delete(kind);
+    }
+    return [...found].sort();
+  }
+
+  /**
+   * Renames a kind at once (not queued), in one transaction, with its recorded schema
+   * version: for start-up, before the kind is defined or used (the move of today's
+   * unprefixed state into the configured region's view). Idempotent: once moved, the
+   * source is empty and a repeat does nothing. Refuses (changing nothing) when the
+   * destination already holds one of the ids, or documents at another version: which copy
+   * is right cannot be told. Returns how many documents moved.
+   */
+  moveKind(from: string, to: string): number {
+    if (this.closed) throw new StoreUnavailableError("the store is closed");
+    if (from === to) return 0;
+    this.commitQueued([from, to]);
+    return this.db.transaction(() => {
+      const exists = this.db.prepare("SELECT 1 FROM docs WHERE kind = ? LIMIT 1");
+      if (exists.get(from) === undefined) return 0;
+      const fromVersion = recordedVersion(this.db, from);
+      const toVersion = recordedVersion(this.db, to);
+      if ((toVersion !== undefined || exists.get(to) !== undefined) && (toVersion ?? 0) !== (fromVersion ?? 0)) {
+        throw new Error(`cannot move kind "${from}" (version ${fromVersion ?? 0}) into "${to}", which holds version ${toVersion ?? 0}`);
+      }
+      const clash = this.db.prepare("SELECT a.id FROM docs a JOIN docs b ON b.kind = ? AND b.id = a.id WHERE a.kind = ? LIMIT 3").all(to, from) as Array<{ id: string }>;
+      if (clash.length > 0) {
+        throw new Error(`cannot move kind "${from}" into "${to}": both hold ${clash.map((c) => JSON.stringify(c.id)).join(", ")}; remove one copy first`);
+      }
+      const moved = this.db.prepare("UPDATE docs SET kind = ? WHERE kind = ?").run(to, from).changes;
+      if (fromVersion !== undefined) {
+        recordVersion(this.db, to, fromVersion);
+        recordVersion(this.db, from, undefined);
+      }
+      return moved;
+    })();
+  }
+
+  /**
+   * Declares the schema version of a kind and brings its stored documents to it (see
+   * kinds.ts): once per kind and process, before the kind is written. Throws
+   * `StoreVersionError` when the store is newer than the code.
+   */
+  defineKind(def: KindDefinition): void {
+    if (this.closed) throw new StoreUnavailableError("the store is closed");
+    const known = this.defined.get(def.kind);
+    if (known !== undefined) {
+      if (known !== def.version) throw new Error(`kind ${def.kind} is already defined at version ${known}, not ${def.version}`);
+      return;
+    }
+    for (const p of this.pending.values()) {
+      if (p.kind === def.kind) throw new Error(`kind ${def.kind} must be defined before it is written to`);
+    }
+    migrateKind(this.db, def);
+    this.defined.set(def.kind, def.version);
+  }
+
+  /** Commits what is queued for `kinds` now, so an immediate change sees it on disk. */
+  private commitQueued(kinds: string[]): void {
+    if (![...this.pending.values()].some((p) => kinds.includes(p.kind))) return;
+    if (!this.flush()) throw this.failing ?? new StoreUnavailableError("commit failed");
   }
 
   put(kind: string, id: string, doc: unknown): void {

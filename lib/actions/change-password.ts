@@ -1,4 +1,5 @@
 "use server";
+import "server-only";
 
 import { cookies, headers } from "next/headers";
 import { z } from "zod";

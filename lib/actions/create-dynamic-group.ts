@@ -1,11 +1,11 @@
 "use server";
+import "server-only";
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { awsRequestIdOf, createDynamicThingGroup } from "@/lib/aws/fleet-index";
 import { invalidateGroupTree } from "@/lib/aws/groups";
 import { action, targetField } from "@/lib/auth/guard";
-import { AppError } from "@/lib/errors";
 import { queryText } from "@/lib/fleet-search/request-params";
 import { NAME_PATTERN } from "@/lib/things/filters";
 
@@ -42,13 +42,8 @@ export const createDynamicGroupFromQuery = action(
       revalidatePath("/groups");
       return { name: group.name, arn: group.arn, id: group.id };
     } catch (err) {
+      // AWS's refusals (name taken, group limit) are worded by lib/aws/errors.ts.
       ctx.audit.awsRequestId = awsRequestIdOf(err);
-      if (err instanceof AppError && err.code === "conflict" && (err.cause as { name?: string } | undefined)?.name === "ResourceAlreadyExistsException") {
-        throw new AppError("conflict", `A thing group named ${data.name} already exists. Choose another name.`, { cause: err.cause });
-      }
-      if (err instanceof AppError && (err.cause as { name?: string } | undefined)?.name === "LimitExceededException") {
-        throw new AppError("conflict", "The account's limit of dynamic thing groups is reached (100 by default). Delete one first.", { cause: err.cause });
-      }
       throw err;
     }
   },

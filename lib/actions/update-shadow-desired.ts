@@ -1,4 +1,5 @@
 "use server";
+import "server-only";
 
 import { z } from "zod";
 import { awsRequestIdOf } from "@/lib/aws/fleet-index";

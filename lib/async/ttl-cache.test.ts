@@ -94,3 +94,17 @@ describe("createTtlCache", () => {
     expect(await cache.get("k", async () => "ok")).toBe("ok");
   });
 });
+
+describe("createTtlCache: a lifetime per load", () => {
+  it("keeps each answer for the lifetime its load asked for", async () => {
+    let now = 0;
+    const cache = createTtlCache<string>({ ttlMs: 100, now: () => now });
+    await cache.get("short", async () => "s1", 10);
+    await cache.get("long", async () => "l1", 1_000);
+    now = 50;
+    expect(await cache.get("short", async () => "s2", 10)).toBe("s2");
+    expect(await cache.get("long", async () => "l2", 1_000)).toBe("l1");
+    now = 999;
+    expect(await cache.get("long", async () => "l3", 1_000)).toBe("l1");
+  });
+});

@@ -15,7 +15,8 @@ export interface TtlCacheOptions {
 }
 
 export interface TtlCache<V> {
-  get(key: string, load: () => Promise<V>): Promise<V>;
+  /** `ttlMs` overrides the cache's own lifetime for the answer this load stores. */
+  get(key: string, load: () => Promise<V>, ttlMs?: number): Promise<V>;
   invalidate(key?: string): void;
   size(): number;
 }
@@ -31,7 +32,7 @@ export function createTtlCache<V>(opts: TtlCacheOptions): TtlCache<V> {
   const genOf = (key: string) => `${allGeneration}:${generation.get(key) ?? 0}`;
 
   return {
-    get(key, load) {
+    get(key, load, ttlMs = opts.ttlMs) {
       const hit = values.get(key);
       if (hit && hit.expiresAt > now()) return Promise.resolve(hit.value);
       if (hit) values.delete(key);
@@ -46,7 +47,7 @@ export function createTtlCache<V>(opts: TtlCacheOptions): TtlCache<V> {
         try {
           const value = await load();
           if (genOf(key) === startedIn) {
-            values.set(key, { value, expiresAt: now() + opts.ttlMs });
+            values.set(key, { value, expiresAt: now() + ttlMs });
             while (values.size > maxEntries) values.delete(values.keys().next().value as string);
           }
           return value;

@@ -199,11 +199,15 @@ interface Row {
 function where(filter: AuditFilter): { sql: string; args: unknown[] } {
   const parts: string[] = [];
   const args: unknown[] = [];
-  if (filter.actor) (parts.push("actor = ? COLLATE NOCASE"), args.push(filter.actor));
-  if (filter.action) (parts.push("action = ?"), args.push(filter.action));
-  if (filter.target) (parts.push("target LIKE ? ESCAPE '\\'"), args.push(`%${filter.target.replace(/[\\%_]/g, (c) => "\\" + c)}%`));
-  if (filter.fromMs !== undefined) (parts.push("at >= ?"), args.push(filter.fromMs));
-  if (filter.toMs !== undefined) (parts.push("at <= ?"), args.push(filter.toMs));
+  const add = (sql: string, arg: unknown) => {
+    parts.push(sql);
+    args.push(arg);
+  };
+  if (filter.actor) add("actor = ? COLLATE NOCASE", filter.actor);
+  if (filter.action) add("action = ?", filter.action);
+  if (filter.target) add("target LIKE ? ESCAPE '\\'", `%${filter.target.replace(/[\\%_]/g, (c) => "\\" + c)}%`);
+  if (filter.fromMs !== undefined) add("at >= ?", filter.fromMs);
+  if (filter.toMs !== undefined) add("at <= ?", filter.toMs);
   return { sql: parts.length ? `WHERE ${parts.join(" AND ")}` : "", args };
 }
 

@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { openConsoleDb, type ConsoleDb } from "@/lib/db/console-db";
-import { AppError } from "@/lib/errors";
 import { changeOwnPassword } from "./change-password";
 import { ensureFirstAdmin } from "./first-admin";
 import { signInLocal } from "./local-sign-in";

@@ -1,3 +1,4 @@
+import "server-only";
 import type { ConsoleDb } from "@/lib/db/console-db";
 import { AppError } from "@/lib/errors";
 import { verifyReserved } from "./local-sign-in";

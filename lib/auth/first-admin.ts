@@ -1,5 +1,6 @@
 import { recordAudit } from "@/lib/audit/audit";
 import type { ConsoleDb } from "@/lib/db/console-db";
+import { readEnv, type RawEnv } from "@/lib/env";
 import { generatePassword, passwordProblem } from "./password";
 import { countUsers, createLocalUser, UserError, USERNAME_PATTERN } from "./users";
 
@@ -20,11 +21,10 @@ export interface FirstAdmin {
   generatedPassword: string | null;
 }
 
-export async function ensureFirstAdmin(db: ConsoleDb, env: NodeJS.ProcessEnv = process.env, log: (text: string) => void = console.log): Promise<FirstAdmin | null> {
+export async function ensureFirstAdmin(db: ConsoleDb, env?: RawEnv, log: (text: string) => void = console.log): Promise<FirstAdmin | null> {
   if (countUsers(db) > 0) return null;
-  const username = env.ADMIN_USERNAME?.trim() || "admin";
+  const { ADMIN_USERNAME: username, ADMIN_PASSWORD: configured } = readEnv(["ADMIN_USERNAME", "ADMIN_PASSWORD"], env);
   if (!USERNAME_PATTERN.test(username)) throw new Error(`ADMIN_USERNAME '${username}' is not valid: use 2-64 letters, digits, '.', '_', '@' or '-'.`);
-  const configured = env.ADMIN_PASSWORD;
   if (configured) {
     const problem = passwordProblem(configured, username);
     if (problem) throw new Error(`ADMIN_PASSWORD is not usable: ${problem}`);

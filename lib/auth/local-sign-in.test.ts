@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { openConsoleDb, type ConsoleDb } from "@/lib/db/console-db";
-import { AppError } from "@/lib/errors";
+import type { AppError } from "@/lib/errors";
 import { signInLocal, type LocalSignInInput } from "./local-sign-in";
 import { verifyPassword } from "./password";
 import { createSession, resolveSession, type SessionPolicy } from "./sessions";

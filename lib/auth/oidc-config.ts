@@ -1,3 +1,4 @@
+import { readEnv, type RawEnv } from "@/lib/env";
 import { isRole, ROLES, type Role } from "./permissions";
 
 /**
@@ -20,16 +21,17 @@ export interface OidcConfig {
   scopes: string;
 }
 
-export function oidcConfig(env: NodeJS.ProcessEnv = process.env): OidcConfig | null {
+export function oidcConfig(source?: RawEnv): OidcConfig | null {
+  const env = readEnv(["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_ROLE_CLAIM", "OIDC_ROLE_MAP", "OIDC_LABEL", "OIDC_SCOPES"], source);
   if (!env.OIDC_ISSUER || !env.OIDC_CLIENT_ID) return null;
   return {
     issuer: env.OIDC_ISSUER,
     clientId: env.OIDC_CLIENT_ID,
     clientSecret: env.OIDC_CLIENT_SECRET ?? "",
-    roleClaim: env.OIDC_ROLE_CLAIM || "groups",
-    roleMap: parseRoleMap(env.OIDC_ROLE_MAP ?? ""),
-    label: env.OIDC_LABEL || "Single sign-on",
-    scopes: env.OIDC_SCOPES || "openid profile email",
+    roleClaim: env.OIDC_ROLE_CLAIM,
+    roleMap: parseRoleMap(env.OIDC_ROLE_MAP),
+    label: env.OIDC_LABEL,
+    scopes: env.OIDC_SCOPES,
   };
 }
 

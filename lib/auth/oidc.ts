@@ -6,6 +6,7 @@ import * as client from "openid-client";
 import { recordAudit } from "@/lib/audit/audit";
 import { recordAnonymousAudit } from "@/lib/audit/anonymous-limit";
 import { consoleDb, type ConsoleDb } from "@/lib/db/console-db";
+import { EnvError, readEnv, type RawEnv } from "@/lib/env";
 import { SESSION_COOKIE, sessionCookieOptions } from "./cookie";
 import { requestOrigin } from "@/lib/http/forwarded";
 import { clientAddress, secureCookies } from "./current";
@@ -98,8 +99,8 @@ export class OidcSignInError extends Error {
 // ---------------------------------------------------------------- helpers
 
 /** The redirect URI registered at the provider: CONSOLE_PUBLIC_URL, else the request's own origin. */
-export function redirectUriFor(requestOrigin: string, env: NodeJS.ProcessEnv = process.env): string {
-  const base = (env.CONSOLE_PUBLIC_URL || requestOrigin).replace(/\/+$/, "");
+export function redirectUriFor(requestOrigin: string, env?: RawEnv): string {
+  const base = (readEnv(["CONSOLE_PUBLIC_URL"], env).CONSOLE_PUBLIC_URL || requestOrigin).replace(/\/+$/, "");
   return `${base}${OIDC_CALLBACK_PATH}`;
 }
 
@@ -355,14 +356,15 @@ export function establishOidcUser(db: ConsoleDb, identity: OidcIdentity): User {
  * and -Proto only from TRUST_PROXY_HOPS trusted proxies; lib/http/forwarded.ts). Not
  * `req.nextUrl.origin`: Next builds it from the X-Forwarded-* headers a client sent.
  */
-export function publicOrigin(headers: Headers, env: NodeJS.ProcessEnv = process.env): string {
-  if (env.CONSOLE_PUBLIC_URL) {
-    try {
-      return new URL(env.CONSOLE_PUBLIC_URL).origin;
-    } catch (cause) {
-      throw new OidcSignInError("misconfigured", { cause: new Error(`CONSOLE_PUBLIC_URL is not a URL: ${env.CONSOLE_PUBLIC_URL}`, { cause }) });
-    }
+export function publicOrigin(headers: Headers, env?: RawEnv): string {
+  let configured: string | undefined;
+  try {
+    configured = readEnv(["CONSOLE_PUBLIC_URL"], env).CONSOLE_PUBLIC_URL;
+  } catch (cause) {
+    if (cause instanceof EnvError) throw new OidcSignInError("misconfigured", { cause });
+    throw cause;
   }
+  if (configured) return new URL(configured).origin;
   const origin = requestOrigin(headers, env);
   if (!origin) throw new OidcSignInError("misconfigured", { cause: new Error("the request names no usable host: set CONSOLE_PUBLIC_URL") });
   return origin;

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { ConsoleDb } from "@/lib/db/console-db";
+import { readEnv, type RawEnv } from "@/lib/env";
 import { isRole, type Role } from "./permissions";
 
 /**
@@ -12,9 +13,8 @@ export interface SessionPolicy {
   absoluteMs: number;
 }
 
-export function sessionPolicy(env: NodeJS.ProcessEnv = process.env): SessionPolicy {
-  const idleMin = Number(env.SESSION_IDLE_MINUTES || 30);
-  const absHours = Number(env.SESSION_ABSOLUTE_HOURS || 12);
+export function sessionPolicy(env?: RawEnv): SessionPolicy {
+  const { SESSION_IDLE_MINUTES: idleMin, SESSION_ABSOLUTE_HOURS: absHours } = readEnv(["SESSION_IDLE_MINUTES", "SESSION_ABSOLUTE_HOURS"], env);
   return { idleMs: Math.max(1, idleMin) * 60_000, absoluteMs: Math.max(1 / 60, absHours) * 3_600_000 };
 }
 

@@ -1,4 +1,5 @@
 import type { ConsoleDb } from "@/lib/db/console-db";
+import { readEnv, type RawEnv } from "@/lib/env";
 import { limitKey } from "@/lib/http/address-key";
 
 /**
@@ -39,12 +40,13 @@ export interface SigninLimits {
   backoffMs: number;
 }
 
-export function signinLimits(env: NodeJS.ProcessEnv = process.env): SigninLimits {
-  const windowMs = Math.max(1, Number(env.SIGNIN_WINDOW_MINUTES || 15)) * 60_000;
+export function signinLimits(source?: RawEnv): SigninLimits {
+  const env = readEnv(["SIGNIN_WINDOW_MINUTES", "SIGNIN_MAX_FAILURES_PER_ACCOUNT", "SIGNIN_MAX_FAILURES_PER_ADDRESS"], source);
+  const windowMs = Math.max(1, env.SIGNIN_WINDOW_MINUTES) * 60_000;
   return {
     windowMs,
-    perAccount: Math.max(1, Number(env.SIGNIN_MAX_FAILURES_PER_ACCOUNT || 5)),
-    perAddress: Math.max(1, Number(env.SIGNIN_MAX_FAILURES_PER_ADDRESS || 20)),
+    perAccount: env.SIGNIN_MAX_FAILURES_PER_ACCOUNT,
+    perAddress: env.SIGNIN_MAX_FAILURES_PER_ADDRESS,
     backoffMs: Math.min(60_000, windowMs),
   };
 }

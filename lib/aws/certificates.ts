@@ -1,10 +1,10 @@
 import "server-only";
 import { DescribeCertificateCommand } from "@aws-sdk/client-iot";
 import type { CertificateInfo } from "@/lib/certificates/types";
-import { aws, isoOrNull } from "./client";
+import { isoOrNull, readIot } from "./client";
 
 export async function describeCertificate(certificateId: string): Promise<CertificateInfo> {
-  const out = await aws("DescribeCertificate", (c) => c.send(new DescribeCertificateCommand({ certificateId })));
+  const out = await readIot({ operation: "DescribeCertificate", budget: "registry", key: { certificateId } }, (c) => c.send(new DescribeCertificateCommand({ certificateId })));
   const d = out.certificateDescription ?? {};
   return {
     id: d.certificateId ?? certificateId,

@@ -4,6 +4,7 @@ import { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { connection } from "next/server";
 import { fleetConfig } from "@/lib/config";
 import type { AppError } from "@/lib/errors";
+import { read, readWithMeta, type ReadSpec } from "./call-policy";
 import { toAppError } from "./errors";
 
 /**
@@ -71,7 +72,9 @@ async function createDataClient(): Promise<IoTDataPlaneClient> {
       requestHandler,
     });
   }
-  const { endpointAddress } = await iotClient().send(new DescribeEndpointCommand({ endpointType: "iot:Data-ATS" }));
+  const { endpointAddress } = await readIot({ operation: "DescribeEndpoint", budget: "registry", key: { endpointType: "iot:Data-ATS" }, cacheMs: 0 }, (c) =>
+    c.send(new DescribeEndpointCommand({ endpointType: "iot:Data-ATS" })),
+  );
   if (!endpointAddress) throw new Error("DescribeEndpoint returned no iot:Data-ATS address");
   return new IoTDataPlaneClient({ region: cfg.region, endpoint: `https://${endpointAddress}`, maxAttempts: 3, requestHandler });
 }
@@ -83,6 +86,8 @@ export interface AwsCallOptions {
    * to mark dynamic, and nothing that could be prerendered.
    */
   afterResponse?: boolean;
+  /** What the operator named, for error messages that repeat it (lib/aws/errors.ts). */
+  subject?: string;
 }
 
 /**
@@ -96,7 +101,7 @@ export async function aws<T>(operation: string, call: (client: IoTClient) => Pro
   try {
     return await call(iotClient());
   } catch (err) {
-    throw failure(operation, err);
+    throw failure(operation, err, opts.subject);
   }
 }
 
@@ -106,13 +111,31 @@ export async function awsData<T>(operation: string, call: (client: IoTDataPlaneC
   try {
     return await call(await iotDataClient());
   } catch (err) {
-    throw failure(operation, err);
+    throw failure(operation, err, opts.subject);
   }
 }
 
+type IotSend<T> = (client: IoTClient, signal?: AbortSignal) => Promise<T>;
+type DataSend<T> = (client: IoTDataPlaneClient, signal?: AbortSignal) => Promise<T>;
+
+/** A read of the IoT control plane through its budget (lib/aws/call-policy.ts). */
+export function readIot<T>(spec: ReadSpec, send: IotSend<T>, opts: AwsCallOptions = {}): Promise<T> {
+  return read(spec, (signal) => aws(spec.operation, (c) => send(c, signal), opts));
+}
+
+/** `readIot`, also saying whether the answer was shared (cache or a call in flight). */
+export function readIotWithMeta<T>(spec: ReadSpec, send: IotSend<T>, opts: AwsCallOptions = {}): Promise<{ value: T; cached: boolean }> {
+  return readWithMeta(spec, (signal) => aws(spec.operation, (c) => send(c, signal), opts));
+}
+
+/** A read of the device-shadow data plane through its budget. */
+export function readData<T>(spec: ReadSpec, send: DataSend<T>, opts: AwsCallOptions = {}): Promise<T> {
+  return read(spec, (signal) => awsData(spec.operation, (c) => send(c, signal), opts));
+}
+
 /** The AppError for a failed call; the SDK's own error stays in the server log (and as the cause). */
-function failure(operation: string, err: unknown): AppError {
-  const appError = toAppError(err);
+function failure(operation: string, err: unknown, subject?: string): AppError {
+  const appError = toAppError(err, { operation, subject });
   if (appError.code !== "not_found") {
     const e = err as { name?: string; message?: string; code?: string };
     console.error(`[aws] ${operation} failed: ${e?.name ?? "Error"}${e?.code ? ` (${e.code})` : ""}: ${e?.message ?? String(err)} → ${appError.code}`);

@@ -1,21 +1,18 @@
 import "server-only";
 import { GetThingConnectivityDataCommand } from "@aws-sdk/client-iot";
 import type { Connectivity, ConnectivityResult } from "@/lib/things/types";
-import { createLimiter } from "@/lib/async/limiter";
-import { aws } from "./client";
+import { readIot } from "./client";
 import { toAppError } from "./errors";
-import { processSingleton } from "./singleton";
 
 /**
- * GetThingConnectivityData is one call per thing. All callers in the process share one
- * limiter so several open tables cannot multiply the request rate against AWS.
+ * GetThingConnectivityData is one call per thing. It spends the registry budget, whose
+ * bound on calls in flight is shared by the whole process, so several open tables cannot
+ * multiply the request rate against AWS; identical reads in flight share one call.
  */
-const CONCURRENCY = 8;
-const limiter = () => processSingleton("connectivity.limiter", () => createLimiter(CONCURRENCY));
 
 export async function getConnectivity(thingName: string): Promise<Connectivity> {
-  const out = await limiter()(() =>
-    aws("GetThingConnectivityData", (c) => c.send(new GetThingConnectivityDataCommand({ thingName }))),
+  const out = await readIot({ operation: "GetThingConnectivityData", budget: "registry", key: { thingName } }, (c) =>
+    c.send(new GetThingConnectivityDataCommand({ thingName })),
   );
   const at = out.timestamp instanceof Date ? out.timestamp.getTime() : null;
   return {
@@ -31,7 +28,7 @@ export async function getConnectivityBatch(thingNames: readonly string[]): Promi
   const settled = await Promise.allSettled(thingNames.map((n) => getConnectivity(n)));
   const results: Record<string, ConnectivityResult> = {};
   settled.forEach((s, i) => {
-    results[thingNames[i]] = s.status === "fulfilled" ? { ok: true, data: s.value } : { ok: false, error: toAppError(s.reason).toData() };
+    results[thingNames[i]] = s.status === "fulfilled" ? { ok: true, data: s.value } : { ok: false, error: toAppError(s.reason, { operation: "GetThingConnectivityData" }).toData() };
   });
   return results;
 }

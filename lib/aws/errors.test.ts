@@ -47,3 +47,39 @@ describe("toAppError", () => {
     expect(errorCodeOf({ digest: "123456" })).toBeUndefined();
   });
 });
+
+describe("toAppError: per-operation wording", () => {
+  it("words an exception by the operation that failed, by name, never by the SDK's text", () => {
+    expect(toAppError(awsError("ResourceNotFoundException", 404), { operation: "DescribeThing" })).toMatchObject({ code: "not_found", message: "This thing does not exist." });
+    const indexOff = toAppError(awsError("ResourceNotFoundException", 404), { operation: "SearchIndex" });
+    expect(indexOff).toMatchObject({ code: "not_found", reason: "index_off" });
+    expect(indexOff.message).toMatch(/^Fleet indexing is not enabled/);
+    // Without an operation, or for one without an override, the taxonomy's message.
+    expect(toAppError(awsError("ResourceNotFoundException", 404)).message).toBe("The requested resource does not exist (it may have been deleted).");
+    expect(toAppError(awsError("ResourceNotFoundException", 404), { operation: "ListThings" }).message).toBe("The requested resource does not exist (it may have been deleted).");
+  });
+
+  it("may change the code and repeat what the operator named", () => {
+    const taken = toAppError(awsError("ResourceAlreadyExistsException", 409), { operation: "CreateDynamicThingGroup", subject: "edge-eu" });
+    expect(taken).toMatchObject({ code: "conflict", reason: "name_taken", message: "A thing group named edge-eu already exists. Choose another name." });
+    expect(taken.toData()).toEqual({ code: "conflict", reason: "name_taken", message: taken.message });
+    expect(toAppError(awsError("RequestEntityTooLargeException", 413), { operation: "UpdateThingShadow" })).toMatchObject({ code: "invalid_input" });
+    expect(toAppError(awsError("RequestEntityTooLargeException", 413), { operation: "UpdateThingShadow" }).message).toMatch(/exceed 8 KB/);
+  });
+
+  it("gives the same answer whatever the SDK's message says", () => {
+    const withText = (message: string) => Object.assign(awsError("InvalidRequestException", 400), { message });
+    const a = toAppError(withText("JSON nesting is too deep"), { operation: "UpdateThingShadow" });
+    const b = toAppError(withText("null in array"), { operation: "UpdateThingShadow" });
+    expect(a.message).toBe(b.message);
+    expect(a.code).toBe("invalid_input");
+  });
+
+  it("gives throttling a retry-after hint: AWS's Retry-After when it sent one, else a second", () => {
+    expect(toAppError(awsError("ThrottlingException", 400)).retryAfterMs).toBe(1_000);
+    const withHeader = Object.assign(awsError("ThrottlingException", 429), { $response: { headers: { "retry-after": "3" } } });
+    expect(toAppError(withHeader).retryAfterMs).toBe(3_000);
+    expect(toAppError(withHeader).toData()).toMatchObject({ code: "throttled", retryAfterMs: 3_000 });
+    expect(toAppError(awsError("InvalidRequestException", 400)).retryAfterMs).toBeUndefined();
+  });
+});

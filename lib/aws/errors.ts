@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError, ERROR_MESSAGES, type ErrorCode } from "@/lib/errors";
+import { AppError, DEFAULT_RETRY_AFTER_MS, ERROR_MESSAGES, type ErrorCode } from "@/lib/errors";
 
 /**
  * The one place where AWS exceptions become the console's error taxonomy. SDK messages
@@ -87,21 +87,114 @@ function networkCode(err: unknown, depth = 0): string | undefined {
   return networkCode(e.cause, depth + 1);
 }
 
-export function toAppError(err: unknown): AppError {
-  if (err instanceof AppError) return err;
-  if (networkCode(err)) return new AppError("unavailable", undefined, { cause: err });
+/** What an operation says instead of the taxonomy's generic message, by AWS exception name. */
+export interface ErrorOverride {
+  code?: ErrorCode;
+  /** A function receives the call's `subject` (the name the operator typed, for example). */
+  message: string | ((subject: string | undefined) => string);
+  /** Set as the AppError's `reason`, for UI that reacts to this case (lib/errors.ts). */
+  reason?: string;
+}
 
-  const e = (typeof err === "object" && err !== null ? err : {}) as ErrorLike;
-  const name = typeof e.name === "string" ? e.name : "";
-  const code = BY_NAME[name];
-  if (code) return new AppError(code, MESSAGES[name] ?? ERROR_MESSAGES[code], { cause: err });
+const QUERY_ERRORS: Record<string, ErrorOverride> = {
+  InvalidQueryException: { message: "AWS IoT rejected the query. Check its syntax: the editor marks the first error." },
+  InvalidAggregationException: {
+    message:
+      "This field cannot be aggregated. Aggregate on a managed field or a custom field declared in the indexing configuration (Number for statistics and percentiles).",
+  },
+  ResourceNotFoundException: { reason: "index_off", message: "Fleet indexing is not enabled for things. An admin can turn it on in the indexing configuration." },
+};
 
+/**
+ * Per-operation wording: the taxonomy's message is right for most calls, but some
+ * deserve a precise one (a search whose index is off, a name already taken). Keyed by
+ * operation, then by AWS exception name: never by the SDK's message text.
+ */
+export const OPERATION_ERRORS: Record<string, Record<string, ErrorOverride>> = {
+  SearchIndex: QUERY_ERRORS,
+  GetStatistics: QUERY_ERRORS,
+  GetCardinality: QUERY_ERRORS,
+  GetPercentiles: QUERY_ERRORS,
+  GetBucketsAggregation: QUERY_ERRORS,
+  GetIndexingConfiguration: QUERY_ERRORS,
+  DescribeThing: { ResourceNotFoundException: { message: "This thing does not exist." } },
+  DescribeThingGroup: { ResourceNotFoundException: { message: "This thing group does not exist." } },
+  CreateDynamicThingGroup: {
+    ...QUERY_ERRORS,
+    ResourceAlreadyExistsException: { code: "conflict", reason: "name_taken", message: (name) => `A thing group named ${name ?? "like this"} already exists. Choose another name.` },
+    LimitExceededException: { code: "conflict", message: "The account's limit of dynamic thing groups is reached (100 by default). Delete one first." },
+  },
+  UpdateThingShadow: {
+    RequestEntityTooLargeException: {
+      code: "invalid_input",
+      message: "AWS IoT refused the update: desired + reported would exceed 8 KB. Remove keys or shorten values.",
+    },
+    // AWS gives one name for every malformed update; the console checks nesting and
+    // nulls in arrays before sending, so what is left is mostly the version.
+    InvalidRequestException: {
+      code: "invalid_input",
+      message: "AWS IoT refused the update as not valid (its nesting, a null in an array, or the version it was based on). Nothing was changed.",
+    },
+    ResourceNotFoundException: { message: "This thing no longer exists, so its shadow cannot be changed." },
+  },
+};
+
+export interface ErrorContext {
+  /** The AWS operation that failed (`DescribeThing`): picks the per-operation wording. */
+  operation?: string;
+  /** What the operator named, for messages that repeat it. */
+  subject?: string;
+}
+
+/** The exception name AWS (or Node) gave a failure, behind an AppError too. */
+export function awsErrorName(err: unknown): string | undefined {
+  const e = err instanceof AppError ? err.cause : err;
+  const name = typeof e === "object" && e !== null ? (e as ErrorLike).name : undefined;
+  return typeof name === "string" && name ? name : undefined;
+}
+
+/** A `Retry-After` the response carried (seconds or an HTTP date), in ms. */
+function retryAfterOf(err: ErrorLike): number {
+  const raw = (err as { $response?: { headers?: Record<string, string | undefined> } }).$response?.headers?.["retry-after"];
+  if (raw !== undefined) {
+    const seconds = Number(raw);
+    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+    const at = Date.parse(raw);
+    if (Number.isFinite(at)) return Math.max(0, at - Date.now());
+  }
+  return DEFAULT_RETRY_AFTER_MS;
+}
+
+function classify(err: unknown, e: ErrorLike, name: string): ErrorCode {
+  if (networkCode(err)) return "unavailable";
+  const byName = BY_NAME[name];
+  if (byName) return byName;
   const status = e.$metadata?.httpStatusCode;
-  if (status === 403 || status === 401) return new AppError("forbidden", undefined, { cause: err });
-  if (status === 404) return new AppError("not_found", undefined, { cause: err });
-  if (status === 429) return new AppError("throttled", undefined, { cause: err });
-  if (e.$fault === "server" || (status !== undefined && status >= 500)) return new AppError("unavailable", undefined, { cause: err });
-  return new AppError("internal", undefined, { cause: err });
+  if (status === 403 || status === 401) return "forbidden";
+  if (status === 404) return "not_found";
+  if (status === 429) return "throttled";
+  if (e.$fault === "server" || (status !== undefined && status >= 500)) return "unavailable";
+  return "internal";
+}
+
+/**
+ * The one rewording of AWS failures into the console's taxonomy: by exception name, then
+ * HTTP status and fault; per-operation wording from OPERATION_ERRORS. Throttling carries
+ * a suggested wait (`retryAfterMs`).
+ */
+export function toAppError(err: unknown, ctx: ErrorContext = {}): AppError {
+  if (err instanceof AppError) return err;
+  const e = (typeof err === "object" && err !== null ? err : {}) as ErrorLike;
+  const name = networkCode(err) ? "" : typeof e.name === "string" ? e.name : "";
+  const override = ctx.operation ? OPERATION_ERRORS[ctx.operation]?.[name] : undefined;
+  const code = override?.code ?? classify(err, e, name);
+  const message =
+    override === undefined
+      ? (MESSAGES[name] ?? ERROR_MESSAGES[code])
+      : typeof override.message === "function"
+        ? override.message(ctx.subject)
+        : override.message;
+  return new AppError(code, message, { cause: err, retryAfterMs: code === "throttled" ? retryAfterOf(e) : undefined, reason: override?.reason });
 }
 
 export function isThrottled(err: unknown): boolean {

@@ -14,17 +14,16 @@ import {
   type ThingConnectivity,
   type ThingDocument,
 } from "@aws-sdk/client-iot";
-import { AppError } from "@/lib/errors";
-import type { IndexFieldType, ThingSearchRow } from "@/lib/fleet-search/contract";
-import type { IndexingConfig } from "@/lib/fleet-search/fields";
+import type { IndexFieldType, IndexingConfig, ThingSearchRow } from "@/lib/fleet-index/types";
 import { normalizeToken } from "@/lib/things/paging";
-import { aws, type AwsCallOptions } from "./client";
+import type { ReadSpec } from "./call-policy";
+import { aws, readIot, readIotWithMeta } from "./client";
+import { toAppError } from "./errors";
 
 /**
  * Fleet indexing (SearchIndex, the aggregations, the indexing configuration) and dynamic
- * thing groups, in the console's own types. Each function is one SDK call; quota
- * protection (rate limit, cache, retry) is the caller's job (lib/fleet-search/service.ts),
- * so that every fleet-index call in the process shares one budget.
+ * thing groups, in the console's own types. Each function is one SDK call through the
+ * fleet-index budget (below).
  */
 export const THINGS_INDEX = "AWS_Things";
 
@@ -120,86 +119,83 @@ export function awsRequestIdOf(value: unknown): string | null {
   return null;
 }
 
-// ---------------------------------------------------------------- errors
-
-const QUERY_ERRORS: Record<string, string> = {
-  InvalidQueryException: "AWS IoT rejected the query. Check its syntax: the editor marks the first error.",
-  InvalidAggregationException:
-    "This field cannot be aggregated. Aggregate on a managed field or a custom field declared in the indexing configuration (Number for statistics and percentiles).",
-  ResourceNotFoundException: "Fleet indexing is not enabled for things. An admin can turn it on in the indexing configuration.",
-};
-
-/** The generic taxonomy message is right for most calls; a search deserves a more precise one. */
-async function indexCall<T>(operation: string, call: Parameters<typeof aws<T>>[1], opts?: AwsCallOptions): Promise<T> {
-  try {
-    return await aws(operation, call, opts);
-  } catch (err) {
-    const name = (err as { cause?: { name?: unknown } }).cause?.name;
-    if (err instanceof AppError && typeof name === "string" && QUERY_ERRORS[name]) {
-      throw new AppError(err.code, QUERY_ERRORS[name], { cause: err.cause });
-    }
-    throw err;
-  }
-}
-
 // ---------------------------------------------------------------- calls
+
+/**
+ * Every read below spends the fleet-index budget (lib/aws/budgets.ts: rate limit,
+ * short-lived cache with coalescing, retry on throttling), so search, drift and anything
+ * else share the account's fleet-index quota and each other's answers.
+ */
+const indexRead = (operation: string, key: Record<string, unknown>, extra: Partial<ReadSpec> = {}): ReadSpec => ({ operation, budget: "fleetIndex", key, ...extra });
 
 export interface SearchIndexPage {
   things: ThingSearchRow[];
   nextToken: string | null;
+  /** Answered from the budget's cache or by an identical call in flight. */
+  cached: boolean;
+}
+
+export interface SearchIndexOptions {
+  nextToken?: string | null;
+  maxResults?: number;
+  signal?: AbortSignal;
+  afterResponse?: boolean;
+  /** Share and reuse the answer (default true); an export reads each page once and passes false. */
+  cache?: boolean;
 }
 
 /** One SearchIndex page over AWS_Things (maxResults at most 100). */
-export async function searchIndex(
-  query: string,
-  opts: { nextToken?: string | null; maxResults?: number; signal?: AbortSignal; afterResponse?: boolean } = {},
-): Promise<SearchIndexPage> {
-  const out = await indexCall(
-    "SearchIndex",
-    (c) =>
-      c.send(
-        new SearchIndexCommand({ indexName: THINGS_INDEX, queryString: query, nextToken: opts.nextToken || undefined, maxResults: opts.maxResults ?? 100 }),
-        { abortSignal: opts.signal },
-      ),
+export async function searchIndex(query: string, opts: SearchIndexOptions = {}): Promise<SearchIndexPage> {
+  const maxResults = opts.maxResults ?? 100;
+  const nextToken = opts.nextToken || undefined;
+  const { value, cached } = await readIotWithMeta(
+    indexRead("SearchIndex", { queryString: query, nextToken, maxResults }, { coalesce: opts.cache !== false, signal: opts.signal }),
+    (c, signal) => c.send(new SearchIndexCommand({ indexName: THINGS_INDEX, queryString: query, nextToken, maxResults }), { abortSignal: signal ?? opts.signal }),
     { afterResponse: opts.afterResponse },
   );
-  return { things: (out.things ?? []).map(toSearchRow), nextToken: normalizeToken(out.nextToken) };
+  return { things: (value.things ?? []).map(toSearchRow), nextToken: normalizeToken(value.nextToken), cached };
 }
 
 export async function getIndexingConfiguration(): Promise<IndexingConfig> {
-  return toIndexingConfig(await indexCall("GetIndexingConfiguration", (c) => c.send(new GetIndexingConfigurationCommand({}))));
+  return toIndexingConfig(await readIot(indexRead("GetIndexingConfiguration", {}), (c) => c.send(new GetIndexingConfigurationCommand({}))));
 }
 
 /** The things index's status; null when it does not exist (indexing off). */
 export async function describeThingsIndex(): Promise<IndexStatus | null> {
-  try {
-    return toIndexStatus(await aws("DescribeIndex", (c) => c.send(new DescribeIndexCommand({ indexName: THINGS_INDEX }))));
-  } catch (err) {
-    if (err instanceof AppError && err.code === "not_found") return null;
-    throw err;
-  }
+  return readIot(indexRead("DescribeIndex", {}), async (c) => {
+    try {
+      return toIndexStatus(await c.send(new DescribeIndexCommand({ indexName: THINGS_INDEX })));
+    } catch (err) {
+      if (toAppError(err, { operation: "DescribeIndex" }).code === "not_found") return null;
+      throw err;
+    }
+  });
 }
 
 /** GetStatistics; without a field AWS aggregates `registry.version`, which every thing has (a count). */
 export async function getStatistics(query: string, field?: string): Promise<IndexStatistics> {
-  const out = await indexCall("GetStatistics", (c) => c.send(new GetStatisticsCommand({ indexName: THINGS_INDEX, queryString: query, aggregationField: field })));
+  const out = await readIot(indexRead("GetStatistics", { queryString: query, field }), (c) =>
+    c.send(new GetStatisticsCommand({ indexName: THINGS_INDEX, queryString: query, aggregationField: field })),
+  );
   return toStatistics(out.statistics);
 }
 
 export async function getCardinality(query: string, field: string): Promise<number> {
-  const out = await indexCall("GetCardinality", (c) => c.send(new GetCardinalityCommand({ indexName: THINGS_INDEX, queryString: query, aggregationField: field })));
+  const out = await readIot(indexRead("GetCardinality", { queryString: query, field }), (c) =>
+    c.send(new GetCardinalityCommand({ indexName: THINGS_INDEX, queryString: query, aggregationField: field })),
+  );
   return finite(out.cardinality) ? out.cardinality : 0;
 }
 
 export async function getPercentiles(query: string, field: string, percents?: number[]): Promise<Array<{ percent: number; value: number }>> {
-  const out = await indexCall("GetPercentiles", (c) =>
+  const out = await readIot(indexRead("GetPercentiles", { queryString: query, field, percents }), (c) =>
     c.send(new GetPercentilesCommand({ indexName: THINGS_INDEX, queryString: query, aggregationField: field, percents })),
   );
   return (out.percentiles ?? []).filter((p) => finite(p.percent) && finite(p.value)).map((p) => ({ percent: p.percent!, value: p.value! }));
 }
 
 export async function getBucketsAggregation(query: string, field: string, maxBuckets: number): Promise<{ totalCount: number; buckets: Array<{ key: string; count: number }> }> {
-  const out = await indexCall("GetBucketsAggregation", (c) =>
+  const out = await readIot(indexRead("GetBucketsAggregation", { queryString: query, field, maxBuckets }), (c) =>
     c.send(
       new GetBucketsAggregationCommand({
         indexName: THINGS_INDEX,
@@ -224,7 +220,7 @@ export interface CreatedDynamicGroup {
 }
 
 export async function createDynamicThingGroup(input: { name: string; query: string; description?: string }): Promise<CreatedDynamicGroup> {
-  const out = await indexCall("CreateDynamicThingGroup", (c) =>
+  const out = await aws("CreateDynamicThingGroup", (c) =>
     c.send(
       new CreateDynamicThingGroupCommand({
         thingGroupName: input.name,
@@ -233,6 +229,7 @@ export async function createDynamicThingGroup(input: { name: string; query: stri
         thingGroupProperties: input.description ? { thingGroupDescription: input.description } : undefined,
       }),
     ),
+    { subject: input.name },
   );
   return { name: out.thingGroupName ?? input.name, arn: out.thingGroupArn ?? null, id: out.thingGroupId ?? null, awsRequestId: awsRequestIdOf(out) };
 }

@@ -8,39 +8,32 @@ import {
 import type { GroupDetail, GroupMemberPage, GroupMembership, GroupTree } from "@/lib/groups/types";
 import { buildGroupForest, compareNames } from "@/lib/groups/tree";
 import { mapWithConcurrency } from "@/lib/async/limiter";
-import { withRetry } from "@/lib/async/retry";
-import { createTtlCache } from "@/lib/async/ttl-cache";
 import { normalizeToken } from "@/lib/things/paging";
 import { AppError } from "@/lib/errors";
-import { aws, collectPages, isoOrNull } from "./client";
-import { processSingleton } from "./singleton";
+import { forgetShared, shared } from "./call-policy";
+import { collectPages, isoOrNull, readIot } from "./client";
 
 /**
  * Building the tree is one ListThingGroups call per group, which is exactly the kind of
- * burst AWS throttles. Calls run a few at a time, back off on ThrottlingException, and
+ * burst AWS throttles. Calls spend the registry budget (a few in flight at once), back
+ * off on ThrottlingException longer than a single read would (the tree must finish), and
  * the finished tree is cached for 30 s and shared by concurrent requests.
  */
-const TREE_TTL_MS = 30_000;
+const TREE = { name: "groups.tree", cacheMs: 30_000, maxEntries: 1 };
 const TREE_CONCURRENCY = 6;
-const retryThrottled = <T>(task: () => Promise<T>) =>
-  withRetry(task, (e) => e instanceof AppError && e.code === "throttled", { retries: 5, baseMs: 250, maxMs: 4_000 });
-
-const treeCache = () => processSingleton("groups.tree", () => createTtlCache<GroupTree>({ ttlMs: TREE_TTL_MS, maxEntries: 1 }));
+const TREE_RETRIES = 5;
 
 async function listGroupNames(parentGroup?: string): Promise<string[]> {
-  const groups = await collectPages((token) =>
-    retryThrottled(async () => {
-      const out = await aws("ListThingGroups", (c) =>
-        c.send(new ListThingGroupsCommand({ parentGroup, recursive: parentGroup ? false : undefined, nextToken: token, maxResults: 250 })),
-      );
-      return { items: out.thingGroups ?? [], next: out.nextToken };
-    }),
-  );
+  const groups = await collectPages(async (token) => {
+    const args = { parentGroup, recursive: parentGroup ? false : undefined, nextToken: token, maxResults: 250 };
+    const out = await readIot({ operation: "ListThingGroups", budget: "registry", key: args, retries: TREE_RETRIES }, (c) => c.send(new ListThingGroupsCommand(args)));
+    return { items: out.thingGroups ?? [], next: out.nextToken };
+  });
   return groups.map((g) => g.groupName ?? "").filter(Boolean);
 }
 
 export async function getGroupTree(): Promise<GroupTree> {
-  return treeCache().get("tree", async () => {
+  return shared(TREE, async () => {
     const all = await listGroupNames();
     const children = await mapWithConcurrency(all, TREE_CONCURRENCY, (name) => listGroupNames(name));
     const childrenOf = new Map(all.map((name, i) => [name, children[i]]));
@@ -51,13 +44,15 @@ export async function getGroupTree(): Promise<GroupTree> {
 
 /** Drops the cached tree, after the console itself created or deleted a group. */
 export function invalidateGroupTree(): void {
-  treeCache().invalidate();
+  forgetShared(TREE);
 }
 
 /** DescribeThingGroup; null when the group does not exist. */
 export async function describeThingGroup(name: string): Promise<GroupDetail | null> {
   try {
-    const g = await aws("DescribeThingGroup", (c) => c.send(new DescribeThingGroupCommand({ thingGroupName: name })));
+    const g = await readIot({ operation: "DescribeThingGroup", budget: "registry", key: { thingGroupName: name } }, (c) =>
+      c.send(new DescribeThingGroupCommand({ thingGroupName: name })),
+    );
     const meta = g.thingGroupMetadata;
     return {
       name: g.thingGroupName ?? name,
@@ -79,7 +74,7 @@ export async function describeThingGroup(name: string): Promise<GroupDetail | nu
 /** The groups a thing is in, each with its path from the root. */
 export async function listGroupsForThing(thingName: string): Promise<GroupMembership[]> {
   const groups = await collectPages(async (token) => {
-    const out = await aws("ListThingGroupsForThing", (c) =>
+    const out = await readIot({ operation: "ListThingGroupsForThing", budget: "registry", key: { thingName, nextToken: token } }, (c) =>
       c.send(new ListThingGroupsForThingCommand({ thingName, nextToken: token, maxResults: 100 })),
     );
     return { items: out.thingGroups ?? [], next: out.nextToken };
@@ -93,8 +88,7 @@ export async function listGroupsForThing(thingName: string): Promise<GroupMember
 
 /** One page of a group's members (names only, as AWS returns them). */
 export async function listThingsInGroup(group: string, recursive: boolean, nextToken?: string | null, size = 100): Promise<GroupMemberPage> {
-  const out = await aws("ListThingsInThingGroup", (c) =>
-    c.send(new ListThingsInThingGroupCommand({ thingGroupName: group, recursive, nextToken: nextToken || undefined, maxResults: size })),
-  );
+  const args = { thingGroupName: group, recursive, nextToken: nextToken || undefined, maxResults: size };
+  const out = await readIot({ operation: "ListThingsInThingGroup", budget: "registry", key: args }, (c) => c.send(new ListThingsInThingGroupCommand(args)));
   return { things: out.things ?? [], nextToken: normalizeToken(out.nextToken) };
 }

@@ -4,10 +4,10 @@ import { AppError } from "@/lib/errors";
 import { ShadowConflictError } from "@/lib/shadows/conflict-error";
 import { isObject } from "@/lib/shadows/json";
 import type { JsonObject, ShadowDocument, ShadowName, ShadowUpdateResult } from "@/lib/shadows/types";
-import { createTtlCache } from "@/lib/async/ttl-cache";
-import { awsData, collectPages } from "./client";
+import { forget, forgetShared, read, shared, type ReadSpec } from "./call-policy";
+import { awsData, collectPages, readData } from "./client";
+import { awsErrorName } from "./errors";
 import { awsRequestIdOf } from "./fleet-index";
-import { processSingleton } from "./singleton";
 
 /**
  * Device shadows (`iot-data`): GetThingShadow, ListNamedShadowsForThing and
@@ -47,21 +47,32 @@ export function toShadowDocument(thingName: string, shadowName: ShadowName, doc:
   };
 }
 
-/** The shadow, or null when this thing has no such shadow (yet). */
+const shadowRead = (thingName: string, shadowName: ShadowName): ReadSpec => ({ operation: "GetThingShadow", budget: "dataPlane", key: { thingName, shadowName } });
+
+/** One GetThingShadow through the data-plane budget; `spec` says how it may be shared. */
+function readShadow(spec: ReadSpec, thingName: string, shadowName: ShadowName): Promise<ShadowDocument | null> {
+  return read(spec, async () => {
+    try {
+      const out = await awsData("GetThingShadow", (c) => c.send(new GetThingShadowCommand({ thingName, shadowName: shadowName ?? undefined })));
+      return toShadowDocument(thingName, shadowName, decodePayload(out.payload));
+    } catch (err) {
+      if (err instanceof AppError && err.code === "not_found") return null;
+      throw err;
+    }
+  });
+}
+
+/** The shadow as it is now (never a shared answer), or null when this thing has no such shadow (yet). */
 export async function getThingShadow(thingName: string, shadowName: ShadowName): Promise<ShadowDocument | null> {
-  try {
-    const out = await awsData("GetThingShadow", (c) => c.send(new GetThingShadowCommand({ thingName, shadowName: shadowName ?? undefined })));
-    return toShadowDocument(thingName, shadowName, decodePayload(out.payload));
-  } catch (err) {
-    if (err instanceof AppError && err.code === "not_found") return null;
-    throw err;
-  }
+  return readShadow({ ...shadowRead(thingName, shadowName), coalesce: false }, thingName, shadowName);
 }
 
 /** Every named shadow of a thing, all pages, sorted (an unknown thing has none). */
 export async function listNamedShadows(thingName: string): Promise<string[]> {
   const names = await collectPages(async (token) => {
-    const out = await awsData("ListNamedShadowsForThing", (c) => c.send(new ListNamedShadowsForThingCommand({ thingName, nextToken: token, pageSize: 100 })));
+    const out = await readData({ operation: "ListNamedShadowsForThing", budget: "dataPlane", key: { thingName, nextToken: token } }, (c) =>
+      c.send(new ListNamedShadowsForThingCommand({ thingName, nextToken: token, pageSize: 100 })),
+    );
     return { items: out.results ?? [], next: out.nextToken };
   });
   return [...new Set(names)].sort();
@@ -78,24 +89,22 @@ export async function listNamedShadows(thingName: string): Promise<string[]> {
 export const NAMED_SHADOWS_TTL_MS = 5_000;
 export const SHADOW_DOCUMENT_TTL_MS = 1_000;
 
-const namedCache = () => processSingleton("shadows.named", () => createTtlCache<string[]>({ ttlMs: NAMED_SHADOWS_TTL_MS, maxEntries: 2_000 }));
-const documentCache = () => processSingleton("shadows.document", () => createTtlCache<ShadowDocument | null>({ ttlMs: SHADOW_DOCUMENT_TTL_MS, maxEntries: 2_000 }));
-const documentKey = (thingName: string, shadowName: ShadowName) => JSON.stringify([thingName, shadowName]);
+const NAMED = { name: "shadows.named", cacheMs: NAMED_SHADOWS_TTL_MS, maxEntries: 2_000 };
 
 /** `listNamedShadows`, shared between identical calls in flight and reused for a few seconds. */
 export function listNamedShadowsCached(thingName: string): Promise<string[]> {
-  return namedCache().get(thingName, () => listNamedShadows(thingName));
+  return shared({ ...NAMED, key: thingName }, () => listNamedShadows(thingName));
 }
 
 /** `getThingShadow`, shared between identical calls in flight and reused for at most a second. */
 export function getThingShadowCached(thingName: string, shadowName: ShadowName): Promise<ShadowDocument | null> {
-  return documentCache().get(documentKey(thingName, shadowName), () => getThingShadow(thingName, shadowName));
+  return readShadow({ ...shadowRead(thingName, shadowName), cacheMs: SHADOW_DOCUMENT_TTL_MS }, thingName, shadowName);
 }
 
 /** Forgets what was read of a shadow (and the thing's list of named shadows): it just changed. */
 export function invalidateShadowReads(thingName: string, shadowName: ShadowName): void {
-  documentCache().invalidate(documentKey(thingName, shadowName));
-  namedCache().invalidate(thingName);
+  forget(shadowRead(thingName, shadowName));
+  forgetShared(NAMED, thingName);
 }
 
 export interface DesiredUpdate {
@@ -131,32 +140,16 @@ export async function updateShadowDesired(u: DesiredUpdate): Promise<ShadowUpdat
   }
 }
 
-/** AWS's refusals of an update, in the operator's words (the SDK message is never shown). */
+/**
+ * A version conflict, with the shadow as it is now. AWS's other refusals are already in
+ * the operator's words (lib/aws/errors.ts, UpdateThingShadow).
+ */
 async function explainUpdateFailure(err: unknown, u: DesiredUpdate): Promise<unknown> {
   if (!(err instanceof AppError)) return err;
-  const cause = err.cause as { name?: string; message?: string } | undefined;
-  const name = cause?.name ?? "";
-  if (name === "ConflictException") {
+  if (awsErrorName(err) === "ConflictException") {
     const current = await getThingShadow(u.thingName, u.shadowName).catch(() => undefined);
     if (current === undefined) return new AppError("conflict", "The shadow changed while you were editing, and its latest version could not be read. Nothing was sent; reload and try again.", { cause: err.cause });
     return new ShadowConflictError(current, u.version, { cause: err.cause });
-  }
-  if (name === "RequestEntityTooLargeException") {
-    return new AppError("invalid_input", "AWS IoT refused the update: desired + reported would exceed 8 KB. Remove keys or shorten values.", { cause: err.cause });
-  }
-  if (name === "InvalidRequestException") {
-    const msg = String(cause?.message ?? "");
-    const why = /nesting/i.test(msg)
-      ? "it is nested more than 6 levels deep"
-      : /null/i.test(msg)
-        ? "an array contains null"
-        : /version/i.test(msg)
-          ? "the version it was based on is not valid"
-          : "the document is not valid";
-    return new AppError("invalid_input", `AWS IoT refused the update: ${why}. Nothing was changed.`, { cause: err.cause });
-  }
-  if (err.code === "not_found") {
-    return new AppError("not_found", "This thing no longer exists, so its shadow cannot be changed.", { cause: err.cause });
   }
   return err;
 }

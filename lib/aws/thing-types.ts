@@ -1,16 +1,16 @@
 import "server-only";
 import { ListThingsCommand, ListThingTypesCommand } from "@aws-sdk/client-iot";
 import type { ThingTypeCount, ThingTypeSummary } from "@/lib/thing-types/types";
-import { createLimiter } from "@/lib/async/limiter";
-import { createTtlCache } from "@/lib/async/ttl-cache";
-import { aws, collectPages, isoOrNull } from "./client";
-import { processSingleton } from "./singleton";
+import { lane, shared } from "./call-policy";
+import { collectPages, isoOrNull, readIot } from "./client";
 
 /** All thing types, all pages, sorted by name. Cached briefly: the list changes rarely and feeds every filter bar. */
 export async function listThingTypes(): Promise<ThingTypeSummary[]> {
-  return typesCache().get("all", async () => {
+  return shared({ name: "thing-types.list", cacheMs: 30_000 }, async () => {
     const types = await collectPages(async (token) => {
-      const out = await aws("ListThingTypes", (c) => c.send(new ListThingTypesCommand({ nextToken: token, maxResults: 250 })));
+      const out = await readIot({ operation: "ListThingTypes", budget: "registry", key: { nextToken: token } }, (c) =>
+        c.send(new ListThingTypesCommand({ nextToken: token, maxResults: 250 })),
+      );
       return { items: out.thingTypes ?? [], next: out.nextToken };
     });
     return types
@@ -37,12 +37,15 @@ export async function listThingTypes(): Promise<ThingTypeSummary[]> {
 export const COUNT_CAP = 50_000;
 
 export async function countThingsOfType(typeName: string): Promise<ThingTypeCount> {
-  return countCache().get(typeName, () =>
-    countLimiter()(async () => {
+  return shared({ name: "thing-types.count", cacheMs: 60_000, key: typeName, maxEntries: 1000 }, () =>
+    lane("thing-types.count", 2)(async () => {
       let count = 0;
       let token: string | undefined;
       do {
-        const out = await aws("ListThings", (c) => c.send(new ListThingsCommand({ thingTypeName: typeName, maxResults: 250, nextToken: token })));
+        const current = token;
+        const out = await readIot({ operation: "ListThings", budget: "registry", key: { thingTypeName: typeName, maxResults: 250, nextToken: current } }, (c) =>
+          c.send(new ListThingsCommand({ thingTypeName: typeName, maxResults: 250, nextToken: current })),
+        );
         count += out.things?.length ?? 0;
         token = out.nextToken || undefined;
         if (count >= COUNT_CAP && token) return { count, capped: true };
@@ -51,7 +54,3 @@ export async function countThingsOfType(typeName: string): Promise<ThingTypeCoun
     }),
   );
 }
-
-const typesCache = () => processSingleton("thing-types.list", () => createTtlCache<ThingTypeSummary[]>({ ttlMs: 30_000 }));
-const countCache = () => processSingleton("thing-types.count", () => createTtlCache<ThingTypeCount>({ ttlMs: 60_000, maxEntries: 1000 }));
-const countLimiter = () => processSingleton("thing-types.count-limiter", () => createLimiter(2));

@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { readEnv, type RawEnv } from "@/lib/env";
 import { createPrivateFile } from "@/lib/fs/private-files";
 import { join, resolve } from "node:path";
 
@@ -12,9 +13,10 @@ export type ConsoleDb = Database.Database;
 const KEY = Symbol.for("fleet-console.db");
 type Holder = { [KEY]?: { path: string; db: ConsoleDb } };
 
-export function consoleDbPath(env: NodeJS.ProcessEnv = process.env): string {
+export function consoleDbPath(source?: RawEnv): string {
+  const env = readEnv(["CONSOLE_DB_PATH", "DATA_DIR"], source);
   if (env.CONSOLE_DB_PATH) return resolve(env.CONSOLE_DB_PATH);
-  return resolve(join(env.DATA_DIR || "./.data", "console.sqlite"));
+  return resolve(join(env.DATA_DIR, "console.sqlite"));
 }
 
 export function consoleDb(): ConsoleDb {

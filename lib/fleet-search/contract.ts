@@ -16,18 +16,10 @@
  * Server actions (lib/actions): saveQuery, deleteSavedQuery, createDynamicGroupFromQuery.
  */
 
-/** One thing as a search result row. */
-export interface ThingSearchRow {
-  thingName: string;
-  thingId: string;
-  thingTypeName: string | null;
-  /** Static thing groups and the billing group, as the index reports them. */
-  thingGroupNames: string[];
-  attributes: Record<string, string>;
-  connectivity: { connected: boolean; timestampMs: number | null; disconnectReason: string | null } | null;
-  /** The indexed shadow document(s), parsed from the index's JSON string; null when shadows are not indexed. */
-  shadow: unknown;
-}
+import type { IndexFieldType, ThingSearchRow } from "@/lib/fleet-index/types";
+
+/** One thing as a search result row; the fleet index's types live in lib/fleet-index (below lib/aws). */
+export type { IndexFieldType, ThingSearchRow };
 
 export interface SearchPage {
   things: ThingSearchRow[];
@@ -42,7 +34,6 @@ export interface SearchCount {
   count: number;
 }
 
-export type IndexFieldType = "String" | "Number" | "Boolean";
 
 export interface IndexField {
   /** Exactly as used in a query: `thingName`, `attributes.os`, `shadow.reported.agent.version`, `connectivity.connected`. */

@@ -1,3 +1,4 @@
+import type { IndexingConfig } from "@/lib/fleet-index/types";
 import type { IndexField, IndexFieldType, SearchFields } from "./contract";
 
 /**
@@ -5,13 +6,7 @@ import type { IndexField, IndexFieldType, SearchFields } from "./contract";
  * the custom fields declared in the indexing configuration, and attribute names seen in
  * the registry (thing types' searchable attributes, a sample of things). Pure.
  */
-export interface IndexingConfig {
-  thingIndexingMode: "OFF" | "REGISTRY" | "REGISTRY_AND_SHADOW";
-  connectivity: boolean;
-  namedShadows: string[];
-  managedFields: Array<{ name: string; type: IndexFieldType }>;
-  customFields: Array<{ name: string; type: IndexFieldType }>;
-}
+export type { IndexingConfig };
 
 /** At most this many `attributes.*` names from the registry (a fleet may invent many). */
 export const MAX_ATTRIBUTE_FIELDS = 300;

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ConsoleDb } from "@/lib/db/console-db";
 import { AppError } from "@/lib/errors";
-import { normaliseQuery } from "./cache-key";
+import { normaliseQuery } from "@/lib/fleet-query/normalise";
 import type { QueryHistoryEntry, SavedQuery } from "./contract";
 
 /**

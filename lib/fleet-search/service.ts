@@ -1,4 +1,5 @@
 import "server-only";
+import { budgetGate, budgetStats, forgetShared, shared } from "@/lib/aws/call-policy";
 import {
   describeThingsIndex,
   getBucketsAggregation,
@@ -8,97 +9,77 @@ import {
   getStatistics,
   searchIndex,
 } from "@/lib/aws/fleet-index";
-import { processSingleton } from "@/lib/aws/singleton";
+import type { GateStats, QuotaGate } from "@/lib/aws/quota-gate";
+import { ThrottledError } from "@/lib/aws/quota-gate";
 import { listThingTypes } from "@/lib/aws/thing-types";
-import { createTtlCache } from "@/lib/async/ttl-cache";
-import { AppError } from "@/lib/errors";
+import { systemClock } from "@/lib/async/token-bucket";
 import type { AggregationResult, SearchCount, SearchFields, SearchPage, ThingSearchRow } from "./contract";
 import { buildSearchFields } from "./fields";
-import { createQuotaGate, readQuotaConfig, ThrottledError, type GateStats, type QuotaGate } from "./quota-gate";
 import { DEFAULT_MAX_BUCKETS, type AggregateSpec } from "./request-params";
-import { systemClock } from "./token-bucket";
 
 /**
- * The console's fleet search, quota-protected: every fleet-index call goes through one
- * gate per process (rate limit, short-lived cache with coalescing, retry on throttling;
- * lib/fleet-search/quota-gate.ts). Route handlers call these; nothing else calls the
- * fleet-index wrappers of lib/aws directly.
+ * The console's fleet search. Every fleet-index read spends the fleet-index budget of
+ * lib/aws (rate limit, short-lived cache with coalescing, retry on throttling:
+ * lib/aws/budgets.ts), shared with the drift view. Route handlers call these.
  */
 export function fleetIndexGate(): QuotaGate {
-  return processSingleton("fleet-search.gate", () =>
-    createQuotaGate(readQuotaConfig(), { isThrottled: (e) => e instanceof AppError && e.code === "throttled" }),
-  );
+  return budgetGate("fleetIndex");
 }
 
 /** Calls that reached AWS (retries included), cache hits, throttling: for the bench and tests. */
 export function fleetIndexStats(): GateStats {
-  return fleetIndexGate().stats();
+  return budgetStats("fleetIndex");
 }
 
 export async function searchPage(query: string, opts: { nextToken?: string | null; pageSize: number }): Promise<SearchPage> {
-  const args = { queryString: query, nextToken: opts.nextToken ?? undefined, maxResults: opts.pageSize };
-  const { value, cached } = await fleetIndexGate().call("SearchIndex", args, () => searchIndex(query, { nextToken: opts.nextToken, maxResults: opts.pageSize }));
-  return { things: value.things, nextToken: value.nextToken, cached };
+  const page = await searchIndex(query, { nextToken: opts.nextToken, maxResults: opts.pageSize });
+  return { things: page.things, nextToken: page.nextToken, cached: page.cached };
 }
 
 /** The number of matching things: GetStatistics's count over `registry.version`, which every thing has. */
 export async function countMatches(query: string): Promise<SearchCount> {
-  const { value } = await fleetIndexGate().call("GetStatistics", { queryString: query }, () => getStatistics(query));
-  return { count: value.count };
+  return { count: (await getStatistics(query)).count };
 }
 
 export async function aggregate(query: string, spec: AggregateSpec): Promise<AggregationResult> {
-  const gate = fleetIndexGate();
   const { field } = spec;
   switch (spec.type) {
     case "buckets": {
-      const maxBuckets = spec.maxBuckets ?? DEFAULT_MAX_BUCKETS;
-      const { value } = await gate.call("GetBucketsAggregation", { queryString: query, field, maxBuckets }, () => getBucketsAggregation(query, field, maxBuckets));
+      const value = await getBucketsAggregation(query, field, spec.maxBuckets ?? DEFAULT_MAX_BUCKETS);
       return { type: "buckets", field, totalCount: value.totalCount, buckets: value.buckets };
     }
-    case "statistics": {
-      const { value } = await gate.call("GetStatistics", { queryString: query, field }, () => getStatistics(query, field));
-      return { type: "statistics", field, ...value };
-    }
-    case "percentiles": {
-      const percents = spec.percents;
-      const { value } = await gate.call("GetPercentiles", { queryString: query, field, percents }, () => getPercentiles(query, field, percents));
-      return { type: "percentiles", field, percentiles: value };
-    }
-    case "cardinality": {
-      const { value } = await gate.call("GetCardinality", { queryString: query, field }, () => getCardinality(query, field));
-      return { type: "cardinality", field, cardinality: value };
-    }
+    case "statistics":
+      return { type: "statistics", field, ...(await getStatistics(query, field)) };
+    case "percentiles":
+      return { type: "percentiles", field, percentiles: await getPercentiles(query, field, spec.percents) };
+    case "cardinality":
+      return { type: "cardinality", field, cardinality: await getCardinality(query, field) };
   }
 }
 
 /** The field list changes when an admin edits the indexing configuration: a minute is fresh enough. */
 const FIELDS_TTL_MS = 60_000;
 const ATTRIBUTE_SAMPLE_SIZE = 100;
-const fieldsCache = () => processSingleton("fleet-search.fields", () => createTtlCache<SearchFields>({ ttlMs: FIELDS_TTL_MS, maxEntries: 1 }));
+const FIELDS = { name: "fleet-search.fields", cacheMs: FIELDS_TTL_MS, maxEntries: 1 };
 
 export async function searchFields(): Promise<SearchFields> {
-  const fields = await fieldsCache().get("fields", async () => {
-    const gate = fleetIndexGate();
-    const [{ value: cfg }, { value: status }] = await Promise.all([
-      gate.call("GetIndexingConfiguration", {}, () => getIndexingConfiguration()),
-      gate.call("DescribeIndex", {}, () => describeThingsIndex()),
-    ]);
+  const fields = await shared(FIELDS, async () => {
+    const [cfg, status] = await Promise.all([getIndexingConfiguration(), describeThingsIndex()]);
     if (cfg.thingIndexingMode === "OFF") return buildSearchFields(cfg, null, []);
     // Attribute names: thing types declare their searchable ones; a sample of things shows
     // the rest. Either may fail (a role without ListThingTypes, an index still building)
     // without failing the list.
     const [types, sample] = await Promise.allSettled([
       listThingTypes(),
-      gate.call("SearchIndex", { queryString: "thingName:*", maxResults: ATTRIBUTE_SAMPLE_SIZE }, () => searchIndex("thingName:*", { maxResults: ATTRIBUTE_SAMPLE_SIZE })),
+      searchIndex("thingName:*", { maxResults: ATTRIBUTE_SAMPLE_SIZE }),
     ]);
     const names: string[] = [];
     if (types.status === "fulfilled") for (const t of types.value) names.push(...t.searchableAttributes);
-    if (sample.status === "fulfilled") for (const thing of sample.value.value.things) names.push(...Object.keys(thing.attributes));
+    if (sample.status === "fulfilled") for (const thing of sample.value.things) names.push(...Object.keys(thing.attributes));
     return buildSearchFields(cfg, status, names);
   });
   // An index still (re)building will soon say ACTIVE (and show the attributes it lacked): ask again next time.
-  if (fields.indexStatus !== "ACTIVE") fieldsCache().invalidate("fields");
+  if (fields.indexStatus !== "ACTIVE") forgetShared(FIELDS);
   return fields;
 }
 
@@ -119,7 +100,6 @@ const EXPORT_MAX_PAGES = 100_000;
  * `signal` aborts (the client went away).
  */
 export async function* searchAllPages(query: string, opts: { signal?: AbortSignal; clock?: typeof systemClock } = {}): AsyncGenerator<ThingSearchRow[]> {
-  const gate = fleetIndexGate();
   const clock = opts.clock ?? systemClock;
   let token: string | null = null;
   for (let page = 0; page < EXPORT_MAX_PAGES; page++) {
@@ -128,13 +108,8 @@ export async function* searchAllPages(query: string, opts: { signal?: AbortSigna
     for (;;) {
       try {
         const current: string | null = token;
-        ({ value: result } = await gate.call(
-          "SearchIndex",
-          { queryString: query, nextToken: current ?? undefined, maxResults: 100 },
-          // Pages after the first are fetched while the response streams, outside the handler.
-          (signal) => searchIndex(query, { nextToken: current, maxResults: 100, signal, afterResponse: true }),
-          { cache: false, signal: opts.signal },
-        ));
+        // Pages after the first are fetched while the response streams, outside the handler.
+        result = await searchIndex(query, { nextToken: current, maxResults: 100, signal: opts.signal, afterResponse: true, cache: false });
         break;
       } catch (err) {
         if (!(err instanceof ThrottledError) || opts.signal?.aborted) throw err;

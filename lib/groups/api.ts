@@ -1,8 +1,11 @@
 import { z } from "zod";
+import { defineRoute } from "@/lib/http/contract";
+import { queryKeys } from "@/lib/query-keys";
 import { NAME_PATTERN } from "@/lib/things/filters";
 import { nextTokenParam } from "@/lib/things/paging";
+import type { GroupMemberPage } from "./types";
 
-/** The contract of GET /api/groups/members (a group's things, paged to the end by the browser). */
+/** GET /api/groups/members?group&recursive&nextToken → GroupMemberPage (a group's things, paged to the end by the browser). */
 export const MEMBERS_PAGE_SIZE = 250;
 
 export const membersQuerySchema = z
@@ -17,9 +20,10 @@ export const membersQuerySchema = z
   })
   .strict();
 
-export function membersApiUrl(group: string, recursive: boolean, nextToken: string | null): string {
-  const p = new URLSearchParams({ group });
-  if (recursive) p.set("recursive", "1");
-  if (nextToken) p.set("nextToken", nextToken);
-  return `/api/groups/members?${p.toString()}`;
-}
+export const groupMembersRoute = defineRoute<GroupMemberPage>()({
+  path: "/api/groups/members",
+  permission: "fleet.read",
+  query: membersQuerySchema,
+  request: (group: string, recursive: boolean, nextToken: string | null) => ({ query: { group, recursive, nextToken } }),
+  key: (group: string, recursive: boolean) => queryKeys.groups.members(group, recursive),
+});

@@ -9,7 +9,7 @@ import { isIP } from "node:net";
  * socket (proxy.ts gets headers only). So the console runs behind its own tiny HTTP
  * server (scripts/console-server.ts), which, before Next sees a request:
  * - puts the socket's peer address in a private header whose name is random per process
- *   and known to this code through `process.env[PEER_HEADER_ENV]` (a client cannot guess
+ *   and known to this code through the variable named by PEER_HEADER_ENV (a client cannot guess
  *   it, and without that server nothing reads the header at all);
  * - with no trusted proxy (TRUST_PROXY_HOPS=0, the default), deletes every X-Forwarded-*
  *   header the client sent, so Next's own fallbacks (the Host header, the socket) hold
@@ -20,18 +20,26 @@ import { isIP } from "node:net";
  * further left is whatever the client wrote. Started without that server (`next dev`,
  * tests), the client address is "unknown" rather than a header anyone can write.
  *
- * Dependency-free apart from node:net: used by proxy.ts and the server entry as well.
+ * Dependency-free apart from node:net and lib/env: used by proxy.ts and the server entry as well.
  */
+import { EnvError, readEnv, type RawEnv } from "../env";
 
 /** The environment variable naming the private peer-address header (set by scripts/console-server.ts). */
-export const PEER_HEADER_ENV = "FC_PEER_ADDRESS_HEADER";
+export const PEER_HEADER_ENV = "FC_PEER_ADDRESS_HEADER" as const;
 
 const FORWARDED_HEADERS = ["x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "forwarded"];
 
-/** TRUST_PROXY_HOPS as a small whole number; anything else counts as 0 (trust no proxy). */
-export function trustedProxyHops(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = (env.TRUST_PROXY_HOPS ?? "").trim();
-  return /^\d{1,2}$/.test(raw) ? Number(raw) : 0;
+/**
+ * TRUST_PROXY_HOPS (0-99, default 0). Start-up refuses anything else (loadEnv); should a bad
+ * value get here anyway, it counts as 0: trusting no proxy is the safe side.
+ */
+export function trustedProxyHops(env?: RawEnv): number {
+  try {
+    return readEnv(["TRUST_PROXY_HOPS"], env).TRUST_PROXY_HOPS;
+  } catch (err) {
+    if (err instanceof EnvError) return 0;
+    throw err;
+  }
 }
 
 /**
@@ -67,13 +75,13 @@ export function normaliseAddress(raw: string | null | undefined): string | null 
 }
 
 /** The socket address handed over by scripts/console-server.ts, or null when it is not in front. */
-function peerAddress(headers: Headers, env: NodeJS.ProcessEnv): string | null {
-  const name = env[PEER_HEADER_ENV];
+function peerAddress(headers: Headers, env?: RawEnv): string | null {
+  const name = readEnv([PEER_HEADER_ENV], env)[PEER_HEADER_ENV];
   return name ? headers.get(name) : null;
 }
 
 /** The client's address (a valid IP address) or "unknown". */
-export function clientAddressFrom(headers: Headers, env: NodeJS.ProcessEnv = process.env): string {
+export function clientAddressFrom(headers: Headers, env?: RawEnv): string {
   const hops = trustedProxyHops(env);
   // A request without the header reached the console directly: its socket peer is the client.
   const raw = (hops > 0 ? forwardedHop(headers.get("x-forwarded-for"), hops) : null) ?? peerAddress(headers, env);
@@ -81,13 +89,13 @@ export function clientAddressFrom(headers: Headers, env: NodeJS.ProcessEnv = pro
 }
 
 /** The host the browser asked for: the trusted proxy's X-Forwarded-Host, else Host. */
-export function requestHost(headers: Headers, env: NodeJS.ProcessEnv = process.env): string | null {
+export function requestHost(headers: Headers, env?: RawEnv): string | null {
   const hops = trustedProxyHops(env);
   return (hops > 0 ? forwardedHop(headers.get("x-forwarded-host"), hops) : null) ?? headers.get("host");
 }
 
 /** The scheme a trusted proxy says the browser used ("https", "http"), or null when no proxy is trusted. */
-export function forwardedProto(headers: Headers, env: NodeJS.ProcessEnv = process.env): string | null {
+export function forwardedProto(headers: Headers, env?: RawEnv): string | null {
   return forwardedHop(headers.get("x-forwarded-proto"), trustedProxyHops(env))?.toLowerCase() ?? null;
 }
 
@@ -97,7 +105,7 @@ export function forwardedProto(headers: Headers, env: NodeJS.ProcessEnv = proces
  * plain host[:port]. Not `request.nextUrl.origin`: Next builds that from X-Forwarded-Host
  * and -Proto as the client sent them.
  */
-export function requestOrigin(headers: Headers, env: NodeJS.ProcessEnv = process.env): string | null {
+export function requestOrigin(headers: Headers, env?: RawEnv): string | null {
   const host = requestHost(headers, env);
   if (!host || /[/\\?#@\s]/.test(host)) return null;
   const scheme = forwardedProto(headers, env) === "https" ? "https" : "http";
@@ -113,8 +121,9 @@ export function requestOrigin(headers: Headers, env: NodeJS.ProcessEnv = process
  * a production server started without scripts/console-server.ts (plain `next start`)
  * has no peer-address header, so every client shares one address and one sign-in limit.
  */
-export function missingPeerAddressWarning(env: NodeJS.ProcessEnv = process.env): string | null {
-  if (env.NODE_ENV !== "production" || env[PEER_HEADER_ENV]) return null;
+export function missingPeerAddressWarning(env?: RawEnv): string | null {
+  const e = readEnv(["NODE_ENV", PEER_HEADER_ENV], env);
+  if (e.NODE_ENV !== "production" || e[PEER_HEADER_ENV]) return null;
   return [
     "WARNING: the console was started without scripts/console-server.ts (e.g. with `next start`),",
     "so it cannot see client addresses: every client counts as the same address \"unknown\".",
@@ -131,7 +140,7 @@ export function prepareForwardingHeaders(
   headers: Record<string, string | string[] | undefined>,
   socketAddress: string | undefined,
   peerHeader: string,
-  env: NodeJS.ProcessEnv = process.env,
+  env?: RawEnv,
 ): void {
   if (trustedProxyHops(env) === 0) for (const name of FORWARDED_HEADERS) delete headers[name];
   headers[peerHeader] = socketAddress ?? "";

@@ -1,4 +1,5 @@
 import { AppError, errorCodeFromStatus, isAppErrorData } from "@/lib/errors";
+import type { AnyRoute, ArgsOf, ResponseOf } from "./contract";
 
 /**
  * Browser-side GET against the console's own route handlers. Failures become AppErrors
@@ -22,4 +23,9 @@ export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> 
   const error = (body as { error?: unknown } | null)?.error;
   if (isAppErrorData(error)) throw new AppError(error.code, error.message);
   throw new AppError(errorCodeFromStatus(res.status));
+}
+
+/** GET a route of the console's API by its contract: its URL for `args`, its response type. */
+export function fetchRoute<C extends AnyRoute>(route: C, args: ArgsOf<C>, signal?: AbortSignal): Promise<ResponseOf<C>> {
+  return getJson<ResponseOf<C>>(route.url(...args), signal);
 }

@@ -3,8 +3,9 @@
  * (next.config.ts); the Content-Security-Policy carries a fresh nonce per page request and
  * is set by proxy.ts, together with HSTS when the console is reached over HTTPS.
  *
- * Imported by next.config.ts and proxy.ts: nothing beyond lib/http/forwarded.ts.
+ * Imported by next.config.ts and proxy.ts: nothing beyond lib/http/forwarded.ts and lib/env.
  */
+import { readEnv, type RawEnv } from "../env";
 import { forwardedProto, requestHost } from "./forwarded";
 
 export const STATIC_SECURITY_HEADERS: ReadonlyArray<{ key: string; value: string }> = [
@@ -55,8 +56,8 @@ export function contentSecurityPolicy(nonce: string, opts: { dev?: boolean; http
  * proxy nothing in the request can make it HTTPS (Next's `nextUrl.protocol` believes any
  * X-Forwarded-Proto). The same rule decides the cookie's Secure flag (lib/auth/current.ts).
  */
-export function servedOverHttps(headers: Headers, env: NodeJS.ProcessEnv = process.env): boolean {
-  if ((env.CONSOLE_PUBLIC_URL ?? "").startsWith("https://")) return true;
+export function servedOverHttps(headers: Headers, env?: RawEnv): boolean {
+  if ((readEnv(["CONSOLE_PUBLIC_URL"], env).CONSOLE_PUBLIC_URL ?? "").startsWith("https://")) return true;
   return forwardedProto(headers, env) === "https";
 }
 
@@ -66,7 +67,7 @@ export function servedOverHttps(headers: Headers, env: NodeJS.ProcessEnv = proce
  * only from a trusted proxy's hop). Requests without either (curl, server-to-server) are
  * not browser CSRF and pass.
  */
-export function isCrossOrigin(headers: Headers, env: NodeJS.ProcessEnv = process.env): boolean {
+export function isCrossOrigin(headers: Headers, env?: RawEnv): boolean {
   const site = headers.get("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none") return true;
   const origin = headers.get("origin");

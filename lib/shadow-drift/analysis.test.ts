@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ThingSearchRow } from "@/lib/fleet-search/contract";
+import type { ThingSearchRow } from "@/lib/fleet-index/types";
 import { ageClassOf, filterThings, matchesFilter, median, pendingKeyStats, toDriftThing, type DriftThing } from "./analysis";
 import { AGE_CLASSES, type DriftThingFilter, type PendingKey } from "./contract";
 

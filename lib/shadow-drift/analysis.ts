@@ -1,4 +1,4 @@
-import type { ThingSearchRow } from "@/lib/fleet-search/contract";
+import type { ThingSearchRow } from "@/lib/fleet-index/types";
 import { AGE_CLASSES, ANY_SHADOW, type DriftThingFilter, type DriftThingRow, type PendingKey, type PendingKeyStats } from "./contract";
 import { thingPending } from "./pending";
 

@@ -1,3 +1,4 @@
+import { computeDelta as sharedDelta, isObject, own } from "@/lib/shadow-document";
 import { CLASSIC_SHADOW, type PendingKey } from "./contract";
 
 /**
@@ -17,46 +18,10 @@ import { CLASSIC_SHADOW, type PendingKey } from "./contract";
  */
 
 type Obj = Record<string, unknown>;
+const isObj = isObject;
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function own(o: unknown, k: string): unknown {
-  return isObj(o) && Object.hasOwn(o, k) ? o[k] : undefined;
-}
-
-/** Sets a key as a plain data property (assigning `__proto__` would set the prototype instead). */
-function put(o: Obj, k: string, v: unknown): void {
-  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  if (isObj(a)) {
-    if (!isObj(b)) return false;
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
-  }
-  return false;
-}
-
-/** The Device Shadow delta: desired fields reported lacks or holds differently; objects recurse, anything else is compared whole. */
-export function computeDelta(desired: unknown, reported: unknown): Obj | undefined {
-  if (!isObj(desired)) return undefined;
-  const out: Obj = {};
-  for (const k of Object.keys(desired)) {
-    const d = desired[k];
-    if (d === null) continue;
-    const r = own(reported, k);
-    if (isObj(d) && isObj(r)) {
-      const sub = computeDelta(d, r);
-      if (sub) put(out, k, sub);
-    } else if (r === undefined || !deepEqual(d, r)) put(out, k, d);
-  }
-  return Object.keys(out).length ? out : undefined;
-}
+/** The Device Shadow delta, by the shared rules (lib/shadow-document). */
+export const computeDelta = (desired: unknown, reported: unknown): Obj | undefined => sharedDelta(desired, reported);
 
 /** Shadow timestamps are epoch seconds; a value in milliseconds (a foreign writer) is brought back to seconds. */
 function toSeconds(n: number): number {

@@ -1,9 +1,8 @@
 import "server-only";
-import { describeThingsIndex, getIndexingConfiguration } from "@/lib/aws/fleet-index";
-import { processSingleton } from "@/lib/aws/singleton";
-import { createTtlCache } from "@/lib/async/ttl-cache";
+import { forgetShared, shared } from "@/lib/aws/call-policy";
+import { describeThingsIndex, getBucketsAggregation, getIndexingConfiguration, getStatistics, searchIndex } from "@/lib/aws/fleet-index";
+import { readEnv, type RawEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { aggregate, countMatches, fleetIndexGate, searchPage } from "@/lib/fleet-search/service";
 import { filterThings, pendingKeyStats, toDriftThing, type DriftThing } from "./analysis";
 import {
   ANY_SHADOW,
@@ -21,12 +20,12 @@ import {
 import { GROUP_FIELD, TYPE_FIELD, driftedQuery, hasDeltaField, scopeShadows, withShadowQuery } from "./queries";
 
 /**
- * The fleet's drift, read from the fleet index. Every call goes through the console's
- * quota gate (lib/fleet-search/service.ts: rate limit, short-lived cache, coalescing,
- * retry on throttling), so the drift view shares the account's fleet-index budget with
- * search.
+ * The fleet's drift, read from the fleet index. Every call spends the fleet-index budget
+ * of lib/aws (lib/aws/budgets.ts: rate limit, short-lived cache, coalescing, retry on
+ * throttling), so the drift view shares the account's fleet-index quota, and identical
+ * answers, with search.
  *
- * - The summary is aggregations only (seven or so calls, each cached by the gate).
+ * - The summary is aggregations only (seven or so calls, each cached by the budget).
  * - Pending keys and the drill-down list come from one **snapshot**: every drifted thing
  *   read page by page with SearchIndex (up to DRIFT_MAX_THINGS), its shadow JSON parsed.
  *   One snapshot serves every caller for DRIFT_SNAPSHOT_TTL_MS, and concurrent callers
@@ -42,19 +41,10 @@ export interface DriftConfig {
 
 export const DEFAULT_DRIFT_CONFIG: DriftConfig = { maxThings: 5_000, snapshotTtlMs: 15_000 };
 
-function wholeNumber(raw: string | undefined, name: string, fallback: number, min: number): number {
-  if (raw === undefined || raw.trim() === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be a whole number >= ${min}, got "${raw}"`);
-  return n;
-}
-
 /** DRIFT_MAX_THINGS (default 5000), DRIFT_SNAPSHOT_TTL_MS (default 15000). */
-export function readDriftConfig(env: Record<string, string | undefined> = process.env): DriftConfig {
-  return {
-    maxThings: wholeNumber(env.DRIFT_MAX_THINGS, "DRIFT_MAX_THINGS", DEFAULT_DRIFT_CONFIG.maxThings, 1),
-    snapshotTtlMs: wholeNumber(env.DRIFT_SNAPSHOT_TTL_MS, "DRIFT_SNAPSHOT_TTL_MS", DEFAULT_DRIFT_CONFIG.snapshotTtlMs, 0),
-  };
+export function readDriftConfig(env?: RawEnv): DriftConfig {
+  const { DRIFT_MAX_THINGS: maxThings, DRIFT_SNAPSHOT_TTL_MS: snapshotTtlMs } = readEnv(["DRIFT_MAX_THINGS", "DRIFT_SNAPSHOT_TTL_MS"], env);
+  return { maxThings, snapshotTtlMs };
 }
 
 const PAGE_SIZE = 100;
@@ -65,12 +55,8 @@ const GROUP_BUCKETS = { drifted: 200, totals: 2_000 };
 // ---------------------------------------------------------------- indexing
 
 export async function driftIndexing(): Promise<DriftIndexing> {
-  const gate = fleetIndexGate();
-  // The same gate keys as the search workbench's field list: one answer serves both.
-  const [{ value: cfg }, { value: status }] = await Promise.all([
-    gate.call("GetIndexingConfiguration", {}, () => getIndexingConfiguration()),
-    gate.call("DescribeIndex", {}, () => describeThingsIndex()),
-  ]);
+  // The same reads as the search workbench's field list: one answer serves both.
+  const [cfg, status] = await Promise.all([getIndexingConfiguration(), describeThingsIndex()]);
   const classic = cfg.thingIndexingMode === "REGISTRY_AND_SHADOW";
   return { classic, namedShadows: cfg.thingIndexingMode === "OFF" ? [] : cfg.namedShadows, connectivity: cfg.connectivity, indexStatus: status };
 }
@@ -88,11 +74,8 @@ function checkScope(scope: string, indexed: readonly string[]): void {
 
 // ---------------------------------------------------------------- summary
 
-async function buckets(query: string, field: string, maxBuckets: number) {
-  const r = await aggregate(query, { type: "buckets", field, maxBuckets });
-  if (r.type !== "buckets") throw new AppError("internal");
-  return r;
-}
+const buckets = (query: string, field: string, maxBuckets: number) => getBucketsAggregation(query, field, maxBuckets);
+const countMatches = async (query: string) => ({ count: (await getStatistics(query)).count });
 
 async function breakdown(shadows: readonly string[], field: string, limits: { drifted: number; totals: number }): Promise<DriftBreakdown> {
   const [drifted, totals] = await Promise.all([buckets(driftedQuery(shadows), field, limits.drifted), buckets(withShadowQuery(shadows), field, limits.totals)]);
@@ -115,8 +98,7 @@ async function breakdown(shadows: readonly string[], field: string, limits: { dr
  * semantics), i.e. exactly what `…hasDelta:true` matches.
  */
 async function shadowCount(shadow: string): Promise<ShadowDriftCount> {
-  const r = await aggregate("*", { type: "statistics", field: hasDeltaField(shadow) });
-  if (r.type !== "statistics") throw new AppError("internal");
+  const r = await getStatistics("*", hasDeltaField(shadow));
   return { shadow, drifted: Math.round(r.sum ?? 0), withShadow: r.count };
 }
 
@@ -165,16 +147,17 @@ export interface DriftSnapshot {
   keys: PendingKeyStats[];
 }
 
-const snapshotCache = () => processSingleton("shadow-drift.snapshot", () => createTtlCache<DriftSnapshot>({ ttlMs: readDriftConfig().snapshotTtlMs, maxEntries: 1 }));
+const SNAPSHOT = { name: "shadow-drift.snapshot", maxEntries: 1 };
 
 /** Drops the snapshot (tests; the next call reads afresh). */
 export function resetDriftSnapshot(): void {
-  snapshotCache().invalidate();
+  forgetShared({ ...SNAPSHOT, cacheMs: 0 });
 }
 
 /** Every drifted thing (up to the cap), parsed and counted; shared by all callers for the snapshot period. */
 export function driftSnapshot(): Promise<DriftSnapshot> {
-  return snapshotCache().get("snapshot", () => readSnapshot(readDriftConfig().maxThings));
+  const config = readDriftConfig();
+  return shared({ ...SNAPSHOT, cacheMs: config.snapshotTtlMs }, () => readSnapshot(config.maxThings));
 }
 
 /** Reads a snapshot now, bypassing the shared one (tests of the cap). */
@@ -191,7 +174,7 @@ export async function readSnapshot(maxThings: number): Promise<DriftSnapshot> {
   let token: string | null = null;
   let capped = false;
   for (;;) {
-    const page = await searchPage(query, { nextToken: token, pageSize: Math.min(PAGE_SIZE, maxThings - seen.size) });
+    const page = await searchIndex(query, { nextToken: token, maxResults: Math.min(PAGE_SIZE, maxThings - seen.size) });
     for (const row of page.things) {
       // An index changing under the pages may repeat a thing: count it once.
       if (seen.has(row.thingName)) continue;

@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { defineRoute } from "@/lib/http/contract";
+import { queryKeys } from "@/lib/query-keys";
 import { NAME_PATTERN } from "@/lib/things/filters";
-import { SHADOW_NAME_PATTERN, type ShadowName } from "./types";
+import { shadowParam, SHADOW_NAME_PATTERN, type ShadowName, type ShadowViewResponse } from "./types";
 
 /**
- * The contract of GET /api/things/{thingName}/shadows?name=: the browser builds the URL
- * with `shadowApiUrl`, the route handler parses it with `shadowQuerySchema`. No `name`
- * is the classic shadow. And the polling policy of the shadows tab.
+ * GET /api/things/{thingName}/shadows?name= → ShadowViewResponse: the thing's named
+ * shadows and one shadow's document. No `name` is the classic shadow.
  */
 export const shadowNameSchema = z
   .string()
@@ -19,55 +20,11 @@ export const thingNameSchema = z
 
 export const shadowQuerySchema = z.object({ name: shadowNameSchema.optional() }).strict();
 
-export function shadowApiUrl(thingName: string, shadowName: ShadowName): string {
-  const base = `/api/things/${encodeURIComponent(thingName)}/shadows`;
-  return shadowName === null ? base : `${base}?name=${encodeURIComponent(shadowName)}`;
-}
-
-/** Refresh every 5 s while the tab is visible (react-query pauses it while hidden). */
-export const POLL_MS = 5_000;
-export const MAX_POLL_MS = 60_000;
-
-/** Failures that waiting does not fix: the session ended, the role lacks the right, the request is wrong. */
-const FINAL_ERRORS = new Set(["unauthenticated", "forbidden", "invalid_input"]);
-
-/**
- * Consecutive failed polls, per query (shadow). react-query's own `fetchFailureCount` is
- * reset when each fetch starts, so it only counts the retries of one fetch and cannot
- * drive a backoff between polls; this counts across polls: a failure adds one, a success
- * resets. A fetch cancelled by the caller (another shadow picked, the tab closed) is no
- * answer from the backend and changes nothing.
- */
-export interface PollFailures {
-  /** Runs one poll of `key`, counting its outcome. */
-  track<T>(key: string, poll: () => Promise<T>, signal?: AbortSignal): Promise<T>;
-  count(key: string): number;
-}
-
-export function createPollFailures(): PollFailures {
-  const counts = new Map<string, number>();
-  return {
-    async track(key, poll, signal) {
-      try {
-        const value = await poll();
-        counts.delete(key);
-        return value;
-      } catch (err) {
-        if (!signal?.aborted) counts.set(key, (counts.get(key) ?? 0) + 1);
-        throw err;
-      }
-    },
-    count: (key) => counts.get(key) ?? 0,
-  };
-}
-
-/**
- * The next refresh after `failures` consecutive failed refreshes: 5 s, then doubling up
- * to a minute, so a throttled or unreachable backend is not hammered by an open tab.
- * `false` (stop) after a failure that retrying cannot fix.
- */
-export function pollDelayMs(failures: number, lastErrorCode?: string | null): number | false {
-  if (failures > 0 && lastErrorCode && FINAL_ERRORS.has(lastErrorCode)) return false;
-  if (failures <= 0) return POLL_MS;
-  return Math.min(MAX_POLL_MS, POLL_MS * 2 ** Math.min(failures, 10));
-}
+export const shadowViewRoute = defineRoute<ShadowViewResponse>()({
+  path: "/api/things/[thingName]/shadows",
+  permission: "fleet.read",
+  params: z.object({ thingName: thingNameSchema }),
+  query: shadowQuerySchema,
+  request: (thingName: string, shadowName: ShadowName) => ({ path: { thingName }, query: { name: shadowName } }),
+  key: (thingName: string, shadowName: ShadowName) => queryKeys.shadows.view(thingName, shadowParam(shadowName)),
+});

@@ -124,12 +124,14 @@ export function compareSections(
       const dv = get(d, k);
       const rv = get(r, k);
       const p = [...path, k];
-      if (isObject(dv) && isObject(rv)) walk(dv, rv, p);
+      // `{}` is a value of its own (AWS stores it, and the delta lists it where reported lacks it).
+      if (isObject(dv) && isObject(rv) && Object.keys(dv).length === 0 && Object.keys(rv).length === 0) row(p, "in_sync", dv, rv);
+      else if (isObject(dv) && isObject(rv)) walk(dv, rv, p);
       else if (dv === undefined) {
-        if (isObject(rv)) walk(undefined, rv, p);
+        if (isObject(rv) && Object.keys(rv).length > 0) walk(undefined, rv, p);
         else row(p, "reported_only", undefined, rv);
       } else if (rv === undefined) {
-        if (isObject(dv)) walk(dv, undefined, p);
+        if (isObject(dv) && Object.keys(dv).length > 0) walk(dv, undefined, p);
         else row(p, "pending", dv, undefined, "not_reported");
       } else if (jsonType(dv) !== jsonType(rv)) row(p, "type_mismatch", dv, rv);
       else if (deepEqual(dv, rv)) row(p, "in_sync", dv, rv);

@@ -24,7 +24,19 @@ describe("diffDesired", () => {
 
   it("treats an emptied object as removing it", () => {
     expect(diffDesired(base, { ...base, blocklist: {} })).toEqual({ blocklist: { version: null } });
-    expect(diffDesired({ a: 1 }, { a: {} })).toEqual({ a: null });
+    expect(diffDesired({ a: 1 }, { a: { old: null } } as JsonObject)).toEqual({ a: null });
+  });
+
+  it("sends {} typed over a value that is not an object, or as a new key: AWS stores it as written", () => {
+    expect(diffDesired({ a: 1 }, { a: {} })).toEqual({ a: {} });
+    expect(diffDesired({ a: [1] }, { a: {} })).toEqual({ a: {} });
+    expect(diffDesired({ a: 1 }, { a: 1, b: {} })).toEqual({ b: {} });
+    expect(diffDesired({}, { c: { d: {}, e: null } } as JsonObject)).toEqual({ c: { d: {} } });
+    expect(applyPatch({ a: 1 }, diffDesired({ a: 1 }, { a: {} }))).toEqual({ a: {} });
+    expect(describePatch({ a: 1 }, { a: {}, b: {} })).toEqual([
+      { path: ["a"], kind: "change", before: 1, after: {} },
+      { path: ["b"], kind: "add", after: {} },
+    ]);
   });
 
   it("replaces a scalar with an object, and an object with a scalar", () => {

@@ -1,6 +1,7 @@
 import { cloneJson, deepEqual, deepestPath, depthOf, formatPath, get, isObject, jsonBytes, put, tooDeepToWalk } from "./json";
 import type { JsonObject, JsonValue } from "./types";
 import { SHADOW_LIMITS } from "./types";
+import { mergeState } from "@/lib/shadow-document";
 
 /**
  * Editing desired state. The operator edits the whole `desired` object as JSON; what is
@@ -52,7 +53,10 @@ export interface EditBase {
   reported: JsonObject | null;
 }
 
-/** Drops `null` keys (and objects they leave empty) from a new subtree: they would remove nothing. */
+/**
+ * Drops `null` keys (and objects they leave empty) from a new subtree: they would remove
+ * nothing. A `{}` written as such stays: AWS stores it (lib/shadow-document).
+ */
 function withoutNulls(o: JsonObject): JsonObject {
   const out: JsonObject = {};
   for (const k of Object.keys(o)) {
@@ -60,7 +64,7 @@ function withoutNulls(o: JsonObject): JsonObject {
     if (v === null) continue;
     if (isObject(v)) {
       const inner = withoutNulls(v);
-      if (Object.keys(inner).length) put(out, k, inner);
+      if (Object.keys(inner).length || !Object.keys(v).length) put(out, k, inner);
     } else put(out, k, v);
   }
   return out;
@@ -83,8 +87,9 @@ export function diffDesired(base: JsonObject | null | undefined, edited: JsonObj
         if (Object.keys(sub).length) put(patch, k, sub);
       } else {
         const fresh = withoutNulls(e);
-        // An empty object merges into nothing: for an existing value it means "remove".
-        if (Object.keys(fresh).length) put(patch, k, fresh);
+        // `{}` is stored as written over a value that is not an object; an object whose
+        // only keys are nulls is removed by AWS, so for an existing value it means "remove".
+        if (Object.keys(fresh).length || !Object.keys(e).length) put(patch, k, fresh);
         else if (b !== undefined) put(patch, k, null);
       }
     } else if (b === undefined || !deepEqual(b, e)) {
@@ -97,22 +102,12 @@ export function diffDesired(base: JsonObject | null | undefined, edited: JsonObj
 
 /**
  * AWS's merge of an update into a section: objects merge key by key, `null` removes,
- * anything else (arrays included) replaces; an object left empty disappears. Returns
+ * anything else (arrays included) replaces; `{}` is kept as written, an object its nulls
+ * empty disappears (lib/shadow-document). Returns
  * null for an empty section. The inputs are not modified.
  */
 export function applyPatch(section: JsonObject | null | undefined, patch: JsonObject): JsonObject | null {
-  const out: JsonObject = {};
-  if (section) for (const k of Object.keys(section)) put(out, k, section[k]);
-  for (const k of Object.keys(patch)) {
-    const v = patch[k];
-    if (v === null) delete out[k];
-    else if (isObject(v)) {
-      const cur = get(out, k);
-      const merged = applyPatch(isObject(cur) ? cur : null, v);
-      if (merged) put(out, k, merged);
-      else delete out[k];
-    } else put(out, k, cloneJson(v));
-  }
+  const out = mergeState(section, patch) as JsonObject;
   return Object.keys(out).length ? out : null;
 }
 
@@ -125,7 +120,7 @@ export function describePatch(base: JsonObject | null | undefined, patch: JsonOb
     const p = [...path, k];
     if (v === null) {
       if (b !== undefined) out.push({ path: p, kind: "remove", before: b });
-    } else if (isObject(v) && (isObject(b) || b === undefined)) out.push(...describePatch(isObject(b) ? b : null, v, p));
+    } else if (isObject(v) && (isObject(b) || (b === undefined && Object.keys(v).length > 0))) out.push(...describePatch(isObject(b) ? b : null, v, p));
     else if (b === undefined) out.push({ path: p, kind: "add", after: v });
     else if (!deepEqual(b, v)) out.push({ path: p, kind: "change", before: b, after: v });
   }

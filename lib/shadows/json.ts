@@ -1,4 +1,5 @@
 import { nestingOf, nestsDeeperThan } from "@/lib/json/nesting";
+import * as shared from "@/lib/shadow-document";
 import type { JsonObject, JsonValue } from "./types";
 
 /**
@@ -6,43 +7,20 @@ import type { JsonObject, JsonValue } from "./types";
  * as plain data properties: a document may hold keys such as `__proto__` or `toString`.
  */
 
-export function isObject(v: unknown): v is JsonObject {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
+// The shared shadow-document helpers, typed with the console's JSON types.
+export const isObject = shared.isObject as (v: unknown) => v is JsonObject;
 
 export function has(o: JsonObject | null | undefined, key: string): boolean {
   return !!o && Object.hasOwn(o, key);
 }
 
 export function get(o: JsonObject | null | undefined, key: string): JsonValue | undefined {
-  return o && Object.hasOwn(o, key) ? o[key] : undefined;
+  return shared.own(o, key) as JsonValue | undefined;
 }
 
-export function put(o: JsonObject, key: string, value: JsonValue): void {
-  if (key === "__proto__") Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
-  else o[key] = value;
-}
-
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
-  if (isObject(a)) {
-    if (!isObject(b)) return false;
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
-  }
-  return false;
-}
-
-export function cloneJson<T extends JsonValue>(v: T): T {
-  if (Array.isArray(v)) return v.map((x) => cloneJson(x)) as T;
-  if (isObject(v)) {
-    const out: JsonObject = {};
-    for (const k of Object.keys(v)) put(out, k, cloneJson(v[k]));
-    return out as T;
-  }
-  return v;
-}
+export const put = shared.put as (o: JsonObject, key: string, value: JsonValue) => void;
+export const deepEqual = shared.deepEqual;
+export const cloneJson = shared.cloneJson as <T extends JsonValue>(v: T) => T;
 
 /** The JSON type of a value, as an operator reads it. */
 export type JsonType = "object" | "array" | "string" | "number" | "boolean" | "null";
@@ -120,16 +98,10 @@ export function deepestPath(v: JsonValue): string[] {
   return best;
 }
 
-const encoder = new TextEncoder();
-
-export function utf8Bytes(text: string): number {
-  return encoder.encode(text).length;
-}
+export const utf8Bytes = shared.utf8Bytes;
 
 /** Serialised size as AWS counts it: the JSON text of the value, UTF-8. */
-export function jsonBytes(v: JsonValue | null | undefined): number {
-  return v === null || v === undefined ? 0 : utf8Bytes(JSON.stringify(v));
-}
+export const jsonBytes = shared.jsonBytes as (v: JsonValue | null | undefined) => number;
 
 /** A path for people: `policy.mode`, `tags[1]`, other keys quoted: `["a.b"].c`. */
 export function formatPath(path: readonly string[]): string {

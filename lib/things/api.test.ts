@@ -1,19 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { parseThingsQuery, thingsApiUrl } from "./api";
-import type { ThingFilters } from "./filters";
+import { firstIssueMessage } from "@/lib/http/contract";
+import { thingsQuerySchema, thingsRoute } from "./api";
 
-const query = (url: string) => parseThingsQuery(new URL(url, "http://x").searchParams);
+const query = (url: string) => {
+  const parsed = thingsQuerySchema.safeParse(Object.fromEntries(new URL(url, "http://x").searchParams));
+  return parsed.success ? { ok: true, ...parsed.data } : { ok: false, message: firstIssueMessage(parsed.error) };
+};
 
 describe("GET /api/things contract", () => {
   it("round-trips filters and token through the URL", () => {
-    const filters: ThingFilters = { type: "gateway", attribute: { name: "site", value: "paris/b=1", prefix: true }, size: 250 };
+    const filters = { type: "gateway", attribute: { name: "site", value: "paris/b=1", prefix: true }, size: 250 };
     const token = "AQID+/token==";
-    expect(query(thingsApiUrl(filters, token))).toEqual({ ok: true, filters, nextToken: token });
-    expect(query(thingsApiUrl({ type: null, attribute: null, size: 25 }, null))).toEqual({
-      ok: true,
-      filters: { type: null, attribute: null, size: 25 },
-      nextToken: null,
-    });
+    expect(query(thingsRoute.url(filters, token))).toEqual({ ok: true, filters, nextToken: token });
+    expect(query(thingsRoute.url({ type: null, attribute: null, size: 25 }, null))).toEqual({ ok: true, filters: { type: null, attribute: null, size: 25 }, nextToken: null });
   });
 
   it("rejects bad input with a message for a person", () => {

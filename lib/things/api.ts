@@ -1,16 +1,19 @@
 import { z } from "zod";
-import { DEFAULT_PAGE_SIZE, validateThingFilters, type FilterValidation, type ThingFilters } from "./filters";
+import { defineRoute } from "@/lib/http/contract";
+import { queryKeys } from "@/lib/query-keys";
+import { thingNamesParam } from "./connectivity";
+import { DEFAULT_PAGE_SIZE, filtersKey, validateThingFilters, type ThingFilters } from "./filters";
 import { nextTokenParam } from "./paging";
+import type { ConnectivityBatch, ThingPage } from "./types";
 
 /**
- * The contract of GET /api/things: the same filters as the page URL plus the AWS
- * nextToken. The browser builds URLs with `thingsApiUrl`; the route handler parses them
- * with `parseThingsQuery`. Unknown parameters are rejected so typos do not silently
- * widen a query.
+ * The routes of the things list (lib/http/contract.ts). GET /api/things takes the same
+ * filters as the page URL plus the AWS nextToken; unknown parameters are rejected so
+ * typos do not silently widen a query.
  */
 const flag = z.enum(["0", "1", "true", "false"], { message: "Use 1 or 0." }).transform((v) => v === "1" || v === "true");
 
-const querySchema = z
+export const thingsQuerySchema = z
   .object({
     type: z.string().optional(),
     attr: z.string().optional(),
@@ -19,41 +22,49 @@ const querySchema = z
     size: z.coerce.number({ message: "size must be a number." }).int({ message: "size must be a whole number." }).optional(),
     nextToken: nextTokenParam,
   })
-  .strict();
-
-export type ThingsQuery =
-  | { ok: true; filters: ThingFilters; nextToken: string | null }
-  | { ok: false; message: string };
-
-export function parseThingsQuery(params: URLSearchParams): ThingsQuery {
-  const parsed = querySchema.safeParse(Object.fromEntries(params.entries()));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue.path.length ? `${issue.path.join(".")}: ` : "";
-    const message = issue.code === "unrecognized_keys" ? `Unknown query parameter(s): ${issue.keys.join(", ")}.` : `${where}${issue.message}`;
-    return { ok: false, message };
-  }
-  const q = parsed.data;
-  const validation: FilterValidation = validateThingFilters({
-    type: q.type ?? null,
-    attr: q.attr ?? null,
-    value: q.value ?? null,
-    prefix: q.prefix ?? false,
-    size: q.size ?? DEFAULT_PAGE_SIZE,
+  .strict()
+  .transform((q, ctx): { filters: ThingFilters; nextToken: string | null } => {
+    // The page's own filter rules, so the API and the filter bar agree on what is valid.
+    const validation = validateThingFilters({
+      type: q.type ?? null,
+      attr: q.attr ?? null,
+      value: q.value ?? null,
+      prefix: q.prefix ?? false,
+      size: q.size ?? DEFAULT_PAGE_SIZE,
+    });
+    if (!validation.ok) {
+      ctx.addIssue({ code: "custom", message: validation.issues.map((i) => i.message).join(" ") });
+      return z.NEVER;
+    }
+    return { filters: validation.filters, nextToken: q.nextToken ?? null };
   });
-  if (!validation.ok) return { ok: false, message: validation.issues.map((i) => i.message).join(" ") };
-  return { ok: true, filters: validation.filters, nextToken: q.nextToken ?? null };
-}
 
-export function thingsApiUrl(filters: ThingFilters, nextToken: string | null): string {
-  const p = new URLSearchParams();
-  if (filters.type) p.set("type", filters.type);
-  if (filters.attribute) {
-    p.set("attr", filters.attribute.name);
-    p.set("value", filters.attribute.value);
-    if (filters.attribute.prefix) p.set("prefix", "1");
-  }
-  p.set("size", String(filters.size));
-  if (nextToken) p.set("nextToken", nextToken);
-  return `/api/things?${p.toString()}`;
-}
+/** GET /api/things → ThingPage (one ListThings page). */
+export const thingsRoute = defineRoute<ThingPage>()({
+  path: "/api/things",
+  permission: "fleet.read",
+  query: thingsQuerySchema,
+  request: (filters: ThingFilters, nextToken: string | null) => ({
+    query: {
+      type: filters.type,
+      attr: filters.attribute?.name,
+      value: filters.attribute?.value,
+      prefix: filters.attribute?.prefix,
+      size: filters.size,
+      nextToken,
+    },
+  }),
+  key: (filters: ThingFilters) => queryKeys.things.list(filtersKey(filters)),
+});
+
+/**
+ * GET /api/connectivity?things=a,b,c → ConnectivityBatch: one GetThingConnectivityData
+ * per thing; a thing that fails reports its own error without failing the batch.
+ */
+export const connectivityRoute = defineRoute<ConnectivityBatch>()({
+  path: "/api/connectivity",
+  permission: "fleet.read",
+  query: z.object({ things: thingNamesParam }).strict(),
+  request: (names: readonly string[]) => ({ query: { things: names.join(",") } }),
+  key: (names: readonly string[]) => queryKeys.connectivity.batch(names),
+});

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { awsRegion, loadEnv, type RawEnv } from "../../lib/env";
 
 /** Loads `.env` (if present) into process.env without overriding what is already set. */
 export function loadDotEnv(file = ".env"): void {
@@ -17,25 +18,18 @@ export interface StackConfig {
   region: string;
 }
 
-export function stackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
-  const backend = (env.FLEET_BACKEND || "local").toLowerCase();
-  if (backend !== "local" && backend !== "aws") throw new Error(`FLEET_BACKEND must be 'local' or 'aws', got '${env.FLEET_BACKEND}'`);
+export function stackConfig(source?: RawEnv): StackConfig {
+  // Everything, not only what the launcher needs: a bad value stops `npm start` before any process starts.
+  const env = loadEnv(source);
   return {
-    backend,
-    consolePort: int(env.PORT, 3000, "PORT"),
-    consoleHost: env.CONSOLE_HOST || "127.0.0.1",
-    emulatorHost: env.EMULATOR_HOST || "127.0.0.1",
-    emulatorHttpPort: int(env.EMULATOR_HTTP_PORT, 4566, "EMULATOR_HTTP_PORT"),
-    emulatorMqttPort: int(env.EMULATOR_MQTT_PORT, 1883, "EMULATOR_MQTT_PORT"),
-    dataDir: env.DATA_DIR || "./.data",
-    fleetSize: int(env.FLEET_SIZE, 2000, "FLEET_SIZE"),
-    region: env.AWS_REGION || "us-east-1",
+    backend: env.FLEET_BACKEND,
+    consolePort: env.PORT,
+    consoleHost: env.CONSOLE_HOST,
+    emulatorHost: env.EMULATOR_HOST,
+    emulatorHttpPort: env.EMULATOR_HTTP_PORT,
+    emulatorMqttPort: env.EMULATOR_MQTT_PORT,
+    dataDir: env.DATA_DIR,
+    fleetSize: env.FLEET_SIZE,
+    region: awsRegion(source),
   };
-}
-
-function int(v: string | undefined, fallback: number, name: string): number {
-  if (v === undefined || v === "") return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got '${v}'`);
-  return n;
 }

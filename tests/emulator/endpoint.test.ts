@@ -28,13 +28,13 @@ describe("wire protocol", () => {
 });
 
 describe("request counts (for benchmarks)", () => {
-  it("counts answered AWS requests per operation template, and resets", async () => {
+  it("counts answered AWS requests per operation, and resets", async () => {
     const base = h.emulator.endpoint;
     expect((await fetch(`${base}/_emulator/requests`, { method: "DELETE" })).status).toBe(204);
     await h.iot.send(new DescribeEndpointCommand({ endpointType: "iot:Data-ATS" }));
     await h.iot.send(new DescribeEndpointCommand({ endpointType: "iot:Data-ATS" }));
     const { counts } = (await (await fetch(`${base}/_emulator/requests`)).json()) as { counts: Record<string, number> };
-    expect(counts).toEqual({ "iot GET /endpoint": 2 });
+    expect(counts).toEqual({ "iot DescribeEndpoint": 2 });
     await fetch(`${base}/_emulator/requests`, { method: "DELETE" });
     expect(((await (await fetch(`${base}/_emulator/requests`)).json()) as { counts: object }).counts).toEqual({});
   });

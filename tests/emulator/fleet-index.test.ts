@@ -5,6 +5,7 @@ import {
   IoTClient,
   AddThingToThingGroupCommand,
   CreateThingCommand,
+  CreateBillingGroupCommand,
   CreateThingGroupCommand,
   CreateThingTypeCommand,
   DeleteThingCommand,
@@ -177,6 +178,8 @@ describe("search", () => {
 
     for (const t of ["aa", "bb"]) await h.iot.send(new CreateThingTypeCommand({ thingTypeName: t }));
     for (const g of ["a", "abc-group"]) await h.iot.send(new CreateThingGroupCommand({ thingGroupName: g }));
+    // CreateThing refuses a billing group that does not exist.
+    await h.iot.send(new CreateBillingGroupCommand({ billingGroupName: "a-billing" }));
     const thing = (thingName: string, thingTypeName: string, attributes: Record<string, string>, billingGroupName?: string) =>
       h.iot.send(new CreateThingCommand({ thingName, thingTypeName, attributePayload: { attributes }, billingGroupName }));
     await thing("myThingName", "aa", { myAttribute: "75", serialNumber: "abcd", attr1: "abc", attr2: "3", attr3: "5", model: "legacy" });

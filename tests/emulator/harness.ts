@@ -3,7 +3,7 @@ import { expect } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startEmulator, type RunningEmulator } from "../../emulator/emulator";
+import { startEmulator, type RunningEmulator, type StartOptions } from "../../emulator/emulator";
 
 /** Dummy credentials for the emulator's endpoint: what every test client is built from. */
 export interface ClientConfig {
@@ -30,21 +30,29 @@ export interface Harness<C extends { destroy(): void } = { destroy(): void }> {
 
 /**
  * A fresh emulator on free ports with its own temporary data directory, and a real SDK
- * client of the given class pointed at it. Each test file gets its own.
+ * client of the given class pointed at it (in the emulator's configured region, us-east-1
+ * unless `region` says otherwise). Each test file gets its own.
  */
-export async function startHarness<C extends { destroy(): void }>(Client: ClientClass<C>, opts: { dataDir?: string } = {}): Promise<Harness<C>> {
+export async function startHarness<C extends { destroy(): void }>(
+  Client: ClientClass<C>,
+  opts: { dataDir?: string; region?: string } & StartOptions = {},
+): Promise<Harness<C>> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "emu-test-"));
-  const emulator = await startEmulator({
-    host: "127.0.0.1",
-    httpPort: 0,
-    mqttPort: 0,
-    dataDir,
-    region: "us-east-1",
-    accountId: "000000000000",
-  });
+  const region = opts.region ?? "us-east-1";
+  const emulator = await startEmulator(
+    {
+      host: "127.0.0.1",
+      httpPort: 0,
+      mqttPort: 0,
+      dataDir,
+      region,
+      accountId: "000000000000",
+    },
+    { extraServices: opts.extraServices, logRequests: opts.logRequests },
+  );
   const clientConfig: ClientConfig = {
     endpoint: emulator.endpoint,
-    region: "us-east-1",
+    region,
     credentials: { accessKeyId: "test", secretAccessKey: "test" },
   };
   const iot = new Client({ ...clientConfig, maxAttempts: 1 });

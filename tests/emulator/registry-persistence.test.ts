@@ -5,9 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   IoTClient,
+  AddThingToBillingGroupCommand,
   AddThingToThingGroupCommand,
   AttachPolicyCommand,
   AttachThingPrincipalCommand,
+  CreateBillingGroupCommand,
   CreateKeysAndCertificateCommand,
   CreatePolicyCommand,
   CreateThingCommand,
@@ -15,15 +17,18 @@ import {
   CreateThingTypeCommand,
   DeleteThingCommand,
   DeprecateThingTypeCommand,
+  DescribeBillingGroupCommand,
   DescribeCertificateCommand,
   DescribeThingCommand,
   DescribeThingGroupCommand,
   DescribeThingTypeCommand,
   GetPolicyCommand,
   ListAttachedPoliciesCommand,
+  ListBillingGroupsCommand,
   ListCertificatesCommand,
   ListPrincipalThingsCommand,
   ListThingsCommand,
+  ListThingsInBillingGroupCommand,
   ListThingsInThingGroupCommand,
   ResourceNotFoundException,
   UpdateThingCommand,
@@ -35,6 +40,7 @@ const dataDir = mkdtempSync(join(tmpdir(), "emu-persist-"));
 let h: Harness<IoTClient>;
 let cert: { certificateArn?: string; certificateId?: string; certificatePem?: string };
 let thingId: string;
+let billingGroupId: string;
 
 beforeAll(async () => {
   h = await startHarness(IoTClient, { dataDir });
@@ -49,6 +55,9 @@ beforeAll(async () => {
   await h.iot.send(new CreateThingGroupCommand({ thingGroupName: "france" }));
   await h.iot.send(new CreateThingGroupCommand({ thingGroupName: "lyon", parentGroupName: "france" }));
   await h.iot.send(new AddThingToThingGroupCommand({ thingGroupName: "lyon", thingName: "m-1" }));
+  billingGroupId = (await h.iot.send(new CreateBillingGroupCommand({ billingGroupName: "premium", billingGroupProperties: { billingGroupDescription: "paid" } }))).billingGroupId!;
+  await h.iot.send(new CreateBillingGroupCommand({ billingGroupName: "basic" }));
+  await h.iot.send(new AddThingToBillingGroupCommand({ billingGroupName: "premium", thingName: "m-2" }));
   cert = await h.iot.send(new CreateKeysAndCertificateCommand({ setAsActive: true }));
   await h.iot.send(new AttachThingPrincipalCommand({ thingName: "m-1", principal: cert.certificateArn }));
   await h.iot.send(new CreatePolicyCommand({ policyName: "pol", policyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "iot:*", Resource: "*" }] }) }));
@@ -86,6 +95,18 @@ describe("after a restart on the same data directory", () => {
     const g = await h.iot.send(new DescribeThingGroupCommand({ thingGroupName: "lyon" }));
     expect(g.thingGroupMetadata?.parentGroupName).toBe("france");
     expect((await h.iot.send(new ListThingsInThingGroupCommand({ thingGroupName: "france", recursive: true }))).things).toEqual(["m-1"]);
+  });
+
+  it("has the billing groups and their members", async () => {
+    const d = await h.iot.send(new DescribeBillingGroupCommand({ billingGroupName: "premium" }));
+    expect(d).toMatchObject({ billingGroupId, version: 1, billingGroupProperties: { billingGroupDescription: "paid" } });
+    expect((await h.iot.send(new ListBillingGroupsCommand({}))).billingGroups!.map((g) => g.groupName)).toEqual(["basic", "premium"]);
+    expect((await h.iot.send(new ListThingsInBillingGroupCommand({ billingGroupName: "premium" }))).things).toEqual(["m-2"]);
+    expect((await h.iot.send(new DescribeThingCommand({ thingName: "m-2" }))).billingGroupName).toBe("premium");
+    // The restored membership index follows later moves.
+    await h.iot.send(new AddThingToBillingGroupCommand({ billingGroupName: "basic", thingName: "m-2" }));
+    expect((await h.iot.send(new ListThingsInBillingGroupCommand({ billingGroupName: "premium" }))).things).toEqual([]);
+    expect((await h.iot.send(new ListThingsInBillingGroupCommand({ billingGroupName: "basic" }))).things).toEqual(["m-2"]);
   });
 
   it("has the certificates, principals, policies and attachments", async () => {

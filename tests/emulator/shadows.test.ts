@@ -19,7 +19,7 @@ import {
 } from "@aws-sdk/client-iot-data-plane";
 import { IoTClient, CreateThingCommand } from "@aws-sdk/client-iot";
 import { expectAwsError, startHarness, type Harness } from "./harness";
-import { createIotDataService } from "../../emulator/services/iotdata";
+import { createIotDataService, iotDataService } from "../../emulator/services/iotdata";
 import { createHttpServer } from "../../emulator/server/http";
 import { FaultInjector } from "../../emulator/server/faults";
 import { Router } from "../../emulator/server/router";
@@ -430,7 +430,7 @@ describe("onChange (what the fleet index follows)", () => {
   it("fires after each REST update and delete with the stored document", async () => {
     const svc = createIotDataService({ store: new Store(":memory:") });
     const server = createHttpServer({
-      services: [{ names: ["iotdata"], errorTable: "iotdata", router: svc.router }],
+      services: [{ ...iotDataService, router: () => svc.router }],
       faults: new FaultInjector(),
       admin: new Router(),
       region: "us-east-1",
@@ -472,3 +472,35 @@ async function connectClient(port: number, clientId: string): Promise<MqttClient
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))]);
 }
+
+describe("registry fidelity (issue 11)", () => {
+  it("keeps empty objects as written, with {} as their metadata, and lists them in the delta", async () => {
+    const t = thing();
+    const accepted = await update(t, { state: { reported: { b: { c: {} } }, desired: { a: {} } } });
+    expect(accepted.state).toEqual({ reported: { b: { c: {} } }, desired: { a: {} } });
+    const doc = await get(t);
+    expect(doc.state.reported).toEqual({ b: { c: {} } });
+    expect(doc.state.desired).toEqual({ a: {} });
+    expect(doc.metadata.reported).toEqual({ b: { c: {} } });
+    // desired {} where reported lacks the key is outstanding; reported {"a":5} keeps it so.
+    expect(doc.state.delta).toEqual({ a: {} });
+    await update(t, { state: { reported: { a: 5 } } });
+    expect((await get(t)).state.delta).toEqual({ a: {} });
+    await update(t, { state: { reported: { a: { x: 1 } } } });
+    expect((await get(t)).state.delta).toBeUndefined();
+  });
+
+  it('answers {"state": null} with state: null and only a timestamp in metadata, and clears both sections', async () => {
+    const t = thing();
+    await update(t, { state: { desired: { a: 1 }, reported: { b: 2 } } });
+    const accepted = await update(t, { state: null, clientToken: "tok" });
+    expect(accepted.state).toBeNull();
+    expect(accepted.metadata).toEqual({ timestamp: accepted.timestamp });
+    expect(accepted.version).toBe(2);
+    expect(accepted.clientToken).toBe("tok");
+    const doc = await get(t);
+    expect(doc.state.desired).toBeUndefined();
+    expect(doc.state.reported).toBeUndefined();
+    expect(doc.version).toBe(2);
+  });
+});

@@ -119,12 +119,52 @@ describe("thing group lifecycle", () => {
     const all = await listGroups({ maxResults: 17 });
     expect(all.length).toBe(3 + 7 + 101);
     expect([...all].sort()).toEqual(all);
-    expect(await listGroups({ parentGroup: "eu" })).toEqual(["eu-west"]);
+    // With a parent, recursive unset or true lists every descendant; false only direct children.
+    expect(await listGroups({ parentGroup: "eu" })).toEqual(["eu-west", "paris"]);
+    expect(await listGroups({ parentGroup: "eu", recursive: false })).toEqual(["eu-west"]);
     expect(await listGroups({ parentGroup: "eu", recursive: true })).toEqual(["eu-west", "paris"]);
     expect(await listGroups({ parentGroup: "d1", recursive: true, namePrefixFilter: "d" })).toEqual(["d2", "d3", "d4", "d5", "d6", "d7"]);
     expect((await listGroups({ namePrefixFilter: "wide-", maxResults: 30 })).length).toBe(100);
     await expectAwsError(h.iot.send(new ListThingGroupsCommand({ parentGroup: "nope" })), ResourceNotFoundException, 404);
     await expectAwsError(h.iot.send(new ListThingGroupsCommand({ nextToken: "%%%" })), InvalidRequestException, 400);
+  });
+
+  it("filters as AWS does on moto's test tree (parentGroup, namePrefixFilter, recursive)", async () => {
+    // mt-1a > (mt-2a > mt-3a, mt-3b), (mt-2b > mt-3c, mt-3d); mt-1b alone.
+    await group("mt-1a");
+    await group("mt-1b");
+    for (const [child, parent] of [["mt-2a", "mt-1a"], ["mt-2b", "mt-1a"], ["mt-3a", "mt-2a"], ["mt-3b", "mt-2a"], ["mt-3c", "mt-2b"], ["mt-3d", "mt-2b"]]) await group(child, parent);
+    expect(await listGroups({ namePrefixFilter: "mt-" })).toHaveLength(8);
+    // recursive=false without a parent: root groups only.
+    expect(await listGroups({ namePrefixFilter: "mt-", recursive: false })).toEqual(["mt-1a", "mt-1b"]);
+    const roots = await listGroups({ recursive: false });
+    expect(roots).toEqual(expect.arrayContaining(["eu", "d1", "wide", "mt-1a", "mt-1b"]));
+    expect(roots).not.toContain("eu-west");
+    expect(roots).not.toContain("mt-2a");
+    expect(await listGroups({ namePrefixFilter: "mt-3" })).toHaveLength(4);
+    expect(await listGroups({ namePrefixFilter: "mt-3", recursive: false })).toEqual([]);
+    expect(await listGroups({ parentGroup: "mt-1a" })).toHaveLength(6);
+    expect(await listGroups({ parentGroup: "mt-2a" })).toEqual(["mt-3a", "mt-3b"]);
+    expect(await listGroups({ parentGroup: "mt-1b" })).toEqual([]);
+    expect(await listGroups({ parentGroup: "mt-1a", recursive: false })).toEqual(["mt-2a", "mt-2b"]);
+    expect(await listGroups({ parentGroup: "mt-2a", recursive: false })).toEqual(["mt-3a", "mt-3b"]);
+    expect(await listGroups({ parentGroup: "mt-1a", namePrefixFilter: "mt-2" })).toEqual(["mt-2a", "mt-2b"]);
+    expect(await listGroups({ parentGroup: "mt-1a", namePrefixFilter: "mt-3" })).toEqual(["mt-3a", "mt-3b", "mt-3c", "mt-3d"]);
+    expect(await listGroups({ parentGroup: "mt-1a", namePrefixFilter: "nomatch" })).toEqual([]);
+    // Paging still works when recursive=false skips children.
+    const paged: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const out = await h.iot.send(new ListThingGroupsCommand({ namePrefixFilter: "mt-", recursive: false, maxResults: 1, nextToken }));
+      paged.push(...out.thingGroups!.map((g) => g.groupName!));
+      nextToken = out.nextToken;
+    } while (nextToken);
+    expect(paged).toEqual(["mt-1a", "mt-1b"]);
+  });
+
+  it("describes a group without description and attributes with an empty thingGroupProperties", async () => {
+    const d = await h.iot.send(new DescribeThingGroupCommand({ thingGroupName: "mt-1b" }));
+    expect(d.thingGroupProperties).toEqual({});
   });
 
   it("refuses to delete a group with children, checks expectedVersion, and succeeds for a missing group", async () => {

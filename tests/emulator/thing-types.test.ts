@@ -111,4 +111,16 @@ describe("thing types", () => {
     expect(out.$metadata.httpStatusCode).toBe(200);
     await expectAwsError(h.iot.send(new DescribeThingTypeCommand({ thingTypeName: "Lamp" })), ResourceNotFoundException, 404);
   });
+
+  it("keeps the five-minute wait when the wait variable is not a number of seconds", async () => {
+    await h.iot.send(new CreateThingTypeCommand({ thingTypeName: "Bulb" }));
+    await h.iot.send(new DeprecateThingTypeCommand({ thingTypeName: "Bulb" }));
+    for (const bad of ["soon", "-1"]) {
+      process.env.EMULATOR_THING_TYPE_DELETE_WAIT_SECONDS = bad;
+      // Refused as too early (400), not an internal failure from reading the variable.
+      await expectAwsError(h.iot.send(new DeleteThingTypeCommand({ thingTypeName: "Bulb" })), InvalidRequestException, 400);
+    }
+    process.env.EMULATOR_THING_TYPE_DELETE_WAIT_SECONDS = "0";
+    await h.iot.send(new DeleteThingTypeCommand({ thingTypeName: "Bulb" }));
+  });
 });

@@ -8,7 +8,7 @@ import { Badge } from "@/components/ui/badge";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { toErrorData } from "@/lib/errors";
-import { DRIFT_POLL_MS } from "@/lib/shadow-drift/client-api";
+import { DRIFT_POLL } from "@/lib/http/poll-policy";
 import { ANY_SHADOW, CLASSIC_SHADOW, type DriftSummary, type DriftThingFilter, type PendingKeyStats } from "@/lib/shadow-drift/contract";
 import { deltaField, drillDownQuery, searchHref, shadowPrefix } from "@/lib/shadow-drift/queries";
 import { queryKeys } from "@/lib/query-keys";
@@ -83,7 +83,7 @@ export function DriftView() {
               "Loading"
             )}
             {fetching ? " · refreshing…" : null}
-            <span className="hidden lg:inline"> · auto-refresh every {DRIFT_POLL_MS / 1000} s while this tab is visible</span>
+            <span className="hidden lg:inline"> · auto-refresh every {DRIFT_POLL.everyMs / 1000} s while this tab is visible</span>
           </span>
           <button type="button" className="btn" onClick={refresh} disabled={fetching}>
             Refresh now

@@ -3,8 +3,8 @@
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { LinesSkeleton } from "@/components/ui/skeleton";
 import { toErrorData } from "@/lib/errors";
-import { isRetryingThrottled } from "@/lib/fleet-search/client-api";
-import { RateLimitedNotice } from "../search/rate-limited";
+import { isRetryingThrottled } from "@/lib/http/poll-policy";
+import { RateLimitedNotice } from "@/components/ui/rate-limited";
 
 interface QueryLike {
   data?: unknown;

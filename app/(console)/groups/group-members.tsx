@@ -8,13 +8,12 @@ import { LoadControls } from "@/components/paging/load-controls";
 import { useLoadAll } from "@/components/paging/use-load-all";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { RefreshButton } from "@/components/ui/retry-button";
-import { getJson } from "@/lib/http/get-json";
-import { membersApiUrl } from "@/lib/groups/api";
+import { fetchRoute } from "@/lib/http/get-json";
+import { groupMembersRoute } from "@/lib/groups/api";
 import { groupsSearchParams } from "@/lib/groups/search-params";
 import type { GroupMemberPage } from "@/lib/groups/types";
 import type { AppErrorData } from "@/lib/errors";
 import { flattenPages } from "@/lib/things/paging";
-import { queryKeys } from "@/lib/query-keys";
 
 interface Props {
   group: string;
@@ -54,8 +53,8 @@ export function GroupMembers({ group, recursive, initialPage, initialError, rend
 
 function MemberList({ group, recursive, initialPage, renderedAtMs }: { group: string; recursive: boolean; initialPage: GroupMemberPage; renderedAtMs: number }) {
   const query = useInfiniteQuery({
-    queryKey: [...queryKeys.groups.members(group, recursive), renderedAtMs],
-    queryFn: ({ pageParam, signal }) => getJson<GroupMemberPage>(membersApiUrl(group, recursive, pageParam), signal),
+    queryKey: [...groupMembersRoute.key(group, recursive, null), renderedAtMs],
+    queryFn: ({ pageParam, signal }) => fetchRoute(groupMembersRoute, [group, recursive, pageParam], signal),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextToken,
     initialData: { pages: [initialPage], pageParams: [null] },

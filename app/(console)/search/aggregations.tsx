@@ -1,32 +1,30 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import type { UseQueryResult } from "@tanstack/react-query";
 import { useId, type ReactNode } from "react";
+import { useRouteQuery } from "@/components/query/use-route-query";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { LinesSkeleton } from "@/components/ui/skeleton";
-import { isRetryingThrottled, searchApi, searchRetryDelayMs, shouldRetrySearch } from "@/lib/fleet-search/client-api";
 import type { AggregationResult, AggregationType, IndexField } from "@/lib/fleet-search/contract";
 import { bucketFieldChoices, connectedSplit, numericFieldChoices, type BucketsResult, type PercentilesResult, type StatisticsResult } from "@/lib/fleet-search/aggregation-view";
 import { toErrorData } from "@/lib/errors";
 import { formatCount } from "@/lib/format/count";
-import { getJson } from "@/lib/http/get-json";
-import { queryKeys } from "@/lib/query-keys";
+import { isRetryingThrottled, retryDelayMs, retryThrottled } from "@/lib/http/poll-policy";
+import { searchAggregateRoute, type AggregateOptions } from "@/lib/fleet-search/routes";
 import { BucketChart, ConnectedBar, PercentileChart } from "./charts";
-import { RateLimitedNotice } from "./rate-limited";
+import { RateLimitedNotice } from "@/components/ui/rate-limited";
 
 const PERCENTS = [1, 5, 25, 50, 75, 95, 99] as const;
 const MAX_BUCKETS = 10;
 
-function useAggregation<T extends AggregationResult>(q: string, field: string | null, type: AggregationType, opts: { maxBuckets?: number; percents?: readonly number[] } = {}) {
-  const extra = `${opts.maxBuckets ?? ""}|${opts.percents?.join(",") ?? ""}`;
-  return useQuery({
-    queryKey: queryKeys.search.aggregate(q, field ?? "", type, extra),
-    queryFn: ({ signal }) => getJson<T>(searchApi.aggregate(q, field!, type, opts), signal),
+function useAggregation<T extends AggregationResult>(q: string, field: string | null, type: AggregationType, opts: AggregateOptions = {}) {
+  // The type asked for is the type answered (AggregationResult is tagged by `type`).
+  return useRouteQuery(searchAggregateRoute, [q, field ?? "", type, opts], {
     enabled: !!q && !!field,
     staleTime: 30_000,
-    retry: shouldRetrySearch,
-    retryDelay: (attempt) => searchRetryDelayMs(attempt),
-  });
+    retry: retryThrottled,
+    retryDelay: (attempt) => retryDelayMs(attempt),
+  }) as UseQueryResult<T>;
 }
 
 type AggQuery = ReturnType<typeof useAggregation>;

@@ -63,7 +63,7 @@ function DynamicGroupForm({ query, onClose }: { query: string; onClose: () => vo
         return;
       }
       const errors = { ...(r.fieldErrors ?? {}) };
-      if (r.error.code === "conflict" && /already exists/.test(r.error.message)) errors.name = r.error.message;
+      if (r.error.reason === "name_taken") errors.name = r.error.message;
       setFieldErrors(errors);
       setError(errors.name || errors.description ? null : r.error);
     });

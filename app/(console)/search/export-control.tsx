@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { AppError, errorCodeFromStatus, isAppErrorData, type AppErrorData } from "@/lib/errors";
-import { searchApi } from "@/lib/fleet-search/client-api";
+import { searchExportRoute } from "@/lib/fleet-search/routes";
 import { createRowCounter, EXPORT_FORMATS, exportFileName, progressRatio, type ExportFormat } from "@/lib/fleet-search/export-progress";
 import { formatCount } from "@/lib/format/count";
 
@@ -40,7 +40,7 @@ export function ExportControl({ q, columns, total, disabled }: { q: string; colu
     let expected = total;
     setState({ status: "running", format, rows: 0, total: expected });
     try {
-      const res = await fetch(searchApi.export(q, format, columns), { signal: controller.signal, cache: "no-store" });
+      const res = await fetch(searchExportRoute.url(q, format, columns), { signal: controller.signal, cache: "no-store" });
       if (!res.ok || !res.body) throw await responseError(res);
       const header = Number(res.headers.get("X-Match-Count"));
       if (Number.isFinite(header) && res.headers.has("X-Match-Count")) expected = header;

@@ -6,14 +6,14 @@ import { LoadControls } from "@/components/paging/load-controls";
 import { useLoadAll } from "@/components/paging/use-load-all";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { TableSkeleton } from "@/components/ui/skeleton";
-import { isRetryingThrottled, searchApi, searchRetryDelayMs, shouldRetrySearch } from "@/lib/fleet-search/client-api";
+import { searchPageRoute } from "@/lib/fleet-search/routes";
+import { isRetryingThrottled, retryDelayMs, retryThrottled } from "@/lib/http/poll-policy";
 import type { SearchPage, ThingSearchRow } from "@/lib/fleet-search/contract";
 import { updatePageRows, type PageRows } from "@/lib/fleet-search/page-rows";
 import { toErrorData } from "@/lib/errors";
-import { getJson } from "@/lib/http/get-json";
-import { queryKeys } from "@/lib/query-keys";
+import { fetchRoute } from "@/lib/http/get-json";
 import { ResultsTable } from "./results-table";
-import { RateLimitedNotice } from "./rate-limited";
+import { RateLimitedNotice } from "@/components/ui/rate-limited";
 
 interface Props {
   q: string;
@@ -32,13 +32,13 @@ interface Props {
  */
 export function SearchResults({ q, columns, numericColumns, total, onFirstPage }: Props) {
   const query = useInfiniteQuery({
-    queryKey: queryKeys.search.results(q),
-    queryFn: ({ pageParam, signal }) => getJson<SearchPage>(searchApi.page(q, pageParam), signal),
+    queryKey: searchPageRoute.key(q, null),
+    queryFn: ({ pageParam, signal }) => fetchRoute(searchPageRoute, [q, pageParam], signal),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextToken,
     staleTime: Infinity,
-    retry: shouldRetrySearch,
-    retryDelay: (attempt) => searchRetryDelayMs(attempt),
+    retry: retryThrottled,
+    retryDelay: (attempt) => retryDelayMs(attempt),
   });
   const { loadingAll, controls } = useLoadAll(query);
   const pages = query.data?.pages;

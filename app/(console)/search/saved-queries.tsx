@@ -1,6 +1,7 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
+import { useRouteQuery } from "@/components/query/use-route-query";
 import { useId, useState, useTransition } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Dialog } from "@/components/ui/dialog";
@@ -10,11 +11,9 @@ import { LinesSkeleton } from "@/components/ui/skeleton";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { deleteSavedQuery } from "@/lib/actions/delete-saved-query";
 import { saveQuery } from "@/lib/actions/save-query";
-import { searchApi } from "@/lib/fleet-search/client-api";
-import type { QueryHistoryEntry, SavedQuery } from "@/lib/fleet-search/contract";
+import { queryHistoryRoute, savedQueriesRoute } from "@/lib/fleet-search/routes";
+import type { SavedQuery } from "@/lib/fleet-search/contract";
 import { toErrorData, type AppErrorData } from "@/lib/errors";
-import { getJson } from "@/lib/http/get-json";
-import { queryKeys } from "@/lib/query-keys";
 
 export interface Viewer {
   username: string;
@@ -29,7 +28,7 @@ export interface Viewer {
 export function SavedQueries({ viewer, onOpen }: { viewer: Viewer; onOpen: (s: SavedQuery) => void }) {
   const id = useId();
   const qc = useQueryClient();
-  const list = useQuery({ queryKey: queryKeys.search.saved(), queryFn: ({ signal }) => getJson<SavedQuery[]>(searchApi.saved(), signal) });
+  const list = useRouteQuery(savedQueriesRoute, []);
   const [pending, startTransition] = useTransition();
   const [deleting, setDeleting] = useState<string | null>(null);
   const [error, setError] = useState<AppErrorData | null>(null);
@@ -42,7 +41,7 @@ export function SavedQueries({ viewer, onOpen }: { viewer: Viewer; onOpen: (s: S
       const r = await deleteSavedQuery({ id: s.id });
       setDeleting(null);
       if (!r.ok) setError(r.error);
-      await qc.invalidateQueries({ queryKey: queryKeys.search.saved() });
+      await qc.invalidateQueries({ queryKey: savedQueriesRoute.key() });
     });
   };
 
@@ -108,7 +107,7 @@ export function SavedQueries({ viewer, onOpen }: { viewer: Viewer; onOpen: (s: S
 /** The caller's recent queries (recorded when a first page is served), newest first. */
 export function QueryHistory({ onOpen }: { onOpen: (q: string) => void }) {
   const id = useId();
-  const list = useQuery({ queryKey: queryKeys.search.history(), queryFn: ({ signal }) => getJson<QueryHistoryEntry[]>(searchApi.history(), signal) });
+  const list = useRouteQuery(queryHistoryRoute, []);
   return (
     <section aria-labelledby={`${id}-title`} className="rounded border border-border bg-surface">
       <header className="border-b border-border px-3 py-2">
@@ -184,7 +183,7 @@ function SaveQueryForm({ query, columns, current, onDone }: { query: string; col
     startTransition(async () => {
       const r = await saveQuery({ id: update && current ? current.id : undefined, name, query, columns: [...columns], shared });
       if (r.ok) {
-        await qc.invalidateQueries({ queryKey: queryKeys.search.saved() });
+        await qc.invalidateQueries({ queryKey: savedQueriesRoute.key() });
         onDone();
         return;
       }

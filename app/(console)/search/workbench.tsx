@@ -1,18 +1,18 @@
 "use client";
 
-import { useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
+import { useQueryClient, type InfiniteData } from "@tanstack/react-query";
+import { useRouteQuery } from "@/components/query/use-route-query";
 import { useQueryStates } from "nuqs";
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { toErrorData } from "@/lib/errors";
-import { isRetryingThrottled, searchApi, searchRetryDelayMs, shouldRetrySearch } from "@/lib/fleet-search/client-api";
-import { DEFAULT_COLUMNS, type IndexField, type SavedQuery, type SearchCount, type SearchFields, type SearchPage } from "@/lib/fleet-search/contract";
+import { queryHistoryRoute, searchCountRoute, searchFieldsRoute, searchPageRoute } from "@/lib/fleet-search/routes";
+import { isRetryingThrottled, retryDelayMs, retryThrottled } from "@/lib/http/poll-policy";
+import { DEFAULT_COLUMNS, type IndexField, type SavedQuery, type SearchCount, type SearchPage } from "@/lib/fleet-search/contract";
 import { appendFilter, querySnippets, snippetText } from "@/lib/fleet-search/snippets";
 import { discoverShadowFields, normalizeColumns, numericColumns } from "@/lib/fleet-search/table-columns";
 import { formatCount } from "@/lib/format/count";
-import { getJson } from "@/lib/http/get-json";
-import { queryKeys } from "@/lib/query-keys";
 import { Aggregations } from "./aggregations";
 import { ColumnChooser } from "./column-chooser";
 import { SaveAsDynamicGroupButton } from "./dynamic-group";
@@ -66,23 +66,19 @@ export function SearchWorkbench({ nonce, viewer, canCreateGroup }: Props) {
     setCheck(checkQuery(q));
   }, [q]);
 
-  const fieldsQuery = useQuery({
-    queryKey: queryKeys.search.fields(),
-    queryFn: ({ signal }) => getJson<SearchFields>(searchApi.fields(), signal),
+  const fieldsQuery = useRouteQuery(searchFieldsRoute, [], {
     staleTime: 5 * 60_000,
-    retry: shouldRetrySearch,
-    retryDelay: (attempt) => searchRetryDelayMs(attempt),
+    retry: retryThrottled,
+    retryDelay: (attempt) => retryDelayMs(attempt),
   });
   const fields = fieldsQuery.data?.fields ?? NO_FIELDS;
   const numeric = useMemo(() => numericColumns(columns, fields), [columns, fields]);
 
-  const count = useQuery({
-    queryKey: queryKeys.search.count(q),
-    queryFn: ({ signal }) => getJson<SearchCount>(searchApi.count(q), signal),
+  const count = useRouteQuery(searchCountRoute, [q], {
     enabled: runnable,
     staleTime: 30_000,
-    retry: shouldRetrySearch,
-    retryDelay: (attempt) => searchRetryDelayMs(attempt),
+    retry: retryThrottled,
+    retryDelay: (attempt) => retryDelayMs(attempt),
   });
   const total = runnable ? (count.data?.count ?? null) : null;
 
@@ -94,8 +90,8 @@ export function SearchWorkbench({ nonce, viewer, canCreateGroup }: Props) {
       if (!c.ok || !t) return;
       if (t === q) {
         // The same query again: fresh results from the first page, a fresh count and figures.
-        void qc.resetQueries({ queryKey: queryKeys.search.results(q) });
-        void qc.invalidateQueries({ queryKey: queryKeys.search.count(q) });
+        void qc.resetQueries({ queryKey: searchPageRoute.key(q, null) });
+        void qc.invalidateQueries({ queryKey: searchCountRoute.key(q) });
         void qc.invalidateQueries({ queryKey: ["search", "aggregate", q] });
       } else {
         void setParams({ q: t });
@@ -115,9 +111,9 @@ export function SearchWorkbench({ nonce, viewer, canCreateGroup }: Props) {
     [setParams, viewer.username],
   );
   const openQuery = useCallback((text: string) => void setParams({ q: text }), [setParams]);
-  const onFirstPage = useCallback(() => void qc.invalidateQueries({ queryKey: queryKeys.search.history() }), [qc]);
+  const onFirstPage = useCallback(() => void qc.invalidateQueries({ queryKey: queryHistoryRoute.key() }), [qc]);
   const shadowFields = useCallback(() => {
-    const data = qc.getQueryData<InfiniteData<SearchPage>>(queryKeys.search.results(q));
+    const data = qc.getQueryData<InfiniteData<SearchPage>>(searchPageRoute.key(q, null));
     return discoverShadowFields(data?.pages[0]?.things ?? []);
   }, [qc, q]);
 

@@ -7,14 +7,15 @@ import { LoadControls } from "@/components/paging/load-controls";
 import { useLoadAll } from "@/components/paging/use-load-all";
 import { Attributes } from "@/components/ui/attributes";
 import { Skeleton } from "@/components/ui/skeleton";
+import { liveQueryOptions, useLivePolling } from "@/components/query/use-route-query";
 import { ConnectivityStatus } from "@/components/things/connectivity-status";
-import { getJson } from "@/lib/http/get-json";
-import { queryKeys } from "@/lib/query-keys";
-import { thingsApiUrl } from "@/lib/things/api";
+import { fetchRoute } from "@/lib/http/get-json";
+import { CONNECTIVITY_POLL } from "@/lib/http/poll-policy";
+import { connectivityRoute, thingsRoute } from "@/lib/things/api";
 import { chunk, CONNECTIVITY_BATCH_MAX } from "@/lib/things/connectivity";
-import { filtersKey, type ThingFilters } from "@/lib/things/filters";
+import type { ThingFilters } from "@/lib/things/filters";
 import { flattenPages } from "@/lib/things/paging";
-import type { ConnectivityBatch, ConnectivityResult, ThingPage } from "@/lib/things/types";
+import type { ConnectivityResult, ThingPage } from "@/lib/things/types";
 import { ERROR_TITLES } from "@/lib/errors";
 import { ClearFiltersButton } from "./clear-filters";
 
@@ -34,8 +35,8 @@ interface Props {
  */
 export function ThingsTable({ filters, filtersActive, initialPage, renderedAtMs }: Props) {
   const query = useInfiniteQuery({
-    queryKey: [...queryKeys.things.list(filtersKey(filters)), renderedAtMs],
-    queryFn: ({ pageParam, signal }) => getJson<ThingPage>(thingsApiUrl(filters, pageParam), signal),
+    queryKey: [...thingsRoute.key(filters, null), renderedAtMs],
+    queryFn: ({ pageParam, signal }) => fetchRoute(thingsRoute, [filters, pageParam], signal),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextToken,
     initialData: { pages: [initialPage], pageParams: [null] },
@@ -110,17 +111,21 @@ function useConnectivity(pages: ThingPage[]): Map<string, CellState> {
     () => pages.flatMap((p) => chunk(p.things.map((t) => t.name), CONNECTIVITY_BATCH_MAX)).filter((b) => b.length > 0),
     [pages],
   );
+  const live = useLivePolling();
   const results = useQueries({
-    queries: batches.map((names) => ({
-      queryKey: queryKeys.connectivity.batch(names),
-      queryFn: ({ signal }: { signal: AbortSignal }) =>
-        getJson<ConnectivityBatch>(`/api/connectivity?things=${names.map(encodeURIComponent).join(",")}`, signal),
-      staleTime: 30_000,
-      // A SOC screen stays open for hours: keep the dots current while the tab is visible,
-      // but only for a screenful of things; refreshing thousands every minute would spend
-      // the account's GetThingConnectivityData rate on rows nobody is looking at.
-      refetchInterval: batches.length <= AUTO_REFRESH_MAX_BATCHES ? 60_000 : false,
-    })),
+    queries: batches.map((names) => {
+      const options = liveQueryOptions(connectivityRoute, [names], CONNECTIVITY_POLL, live);
+      return {
+        ...options,
+        staleTime: 30_000,
+        // A SOC screen stays open for hours: keep the dots current while the tab is visible,
+        // but only for a screenful of things; refreshing thousands every minute would spend
+        // the account's GetThingConnectivityData rate on rows nobody is looking at.
+        refetchInterval: batches.length <= AUTO_REFRESH_MAX_BATCHES ? options.refetchInterval : false,
+        // Rows already on screen do not all refetch when the tab comes back.
+        refetchOnWindowFocus: false,
+      };
+    }),
   });
   return useMemo(() => {
     const map = new Map<string, CellState>();

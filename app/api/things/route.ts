@@ -1,11 +1,6 @@
 import { listThings } from "@/lib/aws/things";
-import { route } from "@/lib/auth/guard";
-import { parseThingsQuery } from "@/lib/things/api";
-import { jsonError, jsonOk } from "@/lib/http/route";
+import { apiRoute } from "@/lib/http/api-route";
+import { thingsRoute } from "@/lib/things/api";
 
 /** GET /api/things?type&attr&value&prefix&size&nextToken → ThingPage (one ListThings page). */
-export const GET = route("fleet.read", async (req) => {
-  const q = parseThingsQuery(req.nextUrl.searchParams);
-  if (!q.ok) return jsonError({ code: "invalid_input", message: q.message });
-  return jsonOk(await listThings(q.filters, q.nextToken));
-});
+export const GET = apiRoute(thingsRoute, ({ query }) => listThings(query.filters, query.nextToken));

@@ -1,14 +1,12 @@
 import { randomUUID } from "node:crypto";
-import type { Router } from "../../server/router";
 import { AwsError, invalid } from "../../server/errors";
 import { clearBit, ensureWords, forEachBit, hasBit, setBit, type Bits } from "../../index/bitset";
 import { compileQuery, type Compiled } from "../../index/evaluate";
 import { thingFieldRule, type FleetIndex, type FleetIndexListener } from "../../index/fleet-index";
 import type { IotState, ThingGroupRecord } from "./state";
 import { SortedNames } from "./sorted-names";
-import { MAX_GROUPS_PER_THING, MAX_GROUP_ATTRIBUTES, withGroupProperties } from "./thing-groups";
-import { applyAttributePayload, bodyOf, checkAttributes, checkName, optionalBoolean, optionalInteger, optionalString, sameAttributes } from "./validation";
-import type { FleetIndexing } from "./indexing";
+import { MAX_GROUPS_PER_THING, withGroupProperties } from "./thing-groups";
+import { sameAttributes } from "./validation";
 
 /**
  * Dynamic thing groups (developer guide "Dynamic thing groups"): a thing group whose
@@ -43,9 +41,16 @@ export class DynamicGroups implements FleetIndexListener {
     private readonly state: IotState,
     private readonly index: FleetIndex,
     private readonly settleMs: number,
+    /** Whether thing indexing is on (dynamic groups need it). */
+    private readonly indexOn: () => boolean = () => true,
   ) {
     index.listen(this);
     state.dynamicGroupsOf = (thingName) => this.groupsOf(thingName);
+  }
+
+  /** Whether the thing index is on, which dynamic groups need. */
+  indexReady(): boolean {
+    return this.indexOn();
   }
 
   count(): number {
@@ -176,121 +181,107 @@ export class DynamicGroups implements FleetIndexListener {
   }
 }
 
-// ---- routes ---------------------------------------------------------------------------------------
+// ---- the operations' rules (dynamic-groups-routes.ts parses the requests) -----------------
 
-function validation(value: unknown, member: string, constraint: string): AwsError {
-  const shown = value === null || value === undefined ? "null" : typeof value === "string" ? value : JSON.stringify(value);
-  return invalid(`1 validation error detected: Value '${shown}' at '${member}' failed to satisfy constraint: ${constraint}`);
+export interface CreateDynamicGroupInput {
+  name: string;
+  queryString: string;
+  indexName: string;
+  queryVersion: string;
+  description?: string;
+  attributes: Record<string, string>;
+  tags?: unknown[];
 }
 
-function checkIndexName(value: unknown): string {
-  if (value === undefined || value === null) return "AWS_Things";
-  if (value !== "AWS_Things") throw invalid(`Dynamic thing groups can only use the AWS_Things index (got ${JSON.stringify(value)})`);
-  return value;
-}
-
-function checkQueryVersion(value: unknown): string {
-  if (value === undefined || value === null) return DYNAMIC_QUERY_VERSION;
-  if (value !== DYNAMIC_QUERY_VERSION) throw invalid(`Unsupported queryVersion ${JSON.stringify(value)}: the only query version is ${DYNAMIC_QUERY_VERSION}`);
-  return value;
+export interface UpdateDynamicGroupInput {
+  name: string;
+  /** thingGroupProperties as sent (applied by withGroupProperties). */
+  properties: Record<string, unknown>;
+  expectedVersion?: number;
+  indexName?: string;
+  queryVersion?: string;
+  queryString?: string;
 }
 
 const dynamicOnly = (state: IotState, name: string) => invalid(`This operation does not support static thing groups. Thing group arn: ${state.groupArn(name)}`);
 
-/** CreateDynamicThingGroup, UpdateDynamicThingGroup, DeleteDynamicThingGroup (DescribeThingGroup serves both kinds). */
-export function registerDynamicGroupRoutes(router: Router, state: IotState, fi: FleetIndexing): void {
-  const dyn = fi.dynamicGroups;
-
-  router.add("CreateDynamicThingGroup", "POST", "/dynamic-thing-groups/{thingGroupName}", (ctx) => {
-    const name = checkName(ctx.params.thingGroupName, "thingGroupName");
-    const body = bodyOf(ctx);
-    if (body.queryString === undefined || body.queryString === null) throw validation(null, "queryString", "Member must not be null");
-    if (typeof body.queryString !== "string" || body.queryString.length < 1) throw validation(body.queryString, "queryString", "Member must have length greater than or equal to 1");
-    const queryString = body.queryString;
-    const indexName = checkIndexName(body.indexName);
-    const queryVersion = checkQueryVersion(body.queryVersion);
-    const props = (body.thingGroupProperties ?? {}) as Record<string, unknown>;
-    const description = optionalString(props.thingGroupDescription, "thingGroupProperties.thingGroupDescription", 2028);
-    const payload = (props.attributePayload ?? {}) as Record<string, unknown>;
-    const attributes = applyAttributePayload({}, checkAttributes(payload.attributes, "thingGroupProperties.attributePayload.attributes"), false);
-    if (Object.keys(attributes).length > MAX_GROUP_ATTRIBUTES) throw invalid(`A thing group can have at most ${MAX_GROUP_ATTRIBUTES} attributes`);
-    if (!fi.thingIndexOn) {
-      throw new AwsError("ResourceNotFoundException", "Index AWS_Things does not exist: dynamic thing groups need fleet indexing; turn it on with UpdateIndexingConfiguration");
-    }
-    const query = compileQuery(queryString, thingFieldRule);
-
-    const existing = state.groups.get(name);
-    if (existing) {
-      const same = existing.dynamic?.queryString === queryString && existing.description === description && sameAttributes(existing.attributes, attributes);
-      if (same) return { body: created(state, existing) };
-      throw new AwsError("ResourceAlreadyExistsException", `Thing Group ${name} already exists in current account with different properties`, undefined, {
-        resourceId: existing.id,
-        resourceArn: state.groupArn(name),
-      });
-    }
-    if (dyn.count() >= MAX_DYNAMIC_GROUPS) throw new AwsError("LimitExceededException", `An account can have at most ${MAX_DYNAMIC_GROUPS} dynamic thing groups`);
-
-    const group: ThingGroupRecord = {
-      name,
-      id: randomUUID(),
-      attributes,
-      version: 1,
-      createdMs: Date.now(),
-      dynamic: { queryString, indexName, queryVersion, status: "BUILDING" },
-    };
-    if (description !== undefined) group.description = description;
-    if (Array.isArray(body.tags)) group.tags = body.tags;
-    state.putGroup(group);
-    dyn.add(group, query);
-    return { body: created(state, group) };
-  });
-
-  router.add("UpdateDynamicThingGroup", "PATCH", "/dynamic-thing-groups/{thingGroupName}", (ctx) => {
-    const name = checkName(ctx.params.thingGroupName, "thingGroupName");
-    const body = bodyOf(ctx);
-    const props = body.thingGroupProperties as Record<string, unknown> | undefined;
-    if (props === undefined || props === null) throw validation(null, "thingGroupProperties", "Member must not be null");
-    if (typeof props !== "object") throw invalid("thingGroupProperties must be an object");
-    const expectedVersion = optionalInteger(body.expectedVersion, "expectedVersion");
-    const g = state.requireGroup(name);
-    if (!g.dynamic) throw dynamicOnly(state, name);
-    if (expectedVersion !== undefined && expectedVersion !== g.version) {
-      throw new AwsError("VersionConflictException", `The version for thing group ${name} does not match the expected version.`);
-    }
-    const indexName = body.indexName === undefined ? g.dynamic.indexName : checkIndexName(body.indexName);
-    const queryVersion = body.queryVersion === undefined ? g.dynamic.queryVersion : checkQueryVersion(body.queryVersion);
-    let query: Compiled | undefined;
-    let queryString = g.dynamic.queryString;
-    if (body.queryString !== undefined && body.queryString !== null) {
-      if (typeof body.queryString !== "string" || body.queryString.length < 1) throw validation(body.queryString, "queryString", "Member must have length greater than or equal to 1");
-      query = compileQuery(body.queryString, thingFieldRule);
-      queryString = body.queryString;
-    }
-    const next = withGroupProperties(g, props);
-    const queryChanged = query !== undefined && queryString !== g.dynamic.queryString;
-    next.dynamic = { queryString, indexName, queryVersion, status: queryChanged ? "REBUILDING" : g.dynamic.status };
-    state.putGroup(next);
-    if (queryChanged) dyn.replaceQuery(next, query!);
-    return { body: { version: next.version } };
-  });
-
-  router.add("DeleteDynamicThingGroup", "DELETE", "/dynamic-thing-groups/{thingGroupName}", (ctx) => {
-    const name = checkName(ctx.params.thingGroupName, "thingGroupName");
-    const expectedVersion = optionalInteger(ctx.query.get("expectedVersion"), "expectedVersion");
-    const g = state.groups.get(name);
-    // DeleteDynamicThingGroup models no ResourceNotFoundException: deleting a missing group succeeds.
-    if (!g) return { body: {} };
-    if (!g.dynamic) throw dynamicOnly(state, name);
-    if (expectedVersion !== undefined && expectedVersion !== g.version) {
-      throw new AwsError("VersionConflictException", `The version for thing group ${name} does not match the expected version.`);
-    }
-    dyn.remove(name);
-    state.removeGroup(g);
-    return { body: {} };
-  });
+export interface CreatedDynamicGroup {
+  thingGroupName: string;
+  thingGroupArn: string;
+  thingGroupId: string;
+  indexName: string;
+  queryString: string;
+  queryVersion: string;
 }
 
-function created(state: IotState, g: ThingGroupRecord) {
+/** CreateDynamicThingGroup: idempotent for the same definition; ResourceAlreadyExistsException otherwise. */
+export function createDynamicGroup(state: IotState, dyn: DynamicGroups, input: CreateDynamicGroupInput): CreatedDynamicGroup {
+  if (!dyn.indexReady()) {
+    throw new AwsError("ResourceNotFoundException", "Index AWS_Things does not exist: dynamic thing groups need fleet indexing; turn it on with UpdateIndexingConfiguration");
+  }
+  const query = compileQuery(input.queryString, thingFieldRule);
+  const { name } = input;
+  const existing = state.groups.get(name);
+  if (existing) {
+    const same = existing.dynamic?.queryString === input.queryString && existing.description === input.description && sameAttributes(existing.attributes, input.attributes);
+    if (same) return created(state, existing);
+    throw new AwsError("ResourceAlreadyExistsException", `Thing Group ${name} already exists in current account with different properties`, undefined, {
+      resourceId: existing.id,
+      resourceArn: state.groupArn(name),
+    });
+  }
+  if (dyn.count() >= MAX_DYNAMIC_GROUPS) throw new AwsError("LimitExceededException", `An account can have at most ${MAX_DYNAMIC_GROUPS} dynamic thing groups`);
+  const group: ThingGroupRecord = {
+    name,
+    id: randomUUID(),
+    attributes: input.attributes,
+    version: 1,
+    createdMs: Date.now(),
+    dynamic: { queryString: input.queryString, indexName: input.indexName, queryVersion: input.queryVersion, status: "BUILDING" },
+  };
+  if (input.description !== undefined) group.description = input.description;
+  if (input.tags) group.tags = input.tags;
+  state.putGroup(group);
+  dyn.add(group, query);
+  return created(state, group);
+}
+
+/** UpdateDynamicThingGroup: returns the new version. */
+export function updateDynamicGroup(state: IotState, dyn: DynamicGroups, input: UpdateDynamicGroupInput): number {
+  const { name } = input;
+  const g = state.requireGroup(name);
+  if (!g.dynamic) throw dynamicOnly(state, name);
+  if (input.expectedVersion !== undefined && input.expectedVersion !== g.version) {
+    throw new AwsError("VersionConflictException", `The version for thing group ${name} does not match the expected version.`);
+  }
+  const query = input.queryString !== undefined ? compileQuery(input.queryString, thingFieldRule) : undefined;
+  const queryString = input.queryString ?? g.dynamic.queryString;
+  const next = withGroupProperties(g, input.properties);
+  const queryChanged = query !== undefined && queryString !== g.dynamic.queryString;
+  next.dynamic = {
+    queryString,
+    indexName: input.indexName ?? g.dynamic.indexName,
+    queryVersion: input.queryVersion ?? g.dynamic.queryVersion,
+    status: queryChanged ? "REBUILDING" : g.dynamic.status,
+  };
+  state.putGroup(next);
+  if (queryChanged) dyn.replaceQuery(next, query!);
+  return next.version;
+}
+
+/** DeleteDynamicThingGroup models no ResourceNotFoundException: deleting a missing group succeeds. */
+export function deleteDynamicGroup(state: IotState, dyn: DynamicGroups, name: string, expectedVersion?: number): void {
+  const g = state.groups.get(name);
+  if (!g) return;
+  if (!g.dynamic) throw dynamicOnly(state, name);
+  if (expectedVersion !== undefined && expectedVersion !== g.version) {
+    throw new AwsError("VersionConflictException", `The version for thing group ${name} does not match the expected version.`);
+  }
+  dyn.remove(name);
+  state.removeGroup(g);
+}
+
+function created(state: IotState, g: ThingGroupRecord): CreatedDynamicGroup {
   return {
     thingGroupName: g.name,
     thingGroupArn: state.groupArn(g.name),

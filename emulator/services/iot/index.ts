@@ -1,4 +1,7 @@
 import { Router } from "../../server/router";
+import { restJson1 } from "../../server/protocol";
+import type { EmulatorService, ServiceRegion } from "../../service";
+import { ConnectivityTracker } from "../../mqtt/connectivity";
 import type { IotDeps } from "./context";
 import { registerEndpointRoutes } from "./endpoint";
 import { registerConnectivityRoutes } from "./connectivity";
@@ -6,9 +9,13 @@ import { IotState } from "./state";
 import { registerThingRoutes } from "./things";
 import { registerThingTypeRoutes } from "./thing-types";
 import { registerThingGroupRoutes } from "./thing-groups";
+import { registerBillingGroupRoutes } from "./billing-groups";
 import { registerCertificateRoutes } from "./certificates";
 import { registerPolicyRoutes } from "./policies";
 import { registerPrincipalRoutes } from "./principals";
+import { registerPrincipalPolicyRoutes } from "./principal-policies";
+import { registerFleetIndexing, type FleetIndexing } from "./indexing";
+import type { IotDataRegion } from "../iotdata";
 
 export type { IotState } from "./state";
 
@@ -25,8 +32,56 @@ export function createIotService(deps: IotDeps): { router: Router; registry: Iot
   registerThingRoutes(router, registry);
   registerThingTypeRoutes(router, registry);
   registerThingGroupRoutes(router, registry);
+  registerBillingGroupRoutes(router, registry);
   registerCertificateRoutes(router, registry);
   registerPolicyRoutes(router, registry);
   registerPrincipalRoutes(router, registry);
+  registerPrincipalPolicyRoutes(router, registry);
   return { router, registry };
 }
+
+export interface IotRegion extends ServiceRegion {
+  registry: IotState;
+  connectivity: ConnectivityTracker;
+  indexing: FleetIndexing;
+}
+
+/** The `iot` service of the emulator: the registry, and fleet indexing over registry, shadows and connectivity. */
+export const iotService: EmulatorService<IotRegion> = {
+  name: "iot",
+  // `execute-api`: what hand-signed requests (awscurl's default) carry.
+  signingNames: ["iot", "execute-api"],
+  protocol: restJson1,
+  errors: {
+    ResourceAlreadyExistsException: 409,
+    VersionConflictException: 409,
+    InvalidStateTransitionException: 409,
+    ThrottlingException: 400,
+    LimitExceededException: 410,
+    CertificateStateException: 406,
+    CertificateValidationException: 400,
+    DeleteConflictException: 409,
+    VersionsLimitExceededException: 409,
+    InvalidQueryException: 400,
+    IndexNotReadyException: 400,
+    InvalidAggregationException: 400,
+    ResourceRegistrationFailureException: 400,
+    MalformedPolicyException: 400,
+    ConflictingResourceUpdateException: 409,
+    TransferAlreadyCompletedException: 410,
+  },
+  kinds: ["iot.thing", "iot.thingType", "iot.thingGroup", "iot.billingGroup", "iot.billingGroup", "iot.certificate", "iot.policy", "iot.indexingConfiguration", "connectivity"].map((kind) => ({ kind, version: 0 })),
+  uses: ["iotdata"],
+  createRegion(ctx) {
+    const connectivity = new ConnectivityTracker(ctx.store);
+    const { router, registry } = createIotService({ config: ctx.config, store: ctx.store, connectivity, ca: ctx.shared.ca });
+    const shadows = ctx.use<IotDataRegion>("iotdata").shadows;
+    const indexing = registerFleetIndexing({ router, registry, store: ctx.store, connectivity, shadows });
+    return { router, registry, connectivity, indexing };
+  },
+  broker: {
+    connectivity: (r) => r.connectivity,
+    // AWS reports the certificate id of the connecting client as its principal.
+    principalOf: (r, clientId) => r.registry.things.get(clientId)?.principals?.[0]?.principal.split("cert/")[1],
+  },
+};

@@ -45,6 +45,26 @@ function aggregationField(body: Record<string, unknown>, required: boolean): str
   return f;
 }
 
+/** SearchIndex's request, parsed and checked against the model's constraints. */
+export interface SearchIndexInput {
+  indexName: string;
+  queryString: string;
+  maxResults: number;
+  nextToken?: string;
+}
+
+export function parseSearchIndex(body: Record<string, unknown>): SearchIndexInput {
+  const queryString = requireQueryString(body);
+  const indexName = indexNameOf(body);
+  const max = body.maxResults;
+  if (max !== undefined && max !== null && (typeof max !== "number" || !Number.isInteger(max) || max < 1)) {
+    throw validation(max, "maxResults", "Member must have value greater than or equal to 1");
+  }
+  const maxResults = typeof max === "number" ? max : MAX_SEARCH_RESULTS;
+  const nextToken = typeof body.nextToken === "string" && body.nextToken !== "" ? body.nextToken : undefined;
+  return { indexName, queryString, maxResults, nextToken };
+}
+
 export function registerIndexingRoutes(router: Router, fi: FleetIndexing): void {
   router.add("GetIndexingConfiguration", "GET", "/indexing/config", () => ({ body: describeConfig(fi.config) }));
 
@@ -75,20 +95,7 @@ export function registerIndexingRoutes(router: Router, fi: FleetIndexing): void 
     return { body: { indexNames: page, ...(more ? { nextToken: Buffer.from(page[page.length - 1], "utf8").toString("base64") } : {}) } };
   });
 
-  router.add("SearchIndex", "POST", "/indices/search", (ctx) => {
-    const body = bodyOf(ctx);
-    const queryString = requireQueryString(body);
-    const indexName = indexNameOf(body);
-    const max = body.maxResults;
-    if (max !== undefined && max !== null && (typeof max !== "number" || !Number.isInteger(max) || max < 1)) {
-      throw validation(max, "maxResults", "Member must have value greater than or equal to 1");
-    }
-    const maxResults = typeof max === "number" ? max : MAX_SEARCH_RESULTS;
-    const nextToken = typeof body.nextToken === "string" && body.nextToken !== "" ? body.nextToken : undefined;
-    if (indexName === THINGS_INDEX) return { body: fi.searchThings(queryString, maxResults, nextToken) };
-    if (indexName === GROUPS_INDEX) return { body: fi.searchGroups(queryString, maxResults, nextToken) };
-    throw notFound(`Index ${indexName} does not exist`);
-  });
+  router.add("SearchIndex", "POST", "/indices/search", (ctx) => ({ body: fi.search(parseSearchIndex(bodyOf(ctx))) }));
 
   router.add("GetStatistics", "POST", "/indices/statistics", (ctx) => {
     const body = bodyOf(ctx);

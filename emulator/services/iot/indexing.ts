@@ -1,6 +1,7 @@
 import type { Router } from "../../server/router";
+import { readEnv } from "../../../lib/env";
 import { AwsError, invalid, notFound } from "../../server/errors";
-import type { Store } from "../../store/store";
+import type { RecordStore } from "../../store/store";
 import type { ConnectivityTracker } from "../../mqtt/connectivity";
 import type { ShadowReader } from "../iotdata/shadow-types";
 import type { IotState } from "./state";
@@ -24,7 +25,8 @@ import type { ValueColumn } from "../../index/aggregate";
 import { ThingGroupSnapshot, thingGroupFieldRule } from "../../index/thing-group-index";
 import type { ThingDocument } from "../../index/documents";
 import type { ThingGroupDocument } from "../../index/thing-group-index";
-import { DynamicGroups, registerDynamicGroupRoutes } from "./dynamic-groups";
+import { DynamicGroups } from "./dynamic-groups";
+import { registerDynamicGroupRoutes } from "./dynamic-groups-routes";
 import { registerIndexingRoutes } from "./indexing-routes";
 
 /**
@@ -45,7 +47,7 @@ const CONFIG_KIND = "iot.indexingConfiguration";
 export interface FleetIndexingDeps {
   router: Router;
   registry: IotState;
-  store: Store;
+  store: RecordStore;
   connectivity: ConnectivityTracker;
   /** The shadow service (absent: shadows are never indexed). */
   shadows?: ShadowReader;
@@ -73,7 +75,7 @@ export class FleetIndexing {
 
   constructor(private readonly deps: FleetIndexingDeps) {
     const { registry, store, connectivity, shadows } = deps;
-    this.settleMs = deps.settleMs ?? Number(process.env.EMULATOR_INDEX_SETTLE_MS ?? 500);
+    this.settleMs = deps.settleMs ?? readEnv(["EMULATOR_INDEX_SETTLE_MS"]).EMULATOR_INDEX_SETTLE_MS;
     this.config = { ...defaultIndexingConfig(), ...(loadConfig(store) ?? {}) };
     const sources: FleetSources = {
       thing: (n) => registry.things.get(n),
@@ -82,7 +84,7 @@ export class FleetIndexing {
       connectivity: (id) => connectivity.get(id),
     };
     this.index = new FleetIndex(sources);
-    this.dynamicGroups = new DynamicGroups(registry, this.index, this.settleMs);
+    this.dynamicGroups = new DynamicGroups(registry, this.index, this.settleMs, () => this.thingIndexOn);
     // The index is rebuilt from the registry, shadows and connectivity at start, so a restart
     // finds it as it was (and ACTIVE: the emulator's restart is not an AWS rebuild).
     this.index.configure(sourcesOf(this.config.thing));
@@ -153,6 +155,13 @@ export class FleetIndexing {
   requireGroupIndex(): void {
     if (!this.groupIndexOn) throw notFound(`Index ${GROUPS_INDEX} does not exist: turn thing group indexing on with UpdateIndexingConfiguration`);
     if (this.groupIndexStatus() === "BUILDING") throw new AwsError("IndexNotReadyException", `Index ${GROUPS_INDEX} is not ready: it is being built`);
+  }
+
+  /** SearchIndex: things or thing groups, by index name. */
+  search(input: { indexName: string; queryString: string; maxResults: number; nextToken?: string }): { things: ThingDocument[]; nextToken?: string } | { thingGroups: ThingGroupDocument[]; nextToken?: string } {
+    if (input.indexName === THINGS_INDEX) return this.searchThings(input.queryString, input.maxResults, input.nextToken);
+    if (input.indexName === GROUPS_INDEX) return this.searchGroups(input.queryString, input.maxResults, input.nextToken);
+    throw notFound(`Index ${input.indexName} does not exist`);
   }
 
   /** SearchIndex over AWS_Things: one page after the token's position. */
@@ -258,7 +267,7 @@ function statusOf(t: Transition | null): IndexStatus {
   return !t || Date.now() >= t.readyAt ? "ACTIVE" : t.kind;
 }
 
-function loadConfig(store: Store): IndexingConfig | undefined {
+function loadConfig(store: RecordStore): IndexingConfig | undefined {
   for (const [id, c] of store.load<IndexingConfig>(CONFIG_KIND)) if (id === "config") return c;
   return undefined;
 }

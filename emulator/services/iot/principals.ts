@@ -3,8 +3,8 @@ import { invalid, notFound } from "../../server/errors";
 import type { IotState, PrincipalType, ThingRecord } from "./state";
 import { decodeToken, encodeToken, pageLimit, pageOfSorted } from "./pagination";
 import { checkName } from "./validation";
+import { checkPrincipal } from "./policies-model";
 
-const COGNITO_ID = /^[a-z]{2}(-[a-z]+)+-\d:[0-9a-f-]{36}$/;
 const TYPES = new Set<PrincipalType>(["EXCLUSIVE_THING", "NON_EXCLUSIVE_THING"]);
 
 /**
@@ -104,17 +104,6 @@ function principalHeader(ctx: RequestContext): string {
   const value = Array.isArray(raw) ? raw[0] : raw;
   if (!value) throw invalid("The principal (header x-amzn-principal) is required");
   return value;
-}
-
-/** For attaching: must name an existing certificate of this account, or be a Cognito identity id. */
-function checkPrincipal(state: IotState, principal: string): string {
-  const certId = state.certIdFromArn(principal);
-  if (certId !== undefined) {
-    if (!state.certs.has(certId)) throw notFound(`The certificate given in the request does not exist (arn: ${principal})`);
-    return principal;
-  }
-  if (COGNITO_ID.test(principal)) return principal;
-  throw invalid(`Invalid principal: ${principal}. Use the ARN of a certificate or a Cognito identity id.`);
 }
 
 /** For listing: an unknown certificate is not found; anything else simply has no things. */

@@ -1,5 +1,5 @@
 import { notFound } from "../../server/errors";
-import { EmulatorCa } from "../../certs/ca";
+import type { EmulatorCa } from "../../certs/ca";
 import { arn, type IotDeps } from "./context";
 import { SeqOrder, SortedNames } from "./sorted-names";
 
@@ -54,6 +54,16 @@ export interface ThingGroupRecord {
   dynamic?: { queryString: string; indexName: string; queryVersion: string; status: string };
 }
 
+/** A billing group: flat (no hierarchy); a thing is in at most one (ThingRecord.billingGroupName). */
+export interface BillingGroupRecord {
+  name: string;
+  id: string;
+  description?: string;
+  version: number;
+  createdMs: number;
+  tags?: unknown[];
+}
+
 export type CertificateStatus = "ACTIVE" | "INACTIVE" | "REVOKED" | "PENDING_TRANSFER" | "REGISTER_INACTIVE" | "PENDING_ACTIVATION";
 
 export interface CertificateRecord {
@@ -94,6 +104,7 @@ const KIND = {
   thing: "iot.thing",
   type: "iot.thingType",
   group: "iot.thingGroup",
+  billing: "iot.billingGroup",
   cert: "iot.certificate",
   policy: "iot.policy",
 } as const;
@@ -115,6 +126,10 @@ export class IotState {
   readonly children = new Map<string, Set<string>>();
   readonly groupMembers = new Map<string, SortedNames>();
 
+  readonly billingGroups = new Map<string, BillingGroupRecord>();
+  readonly billingGroupNames = new SortedNames((n) => this.billingGroups.has(n));
+  readonly billingMembers = new Map<string, SortedNames>();
+
   readonly certs = new Map<string, CertificateRecord>();
   readonly certOrder = new SeqOrder<CertificateRecord>((c) => this.certs.get(c.id) === c);
 
@@ -132,7 +147,6 @@ export class IotState {
   dynamicGroupsOf: (thingName: string) => string[] = () => [];
 
   private seq = 0;
-  private ca?: Promise<EmulatorCa>;
 
   constructor(readonly deps: IotDeps) {
     const { store } = deps;
@@ -141,6 +155,8 @@ export class IotState {
     for (const [, g] of store.load<ThingGroupRecord>(KIND.group)) this.groups.set(g.name, g);
     this.groupNames.addAll(this.groups.keys());
     for (const g of this.groups.values()) if (g.parentName) this.childSet(g.parentName).add(g.name);
+    for (const [, b] of store.load<BillingGroupRecord>(KIND.billing)) this.billingGroups.set(b.name, b);
+    this.billingGroupNames.addAll(this.billingGroups.keys());
     for (const [, t] of store.load<ThingRecord>(KIND.thing)) {
       this.things.set(t.name, t);
       this.indexThing(t, true);
@@ -168,6 +184,7 @@ export class IotState {
   thingArn = (name: string) => arn(this.deps.config, `thing/${name}`);
   typeArn = (name: string) => arn(this.deps.config, `thingtype/${name}`);
   groupArn = (name: string) => arn(this.deps.config, `thinggroup/${name}`);
+  billingGroupArn = (name: string) => arn(this.deps.config, `billinggroup/${name}`);
   certArn = (id: string) => arn(this.deps.config, `cert/${id}`);
   policyArn = (name: string) => arn(this.deps.config, `policy/${name}`);
 
@@ -182,15 +199,19 @@ export class IotState {
     return value.startsWith(prefix) ? value.slice(prefix.length) : undefined;
   }
 
+  billingGroupNameFromArn(value: string): string | undefined {
+    const prefix = arn(this.deps.config, "billinggroup/");
+    return value.startsWith(prefix) ? value.slice(prefix.length) : undefined;
+  }
+
   thingNameFromArn(value: string): string | undefined {
     const prefix = arn(this.deps.config, "thing/");
     return value.startsWith(prefix) ? value.slice(prefix.length) : undefined;
   }
 
-  /** The emulator CA, created (or loaded) on first use. */
+  /** The emulator CA (the account's, shared by every region), created (or loaded) on first use. */
   certificateAuthority(): Promise<EmulatorCa> {
-    this.ca ??= EmulatorCa.loadOrCreate(this.deps.store, this.deps.config.dataDir);
-    return this.ca;
+    return this.deps.ca();
   }
 
   // ---- lookups that throw the AWS error ------------------------------------------------
@@ -205,6 +226,12 @@ export class IotState {
     const g = this.groups.get(name);
     if (!g) throw notFound(`Thing Group ${name} does not exist`);
     return g;
+  }
+
+  requireBillingGroup(name: string): BillingGroupRecord {
+    const b = this.billingGroups.get(name);
+    if (!b) throw notFound(`Billing Group ${name} does not exist`);
+    return b;
   }
 
   requireCert(id: string): CertificateRecord {
@@ -237,6 +264,7 @@ export class IotState {
     this.things.delete(t.name);
     this.thingNames.delete(t.name);
     for (const g of t.groups ?? []) this.groupMembers.get(g)?.delete(t.name);
+    if (t.billingGroupName) this.billingMembers.get(t.billingGroupName)?.delete(t.name);
     this.deps.store.delete(KIND.thing, t.name);
     for (const l of this.thingListeners) l(t.name, undefined);
   }
@@ -265,6 +293,26 @@ export class IotState {
     return s;
   }
 
+  billingMembersOf(billingGroupName: string): SortedNames {
+    let s = this.billingMembers.get(billingGroupName);
+    if (!s) {
+      s = new SortedNames((n) => this.things.get(n)?.billingGroupName === billingGroupName);
+      this.billingMembers.set(billingGroupName, s);
+    }
+    return s;
+  }
+
+  /** Moves a thing into a billing group (or out of any, with undefined) and writes it. */
+  setBillingGroup(t: ThingRecord, billingGroupName: string | undefined): void {
+    const prev = t.billingGroupName;
+    if (prev === billingGroupName) return;
+    if (billingGroupName) t.billingGroupName = billingGroupName;
+    else delete t.billingGroupName;
+    if (prev) this.billingMembers.get(prev)?.delete(t.name);
+    if (billingGroupName) this.billingMembersOf(billingGroupName).add(t.name);
+    this.saveThing(t);
+  }
+
   private indexThing(t: ThingRecord, loading: boolean): void {
     if (t.typeName) this.typeIndex(t.typeName).add(t.name);
     for (const [k, v] of Object.entries(t.attributes)) {
@@ -277,6 +325,7 @@ export class IotState {
     }
     for (const p of t.principals ?? []) this.principalSet(p.principal).add(t.name);
     if (loading) for (const g of t.groups ?? []) this.membersOf(g).add(t.name);
+    if (t.billingGroupName) this.billingMembersOf(t.billingGroupName).add(t.name);
   }
 
   private unindexThing(t: ThingRecord): void {
@@ -366,6 +415,19 @@ export class IotState {
       for (const c of this.children.get(n) ?? []) stack.push(c);
     }
     return out;
+  }
+
+  putBillingGroup(b: BillingGroupRecord): void {
+    if (!this.billingGroups.has(b.name)) this.billingGroupNames.add(b.name);
+    this.billingGroups.set(b.name, b);
+    this.deps.store.put(KIND.billing, b.name, b);
+  }
+
+  removeBillingGroup(b: BillingGroupRecord): void {
+    this.billingGroups.delete(b.name);
+    this.billingGroupNames.delete(b.name);
+    this.billingMembers.delete(b.name);
+    this.deps.store.delete(KIND.billing, b.name);
   }
 
   putCert(c: CertificateRecord): void {

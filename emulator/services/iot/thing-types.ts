@@ -1,47 +1,50 @@
-import { randomUUID } from "node:crypto";
-import { isDeepStrictEqual } from "node:util";
 import type { Router } from "../../server/router";
-import { AwsError, invalid } from "../../server/errors";
+import { invalid } from "../../server/errors";
+import { EnvError, readEnv } from "../../../lib/env";
 import type { IotState, ThingTypeRecord } from "./state";
 import { epochSeconds } from "./context";
-import { decodeToken, encodeToken, pageLimit, pageOfSorted } from "./pagination";
+import { decodeToken, encodeToken, pageLimit } from "./pagination";
 import { bodyOf, checkName, optionalBoolean, optionalString } from "./validation";
+import { createThingType, deleteThingType, deprecateThingType, listThingTypes, requireThingType, updateThingType, type ThingTypeProps } from "./thing-types-model";
 
 /** ListThings can filter on up to three searchable attributes per type. */
 const MAX_SEARCHABLE_ATTRIBUTES = 3;
 
+const DEFAULT_DELETE_WAIT_MS = 300_000;
+
 /**
  * AWS lets a deprecated thing type be deleted only five minutes after deprecation. Tests
- * shorten the wait with EMULATOR_THING_TYPE_DELETE_WAIT_SECONDS (read on every request).
+ * shorten the wait with EMULATOR_THING_TYPE_DELETE_WAIT_SECONDS, read on every request so
+ * a test can change it while the emulator runs; a bad value counts as the five minutes,
+ * as it always has (the emulator does not validate its environment at start-up).
  */
-export function thingTypeDeleteWaitMs(): number {
-  const raw = process.env.EMULATOR_THING_TYPE_DELETE_WAIT_SECONDS;
-  const n = raw === undefined || raw === "" ? 300 : Number(raw);
-  return Number.isFinite(n) && n >= 0 ? n * 1000 : 300_000;
+function thingTypeDeleteWaitMs(): number {
+  try {
+    return readEnv(["EMULATOR_THING_TYPE_DELETE_WAIT_SECONDS"]).EMULATOR_THING_TYPE_DELETE_WAIT_SECONDS * 1000;
+  } catch (err) {
+    if (err instanceof EnvError) return DEFAULT_DELETE_WAIT_MS;
+    throw err;
+  }
 }
 
-/** Thing types: Create, Describe, List, Update, Deprecate (and undo), Delete. */
+/**
+ * Thing types: Create, Describe, List, Update, Deprecate (and undo), Delete. Each route
+ * parses the request into a typed input, calls thing-types-model.ts and renders the answer.
+ */
 export function registerThingTypeRoutes(router: Router, state: IotState): void {
   router.add("CreateThingType", "POST", "/thing-types/{thingTypeName}", (ctx) => {
     const name = checkName(ctx.params.thingTypeName, "thingTypeName");
     const body = bodyOf(ctx);
-    const props = readProperties(body.thingTypeProperties);
-    const existing = state.types.get(name);
-    if (existing) {
-      if (isDeepStrictEqual(propsOf(existing), props)) return { body: created(state, existing) };
-      throw new AwsError("ResourceAlreadyExistsException", `Thing Type ${name} already exists in current account with different properties`, undefined, {
-        resourceId: existing.id,
-        resourceArn: state.typeArn(name),
-      });
-    }
-    const type: ThingTypeRecord = { name, id: randomUUID(), deprecated: false, createdMs: Date.now(), ...props };
-    if (Array.isArray(body.tags)) type.tags = body.tags;
-    state.putType(type);
-    return { body: created(state, type) };
+    const type = createThingType(state, {
+      name,
+      props: readProperties(body.thingTypeProperties),
+      ...(Array.isArray(body.tags) ? { tags: body.tags } : {}),
+    });
+    return { body: { thingTypeName: type.name, thingTypeArn: state.typeArn(type.name), thingTypeId: type.id } };
   });
 
   router.add("DescribeThingType", "GET", "/thing-types/{thingTypeName}", (ctx) => {
-    const type = requireType(state, checkName(ctx.params.thingTypeName, "thingTypeName"));
+    const type = requireThingType(state, checkName(ctx.params.thingTypeName, "thingTypeName"));
     return { body: { ...definition(state, type), thingTypeId: type.id } };
   });
 
@@ -50,7 +53,7 @@ export function registerThingTypeRoutes(router: Router, state: IotState): void {
     const after = decodeToken<string>(ctx.query.get("nextToken"), "string");
     const only = ctx.query.get("thingTypeName") || undefined;
     if (only) checkName(only, "thingTypeName");
-    const page = pageOfSorted(state.typeNames.view(), after, limit, only ? (n) => n === only : undefined);
+    const page = listThingTypes(state, only, after, limit);
     return {
       body: {
         thingTypes: page.items.map((n) => definition(state, state.types.get(n)!)),
@@ -60,58 +63,35 @@ export function registerThingTypeRoutes(router: Router, state: IotState): void {
   });
 
   router.add("UpdateThingType", "PATCH", "/thing-types/{thingTypeName}", (ctx) => {
-    const type = requireType(state, checkName(ctx.params.thingTypeName, "thingTypeName"));
+    const name = checkName(ctx.params.thingTypeName, "thingTypeName");
     const raw = bodyOf(ctx).thingTypeProperties as Record<string, unknown> | undefined;
     const props = readProperties(raw);
-    // Only the properties present in the request change.
-    const next: ThingTypeRecord = { ...type };
-    if (raw && "thingTypeDescription" in raw) next.description = props.description;
-    if (raw && "searchableAttributes" in raw) next.searchableAttributes = props.searchableAttributes;
-    if (raw && "mqtt5Configuration" in raw) next.mqtt5Configuration = props.mqtt5Configuration;
-    for (const k of ["description", "searchableAttributes", "mqtt5Configuration"] as const) if (next[k] === undefined) delete next[k];
-    state.putType(next);
+    // A member present in the request changes (or, when null, removes) that property.
+    const changes: ThingTypeProps = {};
+    if (raw && "thingTypeDescription" in raw) changes.description = props.description;
+    if (raw && "searchableAttributes" in raw) changes.searchableAttributes = props.searchableAttributes;
+    if (raw && "mqtt5Configuration" in raw) changes.mqtt5Configuration = props.mqtt5Configuration;
+    updateThingType(state, name, changes);
     return { body: {} };
   });
 
   router.add("DeprecateThingType", "POST", "/thing-types/{thingTypeName}/deprecate", (ctx) => {
-    const type = requireType(state, checkName(ctx.params.thingTypeName, "thingTypeName"));
-    const undo = optionalBoolean(bodyOf(ctx).undoDeprecate, "undoDeprecate") ?? false;
-    const next: ThingTypeRecord = { ...type, deprecated: !undo };
-    if (undo) delete next.deprecationMs;
-    else if (!type.deprecated) next.deprecationMs = Date.now();
-    state.putType(next);
+    const name = checkName(ctx.params.thingTypeName, "thingTypeName");
+    deprecateThingType(state, name, optionalBoolean(bodyOf(ctx).undoDeprecate, "undoDeprecate") ?? false);
     return { body: {} };
   });
 
   router.add("DeleteThingType", "DELETE", "/thing-types/{thingTypeName}", (ctx) => {
-    const name = checkName(ctx.params.thingTypeName, "thingTypeName");
-    const type = requireType(state, name);
-    if (!type.deprecated) throw invalid(`Thing type ${name} must be deprecated before it can be deleted`);
-    const waitMs = thingTypeDeleteWaitMs();
-    if (Date.now() - (type.deprecationMs ?? 0) < waitMs) {
-      throw invalid(`Thing type ${name} was deprecated less than ${Math.round(waitMs / 1000)} seconds ago; wait before deleting it`);
-    }
-    if ((state.thingsByType.get(name)?.size ?? 0) > 0) {
-      throw invalid(`Can not delete thing type ${name}: things are still associated with it`);
-    }
-    state.removeType(type);
+    deleteThingType(state, checkName(ctx.params.thingTypeName, "thingTypeName"), thingTypeDeleteWaitMs());
     return { body: {} };
   });
 }
 
-function requireType(state: IotState, name: string): ThingTypeRecord {
-  const t = state.types.get(name);
-  if (!t) throw new AwsError("ResourceNotFoundException", `Thing Type ${name} does not exist`);
-  return t;
-}
-
-type TypeProps = Pick<ThingTypeRecord, "description" | "searchableAttributes" | "mqtt5Configuration">;
-
-function readProperties(raw: unknown): TypeProps {
+function readProperties(raw: unknown): ThingTypeProps {
   if (raw === undefined || raw === null) return {};
   if (typeof raw !== "object" || Array.isArray(raw)) throw invalid("thingTypeProperties must be an object");
   const p = raw as Record<string, unknown>;
-  const out: TypeProps = {};
+  const out: ThingTypeProps = {};
   const description = optionalString(p.thingTypeDescription, "thingTypeProperties.thingTypeDescription", 2028);
   if (description !== undefined) out.description = description;
   if (p.searchableAttributes !== undefined && p.searchableAttributes !== null) {
@@ -124,18 +104,6 @@ function readProperties(raw: unknown): TypeProps {
   }
   if (p.mqtt5Configuration !== undefined && p.mqtt5Configuration !== null) out.mqtt5Configuration = p.mqtt5Configuration;
   return out;
-}
-
-function propsOf(t: ThingTypeRecord): TypeProps {
-  const out: TypeProps = {};
-  if (t.description !== undefined) out.description = t.description;
-  if (t.searchableAttributes !== undefined) out.searchableAttributes = t.searchableAttributes;
-  if (t.mqtt5Configuration !== undefined) out.mqtt5Configuration = t.mqtt5Configuration;
-  return out;
-}
-
-function created(state: IotState, t: ThingTypeRecord) {
-  return { thingTypeName: t.name, thingTypeArn: state.typeArn(t.name), thingTypeId: t.id };
 }
 
 /** ThingTypeDefinition as ListThingTypes (and, plus thingTypeId, DescribeThingType) return it. */

@@ -1,5 +1,6 @@
 import { nestsDeeperThan } from "../../../lib/json/nesting";
-import { AwsError, invalid } from "../../server/errors";
+import { invalid } from "../../server/errors";
+import type { AwsError } from "../../server/errors";
 import type { RequestContext } from "../../server/router";
 
 /**

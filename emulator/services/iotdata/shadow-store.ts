@@ -1,4 +1,4 @@
-import type { Store } from "../../store/store";
+import type { RecordStore } from "../../store/store";
 import type { JsonObject, ShadowChange, ShadowReader, StoredShadow } from "./shadow-types";
 import { applyUpdate, acceptedDocument, noShadowMessage, shadowError, type UpdateRequest } from "./shadow-document";
 
@@ -46,7 +46,7 @@ export class ShadowStore implements ShadowReader {
 
   /** `now` returns epoch milliseconds (injectable for tests). */
   constructor(
-    private readonly store: Store,
+    private readonly store: RecordStore,
     private readonly now: () => number = Date.now,
   ) {
     for (const [, s] of store.load<StoredShadow>(KIND.shadow)) this.slot(s.thingName).set(s.shadowName ?? "", s);

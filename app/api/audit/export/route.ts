@@ -1,10 +1,9 @@
 import Database from "better-sqlite3";
 import { AUDIT_CSV_HEADER, auditCsvLine, iterateAudit } from "@/lib/audit/audit";
-import { route } from "@/lib/auth/guard";
 import { consoleDbPath } from "@/lib/db/console-db";
 import { formatUtcDate } from "@/lib/format/time";
-import { jsonError } from "@/lib/http/route";
-import { auditFilterFrom, loadAuditSearchParams } from "@/app/(console)/admin/audit/search-params";
+import { apiRoute } from "@/lib/http/api-route";
+import { auditExportRoute } from "./contract";
 
 /** Lines per chunk of the response: large enough to be cheap, small enough to stream. */
 const BATCH = 500;
@@ -16,13 +15,9 @@ const BATCH = 500;
  * must not block sign-ins, sessions or audit records written meanwhile. (WAL mode
  * also gives the export one consistent snapshot.)
  */
-export const GET = route("audit.read", async (req) => {
-  const values = loadAuditSearchParams(req.nextUrl.searchParams);
-  const parsed = auditFilterFrom(values);
-  if (!parsed.ok) return jsonError({ code: "invalid_input", message: parsed.issues.join(" ") });
-
+export const GET = apiRoute(auditExportRoute, async ({ query: filter }) => {
   const db = new Database(consoleDbPath(), { readonly: true, fileMustExist: true });
-  const records = iterateAudit(db, parsed.filter);
+  const records = iterateAudit(db, filter);
   const encoder = new TextEncoder();
   const close = () => {
     records.return(undefined);

@@ -1,7 +1,5 @@
-import { route } from "@/lib/auth/guard";
-import { badRequest, queryObject } from "@/lib/http/route";
-import { searchJson } from "@/lib/fleet-search/responses";
-import { keysParams } from "@/lib/shadow-drift/params";
+import { apiRoute } from "@/lib/http/api-route";
+import { driftKeysRoute } from "@/lib/shadow-drift/routes";
 import { driftKeys } from "@/lib/shadow-drift/service";
 
 /**
@@ -9,8 +7,4 @@ import { driftKeys } from "@/lib/shadow-drift/service";
  * long they have waited, from the shared drift snapshot (every drifted thing read with
  * SearchIndex, up to DRIFT_MAX_THINGS, and said so when capped).
  */
-export const GET = route("fleet.read", async (req) => {
-  const parsed = keysParams.safeParse(queryObject(req.nextUrl.searchParams));
-  if (!parsed.success) return badRequest(parsed.error);
-  return searchJson(() => driftKeys());
-});
+export const GET = apiRoute(driftKeysRoute, () => driftKeys());

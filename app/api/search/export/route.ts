@@ -1,12 +1,9 @@
-import { route } from "@/lib/auth/guard";
-import { AppError } from "@/lib/errors";
 import { DEFAULT_COLUMNS, type ThingSearchRow } from "@/lib/fleet-search/contract";
 import { exportStream } from "@/lib/fleet-search/export-stream";
-import { exportParams } from "@/lib/fleet-search/request-params";
-import { throttledResponse } from "@/lib/fleet-search/responses";
+import { searchExportRoute } from "@/lib/fleet-search/routes";
 import { countMatches, searchAllPages } from "@/lib/fleet-search/service";
 import { formatUtcDate } from "@/lib/format/time";
-import { badRequest, queryObject } from "@/lib/http/route";
+import { apiRoute } from "@/lib/http/api-route";
 
 const CONTENT_TYPES = { csv: "text/csv; charset=utf-8", jsonl: "application/x-ndjson; charset=utf-8" } as const;
 
@@ -20,11 +17,9 @@ const CONTENT_TYPES = { csv: "text/csv; charset=utf-8", jsonl: "application/x-nd
  * or throttling still gets its proper status instead of a broken 200. `X-Match-Count`
  * carries the match count when known, for the browser's progress bar.
  */
-export const GET = route("fleet.export", async (req) => {
-  const parsed = exportParams.safeParse(queryObject(req.nextUrl.searchParams));
-  if (!parsed.success) return badRequest(parsed.error);
-  const { q, format } = parsed.data;
-  const columns = parsed.data.columns.length ? parsed.data.columns : [...DEFAULT_COLUMNS];
+export const GET = apiRoute(searchExportRoute, async ({ query, req }) => {
+  const { q, format } = query;
+  const columns = query.columns.length ? query.columns : [...DEFAULT_COLUMNS];
 
   const abort = new AbortController();
   req.signal?.addEventListener("abort", () => abort.abort(), { once: true });
@@ -38,8 +33,8 @@ export const GET = route("fleet.export", async (req) => {
     first = firstPage;
     count = counted;
   } catch (err) {
+    // Throttling becomes 429 + Retry-After in apiRoute.
     abort.abort();
-    if (err instanceof AppError && err.code === "throttled") return throttledResponse(err);
     throw err;
   }
 

@@ -1,20 +1,20 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useQueryStates } from "nuqs";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useLiveQuery } from "@/components/query/use-route-query";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { LinesSkeleton, TableSkeleton } from "@/components/ui/skeleton";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { toErrorData, type AppErrorData } from "@/lib/errors";
-import { getJson } from "@/lib/http/get-json";
-import { queryKeys } from "@/lib/query-keys";
-import { createPollFailures, pollDelayMs, POLL_MS, shadowApiUrl } from "@/lib/shadows/api";
+import { SHADOW_POLL } from "@/lib/http/poll-policy";
+import { shadowViewRoute } from "@/lib/shadows/api";
 import { compareShadow } from "@/lib/shadows/compare";
 import { desiredText, type Change } from "@/lib/shadows/edit";
 import { shareUnchanged } from "@/lib/shadows/json";
 import { followLive, removeKey, startEdit, type EditSession } from "@/lib/shadows/session";
-import { shadowFromParam, shadowLabel, shadowParam, type ShadowName, type ShadowUpdateResult, type ShadowViewResponse } from "@/lib/shadows/types";
+import { shadowFromParam, shadowLabel, shadowParam, type ShadowName, type ShadowUpdateResult } from "@/lib/shadows/types";
 import { viewFromText } from "@/lib/shadows/wire";
 import { ComparisonTable } from "./comparison-table";
 import { EditPanel } from "./edit-panel";
@@ -51,20 +51,11 @@ export function ShadowsTab({ thingName, canEdit, role, nonce, initialJson, initi
   const shadowName: ShadowName = shadowFromParam(param);
   const key = shadowParam(shadowName);
 
-  // Consecutive failed polls (react-query's fetchFailureCount restarts at 0 with every fetch).
-  const failuresRef = useRef<ReturnType<typeof createPollFailures> | null>(null);
-  const failures = (failuresRef.current ??= createPollFailures());
   const initial = useMemo(() => viewFromText(initialJson), [initialJson]);
-  const query = useQuery({
-    queryKey: queryKeys.shadows.view(thingName, key),
-    queryFn: ({ signal }) => failures.track(key, () => getJson<ShadowViewResponse>(shadowApiUrl(thingName, shadowName), signal), signal),
+  const query = useLiveQuery(shadowViewRoute, [thingName, shadowName], SHADOW_POLL, {
     // The server's read serves the first paint; polling takes over from there.
     initialData: initial && initial.thingName === thingName && initial.shadowName === shadowName ? initial : undefined,
     initialDataUpdatedAt: initialAtMs,
-    staleTime: POLL_MS,
-    refetchInterval: (q) => pollDelayMs(failures.count(key), (q.state.error as { code?: string } | null)?.code),
-    refetchIntervalInBackground: false,
-    refetchOnWindowFocus: true,
     // react-query's own sharing loses keys named `__proto__` (see shareUnchanged).
     structuralSharing: shareUnchanged,
   });
@@ -124,7 +115,7 @@ export function ShadowsTab({ thingName, canEdit, role, nonce, initialJson, initi
       written: changes.filter((c) => c.kind !== "remove").map((c) => c.path),
       removed: changes.filter((c) => c.kind === "remove").map((c) => c.path),
     });
-    void qc.invalidateQueries({ queryKey: queryKeys.shadows.view(thingName, key) });
+    void qc.invalidateQueries({ queryKey: shadowViewRoute.key(thingName, shadowName) });
   };
 
   const refreshError: AppErrorData | null = query.isError ? toErrorData(query.error) : null;

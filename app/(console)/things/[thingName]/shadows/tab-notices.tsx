@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 import { awaitingDevice, type ComparisonRow } from "@/lib/shadows/compare";
-import { POLL_MS } from "@/lib/shadows/api";
+import { SHADOW_POLL } from "@/lib/http/poll-policy";
 import { formatPath } from "@/lib/shadows/json";
 import type { ShadowDocument, ShadowName } from "@/lib/shadows/types";
 
@@ -33,7 +33,7 @@ export function UpdateFlash({
           <span className="font-semibold text-ok">✓ The device has reported the new value{flash.written.length === 1 ? "" : "s"}: in sync.</span>
         ) : (
           <span>
-            Waiting for the device to report {list(waiting)}… this view refreshes every {POLL_MS / 1000} s.
+            Waiting for the device to report {list(waiting)}… this view refreshes every {SHADOW_POLL.everyMs / 1000} s.
           </span>
         )}
       </p>
@@ -59,7 +59,7 @@ export function RefreshStatus({ updatedAt, fetching, failed, onRefresh }: { upda
   return (
     <div className="flex items-center gap-2 text-xs text-muted">
       <span aria-live="off">
-        {failed ? "Reading failed; retrying less often" : `Refreshes every ${POLL_MS / 1000} s`}
+        {failed ? "Reading failed; retrying less often" : `Refreshes every ${SHADOW_POLL.everyMs / 1000} s`}
         {seconds !== null ? ` · read ${seconds < 2 ? "just now" : seconds < 120 ? `${seconds} s ago` : `${Math.floor(seconds / 60)} min ago`}` : null}
       </span>
       <button type="button" className="btn px-2 py-0.5 text-xs" onClick={onRefresh} aria-label="Refresh the shadow now" aria-busy={fetching}>

@@ -1,5 +1,6 @@
-import { route } from "@/lib/auth/guard";
 import { handleOidcStart } from "@/lib/auth/oidc";
+import { apiRoute } from "@/lib/http/api-route";
+import { oidcStartRoute } from "../contract";
 
 // Open on purpose: this is how an anonymous visitor begins single sign-on.
-export const GET = route(null, (req) => handleOidcStart(req), { crossSiteNavigation: true });
+export const GET = apiRoute(oidcStartRoute, ({ req }) => handleOidcStart(req), { crossSiteNavigation: true });

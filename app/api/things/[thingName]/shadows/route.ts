@@ -1,8 +1,6 @@
 import { getThingShadowCached, listNamedShadowsCached } from "@/lib/aws/shadows";
-import { route } from "@/lib/auth/guard";
-import { badRequest, jsonOk, queryObject } from "@/lib/http/route";
-import { shadowQuerySchema, thingNameSchema } from "@/lib/shadows/api";
-import type { ShadowViewResponse } from "@/lib/shadows/types";
+import { apiRoute } from "@/lib/http/api-route";
+import { shadowViewRoute } from "@/lib/shadows/api";
 
 /**
  * GET /api/things/{thingName}/shadows?name= → ShadowViewResponse: the thing's named
@@ -11,14 +9,8 @@ import type { ShadowViewResponse } from "@/lib/shadows/types";
  * identical reads in flight are shared, the named-shadow list is reused for a few
  * seconds and the document for about a second (see lib/aws/shadows.ts).
  */
-export const GET = route("fleet.read", async (req, { params }) => {
-  const raw = (await params).thingName;
-  const thing = thingNameSchema.safeParse(typeof raw === "string" ? raw : "");
-  if (!thing.success) return badRequest(thing.error);
-  const query = shadowQuerySchema.safeParse(queryObject(req.nextUrl.searchParams));
-  if (!query.success) return badRequest(query.error);
-  const shadowName = query.data.name ?? null;
-  const [namedShadows, document] = await Promise.all([listNamedShadowsCached(thing.data), getThingShadowCached(thing.data, shadowName)]);
-  const body: ShadowViewResponse = { thingName: thing.data, namedShadows, shadowName, document };
-  return jsonOk(body);
+export const GET = apiRoute(shadowViewRoute, async ({ params: { thingName }, query }) => {
+  const shadowName = query.name ?? null;
+  const [namedShadows, document] = await Promise.all([listNamedShadowsCached(thingName), getThingShadowCached(thingName, shadowName)]);
+  return { thingName, namedShadows, shadowName, document };
 });

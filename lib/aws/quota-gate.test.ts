@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+// `server-only` is resolved by Next's bundler; outside it the guard is a no-op.
+vi.mock("server-only", () => ({}));
 import { AppError } from "@/lib/errors";
-import { DEFAULT_QUOTA, ThrottledError, createQuotaGate, readQuotaConfig, retryAfterSeconds, type QuotaConfig } from "./quota-gate";
+import { readQuotaConfig } from "./budgets";
+import { DEFAULT_QUOTA, ThrottledError, createQuotaGate, retryAfterSeconds, type QuotaConfig } from "./quota-gate";
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -227,5 +231,46 @@ describe("retryAfterSeconds", () => {
     expect(retryAfterSeconds(new ThrottledError(1))).toBe(1);
     expect(retryAfterSeconds(new ThrottledError(2_001))).toBe(3);
     expect(retryAfterSeconds(new AppError("throttled"))).toBe(1);
+  });
+});
+
+describe("the quota gate: budgets without a rate, concurrency, per-call lifetime", () => {
+  it("with no rate limit, bounds only the calls in flight", async () => {
+    const gate = gateWith({ ratePerSecond: null, concurrency: 3 });
+    let active = 0;
+    let peak = 0;
+    const p = Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        gate.call("DescribeThing", { thingName: `t${i}` }, async () => {
+          peak = Math.max(peak, ++active);
+          await new Promise((r) => setTimeout(r, 10));
+          active--;
+          return i;
+        }),
+      ),
+    );
+    await vi.advanceTimersByTimeAsync(40);
+    expect((await p).map((r) => r.value)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    expect(peak).toBe(3);
+  });
+
+  it("keeps one call's answer for the lifetime that call asks for", async () => {
+    const gate = gateWith({ cacheTtlMs: 5_000 });
+    let n = 0;
+    const run = async () => ++n;
+    expect((await gate.call("GetThingShadow", { t: 1 }, run, { cacheMs: 1_000 })).value).toBe(1);
+    await vi.advanceTimersByTimeAsync(999);
+    expect((await gate.call("GetThingShadow", { t: 1 }, run, { cacheMs: 1_000 })).value).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect((await gate.call("GetThingShadow", { t: 1 }, run, { cacheMs: 1_000 })).value).toBe(2);
+    gate.forget("GetThingShadow", { t: 1 });
+    expect((await gate.call("GetThingShadow", { t: 1 }, run)).value).toBe(3);
+  });
+
+  it("words its throttled answers as the budget says", async () => {
+    const gate = gateWith({ retries: 0, messages: { throttled: "registry busy" } });
+    const err = await gate.call("ListThings", {}, async () => Promise.reject(awsThrottle())).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ThrottledError);
+    expect((err as Error).message).toBe("registry busy");
   });
 });

@@ -1,5 +1,5 @@
 /**
- * A token bucket for the fleet-index APIs. AWS IoT limits SearchIndex and the
+ * A token bucket for rate-limited AWS APIs (the call budgets of lib/aws/budgets.ts). AWS IoT limits SearchIndex and the
  * aggregation calls per account (a few requests per second by default); a console with
  * a whole SOC behind it must stay under that on its own instead of learning it from
  * ThrottlingException.
@@ -54,7 +54,7 @@ export interface TokenBucketOptions {
 /** Thrown by `acquire` when the queue is too long; `retryAfterMs` is the wait the caller would have had. */
 export class QueueFullError extends Error {
   constructor(readonly retryAfterMs: number) {
-    super(`The fleet-index request queue is full (next free slot in ${Math.ceil(retryAfterMs)} ms).`);
+    super(`The request queue is full (next free slot in ${Math.ceil(retryAfterMs)} ms).`);
     this.name = "QueueFullError";
   }
 }

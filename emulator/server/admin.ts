@@ -1,0 +1,76 @@
+import { Router } from "./router";
+import type { Fault, FaultInjector } from "./faults";
+import type { OperationMetrics } from "./metrics";
+import type { Store } from "../store/store";
+
+export interface AdminDeps {
+  faults: FaultInjector;
+  requestCounts: Map<string, number>;
+  metrics: OperationMetrics;
+  store: Store;
+  regions: () => string[];
+}
+
+/** The emulator's own routes under /_emulator/ (local tools only: see caller-guard.ts). */
+export function adminRoutes({ faults, requestCounts, metrics, store, regions }: AdminDeps): Router {
+  const admin = new Router();
+  admin.add("Health", "GET", "/_emulator/health", () => ({ body: { status: "ok" } }));
+  // How many AWS requests each operation (`iot SearchIndex`) answered since start (or the
+  // last reset): lets a benchmark prove what the console sends, e.g. one SearchIndex per cache period.
+  admin.add("ListRequestCounts", "GET", "/_emulator/requests", () => ({ body: { counts: Object.fromEntries(requestCounts) } }));
+  admin.add("ResetRequestCounts", "DELETE", "/_emulator/requests", () => {
+    requestCounts.clear();
+    return { status: 204, raw: "" };
+  });
+  // Per operation: count, errors by exception name, latency.
+  admin.add("GetMetrics", "GET", "/_emulator/metrics", () => ({ body: { operations: metrics.snapshot() } }));
+  admin.add("ResetMetrics", "DELETE", "/_emulator/metrics", () => {
+    metrics.clear();
+    return { status: 204, raw: "" };
+  });
+  admin.add("ListRegions", "GET", "/_emulator/regions", () => ({ body: { regions: regions() } }));
+  admin.add("ListFaults", "GET", "/_emulator/faults", () => ({ body: { faults: faults.list() } }));
+  admin.add("AddFault", "POST", "/_emulator/faults", (ctx) => {
+    let f: Partial<Fault>;
+    try {
+      f = JSON.parse(ctx.rawBody.toString("utf8") || "{}") as Partial<Fault>;
+    } catch {
+      return { status: 400, body: { message: "the body must be a JSON object" } };
+    }
+    if (typeof f !== "object" || f === null || typeof f.service !== "string" || typeof f.code !== "string") {
+      return { status: 400, body: { message: "service and code are required strings" } };
+    }
+    const wrong =
+      (["operation", "method", "pathPrefix", "region", "message"] as const).find((k) => f[k] !== undefined && typeof f[k] !== "string") ??
+      (["status", "remaining"] as const).find((k) => f[k] !== undefined && !Number.isInteger(f[k]));
+    if (wrong) return { status: 400, body: { message: `${wrong} has the wrong type` } };
+    faults.add({
+      service: f.service,
+      code: f.code,
+      operation: f.operation,
+      method: f.method,
+      pathPrefix: f.pathPrefix,
+      region: f.region,
+      message: f.message,
+      status: f.status,
+      remaining: f.remaining ?? 1,
+    });
+    return { status: 201, body: {} };
+  });
+  admin.add("ClearFaults", "DELETE", "/_emulator/faults", () => {
+    faults.clear();
+    return { status: 204, raw: "" };
+  });
+  // A full disk, for tests and demos: the store file may not grow (SQLite answers
+  // SQLITE_FULL) until DELETE. Writes then fail with 503 and are kept for a retry.
+  admin.add("FillStore", "POST", "/_emulator/store/full", () => {
+    store.limitPages(0);
+    return { status: 204, raw: "" };
+  });
+  admin.add("FreeStore", "DELETE", "/_emulator/store/full", () => {
+    store.limitPages(null);
+    return { status: 204, raw: "" };
+  });
+  admin.add("DescribeStore", "GET", "/_emulator/store", () => ({ body: { pendingChanges: store.pendingCount, failure: store.failure?.message ?? null } }));
+  return admin;
+}

@@ -1,0 +1,3 @@
+/** One shadow-document module (pure): JSON helpers, merge, delta, metadata, limits. */
+export * from "./json";
+export * from "./document";
