@@ -29,16 +29,7 @@ export const SERVER_ONLY_EXCEPTIONS = {
 
 export default tseslint.config(
   {
-    ignores: [
-      "node_modules/**",
-      ".next/**",
-      ".data*/**",
-      "test-results/**",
-      "playwright-report/**",
-      "bench/**",
-      "next-env.d.ts",
-      "**/*.d.ts",
-    ],
+    ignores: ["node_modules/**", ".next/**", ".data*/**", "test-results/**", "playwright-report/**", "bench/**", "next-env.d.ts", "**/*.d.ts"],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -146,7 +137,10 @@ export default tseslint.config(
     files: ["**/*.{ts,tsx,mjs}"],
     ignores: ["lib/env/**", "scripts/**", "*.config.{ts,mjs}", ...TESTS],
     rules: {
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read configuration through lib/env (readEnv / loadEnv): typed, validated, documented." }],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read configuration through lib/env (readEnv / loadEnv): typed, validated, documented." },
+      ],
     },
   },
   {

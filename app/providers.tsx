@@ -24,7 +24,8 @@ export function Providers({ children }: { children: ReactNode }) {
             // sign-in link: never an automatic redirect that would drop what they typed).
             // Other failures get one quiet retry.
             retry: (count, err) =>
-              !(err instanceof AppError && ["throttled", "unavailable", "not_found", "invalid_input", "forbidden", "unauthenticated"].includes(err.code)) && count < 1,
+              !(err instanceof AppError && ["throttled", "unavailable", "not_found", "invalid_input", "forbidden", "unauthenticated"].includes(err.code)) &&
+              count < 1,
           },
         },
       }),

@@ -37,7 +37,10 @@ async function shots(page: Page, name: string) {
 }
 
 const userRow = (page: Page, username: string) =>
-  page.getByRole("table", { name: "Users" }).getByRole("row").filter({ has: page.getByText(username, { exact: true }) });
+  page
+    .getByRole("table", { name: "Users" })
+    .getByRole("row")
+    .filter({ has: page.getByText(username, { exact: true }) });
 
 /** A separate browser with nobody signed in: signs in as `username`. */
 async function signInElsewhere(browser: Browser, baseURL: string | undefined, username: string, password: string) {
@@ -243,4 +246,3 @@ test("a user locked out by failed sign-ins shows as locked, until an admin unloc
   await expect(theirs.page).toHaveURL(/\/things/);
   await theirs.context.close();
 });
-

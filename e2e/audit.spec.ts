@@ -55,7 +55,10 @@ test("the trail shows the test's own changes, failures and denials, filtered, an
   await form.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await form.getByRole("button", { name: "Add user" }).click();
   await expect(form.getByText(`Added ${username}.`)).toBeVisible();
-  const row = page.getByRole("table", { name: "Users" }).getByRole("row").filter({ has: page.getByText(username, { exact: true }) });
+  const row = page
+    .getByRole("table", { name: "Users" })
+    .getByRole("row")
+    .filter({ has: page.getByText(username, { exact: true }) });
   await row.getByLabel(`Role of ${username}`).selectOption("responder");
   await row.getByRole("button", { name: "Change role" }).click();
   await expect(row.getByText(`${username} is now responder`)).toBeVisible();

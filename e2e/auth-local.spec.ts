@@ -52,7 +52,9 @@ test.describe("signed out", () => {
       await expect(signInAlert(page)).toHaveText("Wrong user name or password.");
     }
     await submitSignIn(page, locked.username, "wrong-password-6");
-    await expect(signInAlert(page)).toHaveText(/^Too many failed sign-ins for this account\. Try again in 1[45] minutes, or ask an administrator to unlock the account\.$/);
+    await expect(signInAlert(page)).toHaveText(
+      /^Too many failed sign-ins for this account\. Try again in 1[45] minutes, or ask an administrator to unlock the account\.$/,
+    );
     await expect(page.getByLabel("Password")).toHaveValue("");
     await submitSignIn(page, locked.username, locked.password);
     await expect(page.getByLabel("Password")).toHaveValue("");

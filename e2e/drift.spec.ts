@@ -30,7 +30,9 @@ test.afterEach(async () => {
   await fetch(`${EMULATOR_URL}/_emulator/faults`, { method: "DELETE" });
 });
 
-test("drifted counts match the fleet index; pending keys with ages drill down to their things and on to a thing's diff; the URL keeps the view", async ({ page }) => {
+test("drifted counts match the fleet index; pending keys with ages drill down to their things and on to a thing's diff; the URL keeps the view", async ({
+  page,
+}) => {
   await page.goto("/drift");
   await expect(page.getByRole("heading", { name: "Drift", level: 1 })).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Drift" })).toHaveAttribute("aria-current", "page");
@@ -87,7 +89,9 @@ test("drifted counts match the fleet index; pending keys with ages drill down to
   const list = thingsTable(page);
   await expect(list.locator("tbody tr").first()).toBeVisible();
   await expect(async () => {
-    const keyRow = keysTable(page).locator("tbody tr").filter({ has: page.getByRole("button", { name: keyPath, exact: true }) });
+    const keyRow = keysTable(page)
+      .locator("tbody tr")
+      .filter({ has: page.getByRole("button", { name: keyPath, exact: true }) });
     const [expected, listed] = [await num(keyRow.locator("td").nth(1)), await num(page.getByTestId("drifted-things-count"))];
     if (expected !== listed) await refresh(page);
     expect(listed).toBe(expected);
@@ -131,7 +135,9 @@ test("a thing type's drifted things, and the same things opened in Search", asyn
 
   // The list counts what the breakdown counts (the snapshot and the aggregation agree).
   await expect(async () => {
-    const row = typeTable(page).locator("tbody tr").filter({ has: page.getByRole("button", { name: type, exact: true }) });
+    const row = typeTable(page)
+      .locator("tbody tr")
+      .filter({ has: page.getByRole("button", { name: type, exact: true }) });
     const [drifted, listed] = [await num(row.locator("td").nth(1)), await num(page.getByTestId("drifted-things-count"))];
     if (drifted !== listed) await refresh(page);
     expect(listed).toBe(drifted);

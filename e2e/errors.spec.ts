@@ -24,7 +24,12 @@ test("throttling by AWS IoT is explained in place, and Retry recovers once it st
   await injectFault({ service: "iot", code: "ThrottlingException", method: "GET", pathPrefix: "/things", remaining: 1000 });
   await page.goto("/things");
   const main = page.getByRole("main");
-  await expect(main.getByRole("alert").filter({ hasText: /rate-limiting the console's requests/ }).first()).toBeVisible();
+  await expect(
+    main
+      .getByRole("alert")
+      .filter({ hasText: /rate-limiting the console's requests/ })
+      .first(),
+  ).toBeVisible();
 
   await clearFaults();
   await main.getByRole("button", { name: /retry/i }).first().click();
@@ -42,7 +47,14 @@ test.describe("with the fleet backend down", () => {
     // e2e console's store, where sessions live, so the viewer's session (cookies are not
     // bound to a port) signs in here too.
     server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
-      env: { ...process.env, FLEET_BACKEND: "local", EMULATOR_HOST: "127.0.0.1", EMULATOR_HTTP_PORT: String(closedPort), DATA_DIR: E2E_DATA_DIR, CONSOLE_DB_PATH: "" },
+      env: {
+        ...process.env,
+        FLEET_BACKEND: "local",
+        EMULATOR_HOST: "127.0.0.1",
+        EMULATOR_HTTP_PORT: String(closedPort),
+        DATA_DIR: E2E_DATA_DIR,
+        CONSOLE_DB_PATH: "",
+      },
       stdio: "ignore",
     });
     url = `http://127.0.0.1:${port}`;
@@ -66,7 +78,12 @@ test.describe("with the fleet backend down", () => {
     test(`${path} says the backend is unreachable`, async ({ page }) => {
       await page.goto(url + path);
       const main = page.getByRole("main");
-      await expect(main.getByRole("alert").filter({ hasText: /fleet backend is not reachable/ }).first()).toBeVisible();
+      await expect(
+        main
+          .getByRole("alert")
+          .filter({ hasText: /fleet backend is not reachable/ })
+          .first(),
+      ).toBeVisible();
       // Signed in (not bounced to sign-in), and the navigation stays usable: a message in place, not a crash page.
       await expect(page).toHaveURL(url + path);
       await expect(page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Things", exact: true })).toBeVisible();

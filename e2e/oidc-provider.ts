@@ -157,12 +157,18 @@ async function handleInteraction(provider: Provider, req: IncomingMessage, res: 
 
   if (req.method === "POST" && step === "login") {
     const login = ((await readForm(req)).get("login") ?? "").trim();
-    if (!LOGIN_PATTERN.test(login)) return send(res, 400, loginPage(uid, details.params.client_id ?? "", "Login names are 1-64 letters, digits, '.', '_', '@' or '-'."));
+    if (!LOGIN_PATTERN.test(login))
+      return send(res, 400, loginPage(uid, details.params.client_id ?? "", "Login names are 1-64 letters, digits, '.', '_', '@' or '-'."));
     return provider.interactionFinished(req, res, { login: { accountId: login } }, { mergeWithLastSubmission: false });
   }
 
   if (req.method === "POST" && step === "abort") {
-    return provider.interactionFinished(req, res, { error: "access_denied", error_description: "End-User aborted interaction" }, { mergeWithLastSubmission: false });
+    return provider.interactionFinished(
+      req,
+      res,
+      { error: "access_denied", error_description: "End-User aborted interaction" },
+      { mergeWithLastSubmission: false },
+    );
   }
   send(res, 404, "<p>Not found.</p>");
 }
@@ -182,7 +188,12 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
   const port = typeof address === "object" && address ? address.port : options.port;
   const issuer = options.issuer ?? `http://${host}:${port}`;
 
-  const signingKey = { ...generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" }), kid: "test-rs256", use: "sig", alg: "RS256" };
+  const signingKey = {
+    ...generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" }),
+    kid: "test-rs256",
+    use: "sig",
+    alg: "RS256",
+  };
   const provider = new ProviderCtor(issuer, {
     clients: [
       {
@@ -221,7 +232,11 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<R
     const path = new URL(req.url ?? "/", issuer).pathname;
     if (!path.startsWith("/interaction/")) return providerHandler(req, res);
     handleInteraction(provider, req, res, path).catch((err: unknown) => {
-      console.error("[oidc-provider] interaction failed:", err instanceof Error ? err.message : err, (err as {error_description?: string})?.error_description);
+      console.error(
+        "[oidc-provider] interaction failed:",
+        err instanceof Error ? err.message : err,
+        (err as { error_description?: string })?.error_description,
+      );
       if (!res.headersSent) send(res, 400, "<p>This sign-in has expired or is unknown. Go back to the console and start again.</p>");
       else res.end();
     });

@@ -8,7 +8,10 @@ import { expect, test, type Page } from "@playwright/test";
 
 const thingsTable = (page: Page) => page.getByRole("table", { name: "Things" });
 /** Data rows only (the header row holds column headers, not cells). */
-const dataRows = (page: Page) => thingsTable(page).getByRole("row").filter({ has: page.getByRole("cell") });
+const dataRows = (page: Page) =>
+  thingsTable(page)
+    .getByRole("row")
+    .filter({ has: page.getByRole("cell") });
 
 test("things list → filter by type → thing → certificate and groups → group in the tree", async ({ page }) => {
   await page.goto("/things");
@@ -23,7 +26,11 @@ test("things list → filter by type → thing → certificate and groups → gr
   await expect(thingsTable(page).getByRole("cell", { name: "windows-agent", exact: true })).toHaveCount(0);
   await expect(dataRows(page).first().getByRole("cell", { name: "linux-agent", exact: true })).toBeVisible();
   // Connectivity arrives after the rows.
-  await expect(dataRows(page).first().getByText(/^(Connected|Disconnected)$/)).toBeVisible();
+  await expect(
+    dataRows(page)
+      .first()
+      .getByText(/^(Connected|Disconnected)$/),
+  ).toBeVisible();
 
   // Open the first thing.
   const firstLink = dataRows(page).first().getByRole("link").first();
@@ -40,7 +47,10 @@ test("things list → filter by type → thing → certificate and groups → gr
   await expect(certificate.getByText(/expires in [\d,]+ days?|expires within a day|expired/).first()).toBeVisible();
   await expect(certificate.getByText("Valid until")).toBeVisible();
   // …and its attached policy, readable when expanded.
-  await certificate.getByText(/statements?:/).first().click();
+  await certificate
+    .getByText(/statements?:/)
+    .first()
+    .click();
   await expect(certificate.getByText(/"Statement"/)).toBeVisible();
 
   // Its groups, each with the path from the root; the last link is the group itself.

@@ -114,7 +114,10 @@ test("a query error is marked where it is; the fixed query runs; a column, a sav
   const typeColumn = await resultsTable(page).locator("thead th").allTextContents();
   const typeIndex = typeColumn.indexOf("thingTypeName");
   expect(typeIndex).toBeGreaterThan(0);
-  for (const cell of await dataRows(page).locator(`td:nth-child(${typeIndex + 1})`).allTextContents()) expect(cell).toBe("linux-agent");
+  for (const cell of await dataRows(page)
+    .locator(`td:nth-child(${typeIndex + 1})`)
+    .allTextContents())
+    expect(cell).toBe("linux-agent");
   const firstLink = dataRows(page).first().getByRole("link");
   await expect(firstLink).toHaveAttribute("href", /^\/things\/[^/]+$/);
 
@@ -159,7 +162,9 @@ test("a query error is marked where it is; the fixed query runs; a column, a sav
   await expect(resultsTable(page).locator("thead th").last()).toHaveText("attributes.os");
 
   // The query is in the recent history.
-  await expect(page.getByRole("list", { name: "Recent queries" }).getByRole("button", { name: "thingTypeName:linux-agent", exact: true }).first()).toBeVisible();
+  await expect(
+    page.getByRole("list", { name: "Recent queries" }).getByRole("button", { name: "thingTypeName:linux-agent", exact: true }).first(),
+  ).toBeVisible();
   expect(problems).toEqual([]);
 });
 

@@ -39,7 +39,11 @@ async function shot(page: Page, name: string, target?: Locator) {
 }
 
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
-const decode = (payload: Uint8Array | undefined) => JSON.parse(new TextDecoder().decode(payload)) as { state: { desired?: Record<string, unknown>; reported?: Record<string, unknown>; delta?: Record<string, unknown> }; version: number };
+const decode = (payload: Uint8Array | undefined) =>
+  JSON.parse(new TextDecoder().decode(payload)) as {
+    state: { desired?: Record<string, unknown>; reported?: Record<string, unknown>; delta?: Record<string, unknown> };
+    version: number;
+  };
 
 async function readShadow(thingName: string, shadowName?: string) {
   return decode((await data.send(new GetThingShadowCommand({ thingName, shadowName }))).payload);
@@ -83,7 +87,9 @@ test.describe("as a responder", () => {
   test("a drifting thing shows its pending keys and how long they have waited", async ({ page }) => {
     // A thing of the simulated fleet whose shadow has a delta; if the agents have applied
     // everything, one of our own with drift.
-    const drifting = (await search("shadow.hasDelta:true AND thingTypeName:*", 10))[0] ?? (await ownThing("e2e-drift", { desired: { policy: { mode: "prevent" } }, reported: { policy: { mode: "detect" } } }));
+    const drifting =
+      (await search("shadow.hasDelta:true AND thingTypeName:*", 10))[0] ??
+      (await ownThing("e2e-drift", { desired: { policy: { mode: "prevent" } }, reported: { policy: { mode: "detect" } } }));
     await openShadows(page, drifting);
     const pending = page.locator('tr[data-status="pending"], tr[data-status="type_mismatch"]');
     await expect(pending.first()).toBeVisible();
@@ -149,7 +155,10 @@ test.describe("as a responder", () => {
   });
 
   test("a conflict from a second page is shown and resolved by re-applying the edit", async ({ page, context }) => {
-    const thing = await ownThing("e2e-conflict", { desired: { policy: { mode: "prevent" }, logLevel: "info" }, reported: { policy: { mode: "prevent" }, logLevel: "info" } });
+    const thing = await ownThing("e2e-conflict", {
+      desired: { policy: { mode: "prevent" }, logLevel: "info" },
+      reported: { policy: { mode: "prevent" }, logLevel: "info" },
+    });
     await openShadows(page, thing);
     await expect(page.getByTestId("shadow-version")).toHaveText("1");
     await typeDesired(page, { policy: { mode: "prevent" }, logLevel: "debug" });
@@ -265,7 +274,8 @@ test.describe("as a responder", () => {
 
 test.describe("when AWS IoT throttles shadow reads", () => {
   test.use({ storageState: storageStatePath("viewer") });
-  const faults = (body?: unknown) => fetch(`${EMULATOR_URL}/_emulator/faults`, { method: body ? "POST" : "DELETE", body: body ? JSON.stringify(body) : undefined });
+  const faults = (body?: unknown) =>
+    fetch(`${EMULATOR_URL}/_emulator/faults`, { method: body ? "POST" : "DELETE", body: body ? JSON.stringify(body) : undefined });
   test.afterEach(async () => {
     await faults();
   });

@@ -18,7 +18,16 @@ export interface EmulatorConfig {
 
 export function emulatorConfigFromEnv(source?: RawEnv): EmulatorConfig {
   const env = readEnv(
-    ["EMULATOR_HOST", "EMULATOR_HTTP_PORT", "EMULATOR_MQTT_PORT", "DATA_DIR", "AWS_REGION", "EMULATOR_ACCOUNT_ID", "EMULATOR_ALLOWED_ORIGINS", "EMULATOR_ALLOWED_HOSTS"],
+    [
+      "EMULATOR_HOST",
+      "EMULATOR_HTTP_PORT",
+      "EMULATOR_MQTT_PORT",
+      "DATA_DIR",
+      "AWS_REGION",
+      "EMULATOR_ACCOUNT_ID",
+      "EMULATOR_ALLOWED_ORIGINS",
+      "EMULATOR_ALLOWED_HOSTS",
+    ],
     source,
   );
   return {

@@ -11,7 +11,10 @@ const isBuiltin = (pkg) => pkg.startsWith("node:") || BUILTINS.has(pkg.split("/"
 function onImport(callback) {
   const fromDeclaration = (node) => {
     if (!node.source || typeof node.source.value !== "string") return;
-    const typeOnly = node.importKind === "type" || node.exportKind === "type" || (node.specifiers?.length > 0 && node.specifiers.every((s) => s.importKind === "type" || s.exportKind === "type"));
+    const typeOnly =
+      node.importKind === "type" ||
+      node.exportKind === "type" ||
+      (node.specifiers?.length > 0 && node.specifiers.every((s) => s.importKind === "type" || s.exportKind === "type"));
     callback(node.source, node.source.value, typeOnly);
   };
   return {
@@ -23,7 +26,8 @@ function onImport(callback) {
     },
     CallExpression(node) {
       const [arg] = node.arguments;
-      if (node.callee.type === "Identifier" && node.callee.name === "require" && arg?.type === "Literal" && typeof arg.value === "string") callback(arg, arg.value, false);
+      if (node.callee.type === "Identifier" && node.callee.name === "require" && arg?.type === "Literal" && typeof arg.value === "string")
+        callback(arg, arg.value, false);
     },
     TSImportType(node) {
       const arg = node.argument?.literal ?? node.argument;
@@ -52,7 +56,10 @@ const importBoundaries = {
     return onImport((node, specifier) => {
       const target = resolveImport(context.filename, specifier);
       for (const zone of zones) {
-        const hit = target.pkg !== undefined ? matchesAny(target.pkg, zone.packages ?? []) : matchesAny(target.file, zone.paths ?? []) && !matchesAny(target.file, zone.allowPaths ?? []);
+        const hit =
+          target.pkg !== undefined
+            ? matchesAny(target.pkg, zone.packages ?? [])
+            : matchesAny(target.file, zone.paths ?? []) && !matchesAny(target.file, zone.allowPaths ?? []);
         if (hit) context.report({ node, messageId: "boundary", data: { zone: zone.name, target: specifier, why: zone.message } });
       }
     });
@@ -71,7 +78,10 @@ const noServerImportInClient = {
     type: "problem",
     docs: { description: "Client components never import server modules" },
     schema: [{ type: "object", properties: { packages: { type: "array" }, paths: { type: "array" } }, additionalProperties: false }],
-    messages: { server: 'Client component imports the server module {{target}} ({{why}}). Move the server work behind a server action or a route, or import only its types ("import type").' },
+    messages: {
+      server:
+        'Client component imports the server module {{target}} ({{why}}). Move the server work behind a server action or a route, or import only its types ("import type").',
+    },
   },
   create(context) {
     if (directiveOf(context.sourceCode.text) !== "use client") return {};
@@ -105,7 +115,10 @@ const serverOnlyMarker = {
     type: "problem",
     docs: { description: 'Server modules start with import "server-only"' },
     schema: [{ type: "object", properties: { exceptions: { type: "object" } }, additionalProperties: false }],
-    messages: { missing: 'Server module without `import "server-only"` as its first statement (after "use server"). If it must load outside Next (scripts, instrumentation) or is pure, list it in the exceptions of eslint.config.mjs with the reason.' },
+    messages: {
+      missing:
+        'Server module without `import "server-only"` as its first statement (after "use server"). If it must load outside Next (scripts, instrumentation) or is pure, list it in the exceptions of eslint.config.mjs with the reason.',
+    },
   },
   create(context) {
     const file = repoPath(context.filename);

@@ -28,6 +28,7 @@ export const queryKeys = {
     all: ["drift"] as const,
     summary: (scope: string) => ["drift", "summary", scope] as const,
     keys: () => ["drift", "keys"] as const,
-    things: (scope: string, type: string | null, group: string | null, key: string | null, limit: number) => ["drift", "things", scope, type, group, key, limit] as const,
+    things: (scope: string, type: string | null, group: string | null, key: string | null, limit: number) =>
+      ["drift", "things", scope, type, group, key, limit] as const,
   },
 };

@@ -57,7 +57,15 @@ export function syntheticFleet(things: number, seed = 1, now = Date.now()) {
   const ordered = [...plan.things].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const t of ordered) {
     const rng = Rng.for(seed, "bench", t.index);
-    const groups = [t.group, `ring-${t.index % 4}`, `tier-${rng.weighted([["gold", 10], ["silver", 30], ["bronze", 60]] as const)}`];
+    const groups = [
+      t.group,
+      `ring-${t.index % 4}`,
+      `tier-${rng.weighted([
+        ["gold", 10],
+        ["silver", 30],
+        ["bronze", 60],
+      ] as const)}`,
+    ];
     if (rng.chance(0.3)) groups.push("canary");
     registry.set(t.name, {
       name: t.name,
@@ -153,7 +161,9 @@ export function benchIndex(things: number, reps = 20, seed = 1, log: (line: stri
     }
     all.push(...times);
     perQuery.push({ name: q.name, p50Ms: +pct(times, 50).toFixed(2), p95Ms: +pct(times, 95).toFixed(2), matches });
-    log(`  ${q.name.padEnd(34)} p50 ${pct(times, 50).toFixed(1).padStart(6)} ms  p95 ${pct(times, 95).toFixed(1).padStart(6)} ms  ${matches.toLocaleString("en-US").padStart(9)} matches`);
+    log(
+      `  ${q.name.padEnd(34)} p50 ${pct(times, 50).toFixed(1).padStart(6)} ms  p95 ${pct(times, 95).toFixed(1).padStart(6)} ms  ${matches.toLocaleString("en-US").padStart(9)} matches`,
+    );
   }
   const mixResult = { samples: all.length, p50Ms: +pct(all, 50).toFixed(2), p95Ms: +pct(all, 95).toFixed(2), maxMs: +Math.max(...all).toFixed(2), perQuery };
   log(`query mix (${mix.length} queries x ${reps}, first page of 100): p50 ${mixResult.p50Ms} ms, p95 ${mixResult.p95Ms} ms, max ${mixResult.maxMs} ms`);
@@ -177,10 +187,17 @@ export function benchIndex(things: number, reps = 20, seed = 1, log: (line: stri
   const after: number[] = [];
   for (const q of mix) for (let i = 0; i < Math.max(3, reps >> 2); i++) after.push(firstPage(index, q.query).ms);
   const afterUpdates = { updates: updates * 2, applyMs: +applyMs.toFixed(0), p50Ms: +pct(after, 50).toFixed(2), p95Ms: +pct(after, 95).toFixed(2) };
-  log(`after ${afterUpdates.updates.toLocaleString("en-US")} live updates (applied in ${afterUpdates.applyMs} ms): mix p50 ${afterUpdates.p50Ms} ms, p95 ${afterUpdates.p95Ms} ms`);
+  log(
+    `after ${afterUpdates.updates.toLocaleString("en-US")} live updates (applied in ${afterUpdates.applyMs} ms): mix p50 ${afterUpdates.p50Ms} ms, p95 ${afterUpdates.p95Ms} ms`,
+  );
 
   const bucketAggregations: IndexBenchResult["bucketAggregations"] = [];
-  for (const [field, type] of [["attributes.customer", "String"], ["shadow.reported.agent.version", "String"], ["thingGroupNames", "String"], ["shadow.reported.blocklist.version", "Number"]] as const) {
+  for (const [field, type] of [
+    ["attributes.customer", "String"],
+    ["shadow.reported.agent.version", "String"],
+    ["thingGroupNames", "String"],
+    ["shadow.reported.blocklist.version", "Number"],
+  ] as const) {
     const times: number[] = [];
     let n = 0;
     for (let i = 0; i < 5; i++) {

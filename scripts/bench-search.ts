@@ -32,9 +32,16 @@ export async function benchSearch(fleetSize: number, log: (line: string) => void
     const writeMs = performance.now() - t0;
     const { loadMs, indexMs, emulator } = await indexLargeFleet(dataDir, () => undefined, { keepRunning: true });
     const seedMs = performance.now() - t0;
-    log(`  written in ${(writeMs / 1000).toFixed(1)} s, loaded by the emulator in ${(loadMs / 1000).toFixed(1)} s, indexed in ${(indexMs / 1000).toFixed(1)} s: ${(seedMs / 1000).toFixed(1)} s in all`);
+    log(
+      `  written in ${(writeMs / 1000).toFixed(1)} s, loaded by the emulator in ${(loadMs / 1000).toFixed(1)} s, indexed in ${(indexMs / 1000).toFixed(1)} s: ${(seedMs / 1000).toFixed(1)} s in all`,
+    );
     if (!emulator) throw new Error("the emulator did not stay up");
-    const iot = new IoTClient({ endpoint: emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: "bench", secretAccessKey: "bench" }, maxAttempts: 1 });
+    const iot = new IoTClient({
+      endpoint: emulator.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
+      maxAttempts: 1,
+    });
     try {
       const mix = searchMix(Date.now());
       const all: number[] = [];
@@ -64,7 +71,9 @@ export async function benchSearch(fleetSize: number, log: (line: string) => void
         slowest: slowest.name,
         perQueryP95Ms,
       };
-      log(`SearchIndex first page of 100, ${mix.length} queries x 10: p50 ${ms(searchFirstPage.p50Ms)}, p95 ${ms(searchFirstPage.p95Ms)}, max ${ms(searchFirstPage.maxMs)} (${slowest.name})`);
+      log(
+        `SearchIndex first page of 100, ${mix.length} queries x 10: p50 ${ms(searchFirstPage.p50Ms)}, p95 ${ms(searchFirstPage.p95Ms)}, max ${ms(searchFirstPage.maxMs)} (${slowest.name})`,
+      );
 
       const field = "attributes.customer";
       const aggTimes: number[] = [];
@@ -73,17 +82,32 @@ export async function benchSearch(fleetSize: number, log: (line: string) => void
       for (let i = 0; i < 6; i++) {
         const s = performance.now();
         const out = await iot.send(
-          new GetBucketsAggregationCommand({ queryString: "thingName:*", aggregationField: field, bucketsAggregationType: { termsAggregation: { maxBuckets: 100 } } }),
+          new GetBucketsAggregationCommand({
+            queryString: "thingName:*",
+            aggregationField: field,
+            bucketsAggregationType: { termsAggregation: { maxBuckets: 100 } },
+          }),
         );
         if (i > 0) aggTimes.push(performance.now() - s); // the first is a warm-up
         buckets = out.buckets?.length ?? 0;
         totalCount = out.totalCount ?? 0;
       }
       const bucketAggregation = { field, medianMs: +percentile(aggTimes, 50).toFixed(1), maxMs: +Math.max(...aggTimes).toFixed(1), buckets, totalCount };
-      log(`GetBucketsAggregation ${field} over the whole fleet (${totalCount.toLocaleString("en-US")} things, ${buckets} buckets): median ${ms(bucketAggregation.medianMs)}, max ${ms(bucketAggregation.maxMs)}`);
+      log(
+        `GetBucketsAggregation ${field} over the whole fleet (${totalCount.toLocaleString("en-US")} things, ${buckets} buckets): median ${ms(bucketAggregation.medianMs)}, max ${ms(bucketAggregation.maxMs)}`,
+      );
       const emulatorRssMb = Math.round(process.memoryUsage().rss / 1_048_576);
       log(`memory of the process holding the emulator: ${emulatorRssMb.toLocaleString("en-US")} MB RSS`);
-      return { fleetSize, seedMs: Math.round(seedMs), writeMs: Math.round(writeMs), indexBuildMs: Math.round(indexMs), emulatorLoadMs: Math.round(loadMs), emulatorRssMb, searchFirstPage, bucketAggregation };
+      return {
+        fleetSize,
+        seedMs: Math.round(seedMs),
+        writeMs: Math.round(writeMs),
+        indexBuildMs: Math.round(indexMs),
+        emulatorLoadMs: Math.round(loadMs),
+        emulatorRssMb,
+        searchFirstPage,
+        bucketAggregation,
+      };
     } finally {
       iot.destroy();
       await emulator.close();

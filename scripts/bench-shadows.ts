@@ -76,7 +76,17 @@ export async function benchShadowRoundTrip(opts: ShadowBenchOptions = {}): Promi
     const things = readSeededThings(dataDir)!;
     const settings: ShadowSettings = { ...DEFAULT_SHADOW_SETTINGS, applyDelayMs: 0, lagPercent: 0, failPercent: 0, ignorePercent: 0, healthIntervalMs: 0 };
     t = performance.now();
-    agents = runAgents({ mqttUrl: emulator.mqttUrl, seed: 1, fleetSize, things, churnPercent: 0, connectRate: 1000, shadows: settings, statusEveryMs: 0, log: () => undefined });
+    agents = runAgents({
+      mqttUrl: emulator.mqttUrl,
+      seed: 1,
+      fleetSize,
+      things,
+      churnPercent: 0,
+      connectRate: 1000,
+      shadows: settings,
+      statusEveryMs: 0,
+      log: () => undefined,
+    });
     if (!(await agents.allUp(180_000))) throw new Error("not every agent connected within 3 minutes");
     const agentsUpMs = performance.now() - t;
     // The agents work off the drift the fleet was seeded with; wait until they are done.
@@ -86,7 +96,9 @@ export async function benchShadowRoundTrip(opts: ShadowBenchOptions = {}): Promi
       await new Promise((r) => setTimeout(r, 1500));
     }
     const agentsConnected = agents.status().connected;
-    log(`  seeded in ${(seedMs / 1000).toFixed(1)} s; ${agentsConnected} agents connected in ${(agentsUpMs / 1000).toFixed(1)} s; ${last} start-up differences applied`);
+    log(
+      `  seeded in ${(seedMs / 1000).toFixed(1)} s; ${agentsConnected} agents connected in ${(agentsUpMs / 1000).toFixed(1)} s; ${last} start-up differences applied`,
+    );
 
     // Reported blocklist versions as the agents' reports show them, per thing.
     const waiters = new Map<string, { version: number; resolve: (at: number) => void }>();
@@ -113,7 +125,9 @@ export async function benchShadowRoundTrip(opts: ShadowBenchOptions = {}): Promi
         setTimeout(() => reject(new Error(`${thingName}: blocklist ${version} not reported within ${WAIT_MS / 1000} s`)), WAIT_MS).unref();
       });
       const start = performance.now();
-      await data.send(new UpdateThingShadowCommand({ thingName, payload: new TextEncoder().encode(JSON.stringify({ state: { desired: { blocklist: { version } } } })) }));
+      await data.send(
+        new UpdateThingShadowCommand({ thingName, payload: new TextEncoder().encode(JSON.stringify({ state: { desired: { blocklist: { version } } } })) }),
+      );
       return (await reported) - start;
     };
 

@@ -50,15 +50,26 @@ export async function benchWrites(opts: WriteBenchOptions = {}): Promise<{ creat
     const createThing = await run(clients, seconds, (c, i) =>
       iots[c].send(new CreateThingCommand({ thingName: `bench-${c}-${i}`, attributePayload: { attributes: { site: `s${c}`, n: String(i) } } })),
     );
-    log(`  CreateThing        ${createThing.perSecond.toFixed(0)}/s  (p50 ${ms(createThing.p50Ms)}, p95 ${ms(createThing.p95Ms)}, ${createThing.errors} errors)`);
+    log(
+      `  CreateThing        ${createThing.perSecond.toFixed(0)}/s  (p50 ${ms(createThing.p50Ms)}, p95 ${ms(createThing.p95Ms)}, ${createThing.errors} errors)`,
+    );
     // One thing per client, its shadow updated over and over (a new version each time).
     const updateThingShadow = await run(clients, seconds, (c, i) =>
-      datas[c].send(new UpdateThingShadowCommand({ thingName: `bench-${c}-0`, payload: new TextEncoder().encode(JSON.stringify({ state: { reported: { n: i, at: Date.now() } } })) })),
+      datas[c].send(
+        new UpdateThingShadowCommand({
+          thingName: `bench-${c}-0`,
+          payload: new TextEncoder().encode(JSON.stringify({ state: { reported: { n: i, at: Date.now() } } })),
+        }),
+      ),
     );
-    log(`  UpdateThingShadow  ${updateThingShadow.perSecond.toFixed(0)}/s  (p50 ${ms(updateThingShadow.p50Ms)}, p95 ${ms(updateThingShadow.p95Ms)}, ${updateThingShadow.errors} errors)`);
+    log(
+      `  UpdateThingShadow  ${updateThingShadow.perSecond.toFixed(0)}/s  (p50 ${ms(updateThingShadow.p50Ms)}, p95 ${ms(updateThingShadow.p95Ms)}, ${updateThingShadow.errors} errors)`,
+    );
     const before = baseline();
     if (before) {
-      log(`  before group commit (${before.measured}): CreateThing ${before.createThing.perSecond.toFixed(0)}/s (p50 ${ms(before.createThing.p50Ms)}), UpdateThingShadow ${before.updateThingShadow.perSecond.toFixed(0)}/s (p50 ${ms(before.updateThingShadow.p50Ms)})`);
+      log(
+        `  before group commit (${before.measured}): CreateThing ${before.createThing.perSecond.toFixed(0)}/s (p50 ${ms(before.createThing.p50Ms)}), UpdateThingShadow ${before.updateThingShadow.perSecond.toFixed(0)}/s (p50 ${ms(before.updateThingShadow.p50Ms)})`,
+      );
     }
     return { createThing, updateThingShadow };
   } finally {

@@ -103,7 +103,9 @@ async function benchRegistryAndConsole() {
         allThingsMedianMs: +median(fullPasses).toFixed(1),
       };
       results[`listThings_${pageSize}`] = r;
-      console.log(`ListThings maxResults=${pageSize}: page p50 ${ms(r.p50Ms)}, p95 ${ms(r.p95Ms)} (${r.pages} pages); all ${FLEET} things in ${ms(r.allThingsMedianMs)} (median of 5)`);
+      console.log(
+        `ListThings maxResults=${pageSize}: page p50 ${ms(r.p50Ms)}, p95 ${ms(r.p95Ms)} (${r.pages} pages); all ${FLEET} things in ${ms(r.allThingsMedianMs)} (median of 5)`,
+      );
     }
 
     if (!flag("--no-console")) await benchConsole(emulator.httpPort, emulator.endpoint, dataDir);
@@ -164,7 +166,9 @@ async function benchConsole(emulatorPort: number, emulatorEndpoint: string, data
     results.consoleThingsTtfb = r;
     results.searchCoalescing = await benchCoalescing(port, emulatorEndpoint, session.cookie);
     results.driftView = await benchDriftView(`http://127.0.0.1:${port}`, session.cookie, { emulatorEndpoint, log: console.log });
-    console.log(`console /things time to first byte: p50 ${ms(r.p50Ms)}, p95 ${ms(r.p95Ms)}; whole page (first 50 things rendered): p50 ${ms(r.fullPageP50Ms)}, p95 ${ms(r.fullPageP95Ms)} (${r.samples} requests)`);
+    console.log(
+      `console /things time to first byte: p50 ${ms(r.p50Ms)}, p95 ${ms(r.p95Ms)}; whole page (first 50 things rendered): p50 ${ms(r.fullPageP50Ms)}, p95 ${ms(r.fullPageP95Ms)} (${r.samples} requests)`,
+    );
   } finally {
     next.kill("SIGTERM");
     await new Promise((r) => next.once("exit", r));
@@ -202,7 +206,9 @@ async function benchCoalescing(port: number, emulatorEndpoint: string, cookie: s
     perRound.push((await searchCalls()) - before);
   }
   const r = { operators: 50, rounds, cacheMs, backendCallsPerRound: perRound, p95Ms: +percentile(latencies, 95).toFixed(1) };
-  console.log(`50 operators refreshing the same query, ${rounds} rounds one cache period (${cacheMs} ms) apart: SearchIndex calls per round ${perRound.join(", ")}; answer p95 ${ms(r.p95Ms)}`);
+  console.log(
+    `50 operators refreshing the same query, ${rounds} rounds one cache period (${cacheMs} ms) apart: SearchIndex calls per round ${perRound.join(", ")}; answer p95 ${ms(r.p95Ms)}`,
+  );
   return r;
 }
 

@@ -122,9 +122,18 @@ export function seedLargeFleet(opts: LargeSeedOptions): LargeSeedResult {
     const chunk = 50_000;
     for (let from = 0; from < things.length; from += chunk) {
       const slice = things.slice(from, from + chunk);
-      store.putMany("iot.thing", slice.map((t) => [t.name, thingRecord(t, now)] as [string, ThingRecord]));
-      store.putMany("connectivity", slice.map((t) => [t.name, connectivityRecord(opts.seed, t, now)] as [string, ConnectivityRecord]));
-      store.putMany(SHADOW_KINDS.shadow, slice.flatMap((t) => shadowRecords(opts.seed, t, now)));
+      store.putMany(
+        "iot.thing",
+        slice.map((t) => [t.name, thingRecord(t, now)] as [string, ThingRecord]),
+      );
+      store.putMany(
+        "connectivity",
+        slice.map((t) => [t.name, connectivityRecord(opts.seed, t, now)] as [string, ConnectivityRecord]),
+      );
+      store.putMany(
+        SHADOW_KINDS.shadow,
+        slice.flatMap((t) => shadowRecords(opts.seed, t, now)),
+      );
       log(`${Math.min(from + chunk, things.length).toLocaleString("en-US")} things written`);
     }
     const ms = performance.now() - started;

@@ -48,10 +48,7 @@ async function stop(code: number): Promise<never> {
   stopping = true;
   const alive = children.filter((c) => c.proc.exitCode === null && c.proc.signalCode === null);
   for (const c of alive) c.proc.kill("SIGTERM");
-  await Promise.race([
-    Promise.all(alive.map((c) => new Promise((r) => c.proc.once("exit", r)))),
-    new Promise((r) => setTimeout(r, 8000)),
-  ]);
+  await Promise.race([Promise.all(alive.map((c) => new Promise((r) => c.proc.once("exit", r)))), new Promise((r) => setTimeout(r, 8000))]);
   for (const c of alive) if (c.proc.exitCode === null) c.proc.kill("SIGKILL");
   process.exit(code);
 }

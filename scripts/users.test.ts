@@ -95,14 +95,25 @@ describe("npm run users", () => {
   });
 
   it("refuses with a clear message and exit code 1", () => {
-    expect(cli("add", "alice", "--role", "viewer", "--password", "long-enough-pass")).toMatchObject({ code: 1, err: "Error: A user named alice already exists.\n" });
+    expect(cli("add", "alice", "--role", "viewer", "--password", "long-enough-pass")).toMatchObject({
+      code: 1,
+      err: "Error: A user named alice already exists.\n",
+    });
     expect(cli("add", "carol", "--role", "viewer", "--password", "short")).toMatchObject({ code: 1, err: "Error: Use at least 12 characters.\n" });
     expect(cli("disable", "nobody")).toMatchObject({ code: 1, err: "Error: There is no user named nobody.\n" });
     expect(cli("add", "bad name", "--role", "viewer", "--password", "long-enough-pass").code).toBe(1);
   });
 
   it("answers usage errors with the usage and exit code 2", () => {
-    for (const args of [[], ["frob"], ["add", "dave"], ["add", "dave", "--role", "root"], ["set-role", "alice"], ["list", "--colour"], ["add", "dave", "--role"]]) {
+    for (const args of [
+      [],
+      ["frob"],
+      ["add", "dave"],
+      ["add", "dave", "--role", "root"],
+      ["set-role", "alice"],
+      ["list", "--colour"],
+      ["add", "dave", "--role"],
+    ]) {
       const r = cli(...args);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.err).toContain("Usage: npm run users");
@@ -182,7 +193,10 @@ describe("npm run users -- unlock, and resets that unlock", () => {
     d.close();
 
     lock("bob");
-    expect(cli("reset-password", "bob", "--password", "bob-chosen-password-1")).toMatchObject({ code: 0, out: "Password of bob changed; their sessions have ended and sign-in is unlocked.\n" });
+    expect(cli("reset-password", "bob", "--password", "bob-chosen-password-1")).toMatchObject({
+      code: 0,
+      out: "Password of bob changed; their sessions have ended and sign-in is unlocked.\n",
+    });
     expect(locked("bob")).toBe(false);
     d = db();
     expect(findUser(d, "bob")!.mustChangePassword).toBe(false);
@@ -190,9 +204,18 @@ describe("npm run users -- unlock, and resets that unlock", () => {
   });
 
   it("refuses weak passwords with the reason", () => {
-    expect(cli("add", "carol", "--role", "viewer", "--password", "Password123!")).toMatchObject({ code: 1, err: expect.stringMatching(/^Error: This is a common password/) });
-    expect(cli("add", "carol", "--role", "viewer", "--password", "abcdefghijklmn")).toMatchObject({ code: 1, err: expect.stringMatching(/^Error: Do not use a sequence/) });
-    expect(cli("add", "carol-the-admin", "--role", "viewer", "--password", "Carol-The-Admin")).toMatchObject({ code: 1, err: "Error: Do not use the user name as the password.\n" });
+    expect(cli("add", "carol", "--role", "viewer", "--password", "Password123!")).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/^Error: This is a common password/),
+    });
+    expect(cli("add", "carol", "--role", "viewer", "--password", "abcdefghijklmn")).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/^Error: Do not use a sequence/),
+    });
+    expect(cli("add", "carol-the-admin", "--role", "viewer", "--password", "Carol-The-Admin")).toMatchObject({
+      code: 1,
+      err: "Error: Do not use the user name as the password.\n",
+    });
   });
 
   it("audits unlocks as `cli`", () => {
@@ -203,4 +226,3 @@ describe("npm run users -- unlock, and resets that unlock", () => {
     expect(JSON.parse(records[0].params!)).toMatchObject({ wasLocked: true, forgottenFailures: 5 });
   });
 });
-

@@ -104,11 +104,24 @@ function formatTable(users: User[], locks: Map<string, AccountLock>): string {
   if (users.length === 0) return "No users.";
   const rows = users.map((u) => {
     const lock = locks.get(accountKey(u.username));
-    return [u.username, u.role, u.source, u.disabled ? "disabled" : lock ? `locked until ${isoSecond(lock.untilMs)}` : "active", u.lastLoginAtMs ? isoSecond(u.lastLoginAtMs) : "never"];
+    return [
+      u.username,
+      u.role,
+      u.source,
+      u.disabled ? "disabled" : lock ? `locked until ${isoSecond(lock.untilMs)}` : "active",
+      u.lastLoginAtMs ? isoSecond(u.lastLoginAtMs) : "never",
+    ];
   });
   const header = ["USER", "ROLE", "SOURCE", "STATUS", "LAST SIGN-IN"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
+  return [header, ...rows]
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 /** Allowed (the CLI is how a locked-out console is repaired) but never silently. */
@@ -139,7 +152,9 @@ async function run(db: ConsoleDb, p: Parsed): Promise<string> {
         throw err;
       }
       audit(db, "users.create", name, params, "success");
-      return generated ? `Created ${name} (${role}). Password (shown once): ${password}\n${name} chooses their own at the first sign-in.` : `Created ${name} (${role}).`;
+      return generated
+        ? `Created ${name} (${role}). Password (shown once): ${password}\n${name} chooses their own at the first sign-in.`
+        : `Created ${name} (${role}).`;
     }
     case "disable":
     case "enable": {

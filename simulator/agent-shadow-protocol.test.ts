@@ -21,7 +21,12 @@ import { Rng } from "./rng";
 
 const settings: ShadowSettings = { applyDelayMs: 1000, lagDelayMs: 60_000, lagPercent: 0, failPercent: 0, ignorePercent: 0, healthIntervalMs: 0 };
 const normal: AgentBehaviour = { kind: "normal", ignores: { classic: [], config: [] } };
-const initial = { policy: { mode: "prevent", cloudLookup: true }, blocklist: { version: 1, entries: 15_003 }, health: { status: "healthy", cpuPercent: 5, memoryMb: 100 }, os: { uptimeHours: 3 } };
+const initial = {
+  policy: { mode: "prevent", cloudLookup: true },
+  blocklist: { version: 1, entries: 15_003 },
+  health: { status: "healthy", cpuPercent: 5, memoryMb: 100 },
+  os: { uptimeHours: 3 },
+};
 const initialConfig = { logLevel: "info", telemetryIntervalSeconds: 300 };
 const OPS = ["get/accepted", "get/rejected", "update/delta", "update/accepted", "update/rejected"];
 /** A request's last message: after it the service sends nothing more for that request. */
@@ -31,7 +36,12 @@ let emulator: RunningEmulator;
 let data: IoTDataPlaneClient;
 beforeAll(async () => {
   emulator = await startEmulator({ host: "127.0.0.1", httpPort: 0, mqttPort: 0, dataDir: ":memory:", region: "us-east-1", accountId: "000000000000" });
-  data = new IoTDataPlaneClient({ endpoint: emulator.endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" }, maxAttempts: 1 });
+  data = new IoTDataPlaneClient({
+    endpoint: emulator.endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    maxAttempts: 1,
+  });
 });
 afterAll(async () => {
   data?.destroy();
@@ -222,7 +232,9 @@ class Trace {
   }
 
   /** GetThingShadow through the REST API. */
-  async shadow(shadow: "classic" | "config" = "classic"): Promise<{ state: { desired?: JsonObject; reported?: JsonObject; delta?: JsonObject }; version: number }> {
+  async shadow(
+    shadow: "classic" | "config" = "classic",
+  ): Promise<{ state: { desired?: JsonObject; reported?: JsonObject; delta?: JsonObject }; version: number }> {
     const out = await data.send(new GetThingShadowCommand({ thingName: this.thing, shadowName: shadow === "config" ? "config" : undefined }));
     return JSON.parse(new TextDecoder().decode(out.payload));
   }
@@ -313,7 +325,12 @@ describe("AgentShadows against the emulator", () => {
     expect(tokens.every((tok) => typeof tok === "string" && tok.length <= 64)).toBe(true);
     // Both reports were accepted, each answered with its own token.
     const own = new Set(t.updates().map((u) => u.body.clientToken));
-    expect(t.wire!.on(`${t.classic}/update/accepted`).filter((b) => own.has(b.clientToken)).map((b) => b.clientToken)).toEqual([...own]);
+    expect(
+      t
+        .wire!.on(`${t.classic}/update/accepted`)
+        .filter((b) => own.has(b.clientToken))
+        .map((b) => b.clientToken),
+    ).toEqual([...own]);
     expect(t.wire!.on(`${t.classic}/update/rejected`)).toEqual([]);
   });
 
@@ -408,7 +425,10 @@ describe("AgentShadows against the emulator", () => {
     expect(reports.filter((r) => r.policy)).toEqual([{ policy: { mode } }]);
     const rejected = t.wire!.on(`${t.classic}/update/rejected`);
     expect(rejected).toHaveLength(1);
-    expect(rejected[0]).toMatchObject({ code, clientToken: t.updates().find((u) => ((u.body.state as JsonObject).reported as JsonObject).policy)!.body.clientToken });
+    expect(rejected[0]).toMatchObject({
+      code,
+      clientToken: t.updates().find((u) => ((u.body.state as JsonObject).reported as JsonObject).policy)!.body.clientToken,
+    });
     const errors = reports.filter((r) => r.lastError);
     expect(errors).toHaveLength(1);
     const lastError = errors[0].lastError as JsonObject;

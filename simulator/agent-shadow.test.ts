@@ -68,7 +68,17 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 10
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function agentsFor(list: SeededThing[]): RunningAgents {
-  return runAgents({ mqttUrl: h.emulator.mqttUrl, seed: SEED, fleetSize: SIZE, things: list, churnPercent: 0, connectRate: 1000, shadows: SETTINGS, statusEveryMs: 0, log: quiet });
+  return runAgents({
+    mqttUrl: h.emulator.mqttUrl,
+    seed: SEED,
+    fleetSize: SIZE,
+    things: list,
+    churnPercent: 0,
+    connectRate: 1000,
+    shadows: SETTINGS,
+    statusEveryMs: 0,
+    log: quiet,
+  });
 }
 
 beforeAll(async () => {

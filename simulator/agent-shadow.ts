@@ -59,8 +59,7 @@ export interface ShadowLink {
 
 export function mqttLink(client: MqttClient): ShadowLink {
   return {
-    subscribe: (topics) =>
-      new Promise((resolve, reject) => client.subscribe(topics, { qos: 1 }, (err) => (err ? reject(err) : resolve()))),
+    subscribe: (topics) => new Promise((resolve, reject) => client.subscribe(topics, { qos: 1 }, (err) => (err ? reject(err) : resolve()))),
     publish: (topic, payload) => client.publish(topic, payload, { qos: 1 }, () => undefined),
     onMessage(handler) {
       const listener = (topic: string, payload: Buffer) => handler(topic, payload);
@@ -398,10 +397,13 @@ export class AgentShadows {
 
   private scheduleHealth(): void {
     const every = this.opts.settings.healthIntervalMs;
-    this.healthTimer = this.timers.setTimeout(() => {
-      this.reportHealth();
-      if (this.link) this.scheduleHealth();
-    }, every * (0.5 + this.opts.rng.next()));
+    this.healthTimer = this.timers.setTimeout(
+      () => {
+        this.reportHealth();
+        if (this.link) this.scheduleHealth();
+      },
+      every * (0.5 + this.opts.rng.next()),
+    );
   }
 
   private reportHealth(): void {

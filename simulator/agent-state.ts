@@ -30,12 +30,26 @@ export function agentShadowPlan(seed: number, t: ThingPlan): AgentShadowPlan {
   const rng = Rng.for(seed, "shadow", t.index);
   const lagging = rng.chance(0.12);
   const blocklistVersion = lagging ? CURRENT_BLOCKLIST_VERSION - rng.int(1, 6) : CURRENT_BLOCKLIST_VERSION;
-  const mode = t.type === "gateway" ? "detect" : rng.weighted([["prevent", 85], ["detect", 15]] as const);
+  const mode =
+    t.type === "gateway"
+      ? "detect"
+      : rng.weighted([
+          ["prevent", 85],
+          ["detect", 15],
+        ] as const);
   const degraded = rng.chance(0.04);
   const reported = {
     agent: { version: t.attributes.agentVersion, build: rng.int(1000, 9999) },
     os: { name: t.attributes.os, uptimeHours: rng.int(1, 2_000) },
-    policy: { mode, cloudLookup: !rng.chance(0.05), scanIntervalMinutes: rng.weighted([[60, 80], [240, 15], [15, 5]] as const) },
+    policy: {
+      mode,
+      cloudLookup: !rng.chance(0.05),
+      scanIntervalMinutes: rng.weighted([
+        [60, 80],
+        [240, 15],
+        [15, 5],
+      ] as const),
+    },
     blocklist: { version: blocklistVersion, entries: blocklistEntries(blocklistVersion) },
     health: { status: degraded ? "degraded" : "healthy", cpuPercent: Math.round(rng.next() * 400) / 10, memoryMb: rng.int(90, 420) },
     tags: rng.chance(0.3) ? ["pci", "critical"] : ["standard"],
@@ -45,9 +59,19 @@ export function agentShadowPlan(seed: number, t: ThingPlan): AgentShadowPlan {
   const desired = { blocklist: { version: CURRENT_BLOCKLIST_VERSION }, policy: { mode: t.type === "gateway" ? "detect" : "prevent" } };
   const plan: AgentShadowPlan = { reported, desired };
   if (rng.chance(0.25)) {
-    const logLevel = rng.weighted([["info", 85], ["debug", 10], ["warn", 5]] as const);
+    const logLevel = rng.weighted([
+      ["info", 85],
+      ["debug", 10],
+      ["warn", 5],
+    ] as const);
     plan.config = {
-      reported: { logLevel, telemetryIntervalSeconds: rng.weighted([[300, 80], [60, 20]] as const) },
+      reported: {
+        logLevel,
+        telemetryIntervalSeconds: rng.weighted([
+          [300, 80],
+          [60, 20],
+        ] as const),
+      },
       desired: { logLevel: rng.chance(0.9) ? logLevel : "info" },
     };
   }

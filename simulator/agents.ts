@@ -68,11 +68,7 @@ export function runAgents(opts: AgentsOptions): RunningAgents {
         limiter,
         onlineMs: opts.onlineMs ?? [20_000, 300_000],
         offlineMs: () =>
-          offlineMs
-            ? offlineMs[0] + rng.next() * (offlineMs[1] - offlineMs[0])
-            : rng.chance(0.7)
-              ? 3_000 + rng.next() * 17_000
-              : 20_000 + rng.next() * 100_000,
+          offlineMs ? offlineMs[0] + rng.next() * (offlineMs[1] - offlineMs[0]) : rng.chance(0.7) ? 3_000 + rng.next() * 17_000 : 20_000 + rng.next() * 100_000,
       },
       rng,
       shadowsFor(t),

@@ -8,9 +8,17 @@ export type Role = "servers" | "workstations" | "pos" | "mixed";
 
 export const THING_TYPES: ReadonlyArray<{ name: ThingTypeName; description: string; searchableAttributes: string[] }> = [
   { name: "linux-agent", description: "Endpoint protection agent on Linux servers and workstations", searchableAttributes: ["customer", "os", "agentVersion"] },
-  { name: "windows-agent", description: "Endpoint protection agent on Windows servers, desktops and POS terminals", searchableAttributes: ["customer", "os", "agentVersion"] },
+  {
+    name: "windows-agent",
+    description: "Endpoint protection agent on Windows servers, desktops and POS terminals",
+    searchableAttributes: ["customer", "os", "agentVersion"],
+  },
   { name: "macos-agent", description: "Endpoint protection agent on macOS workstations", searchableAttributes: ["customer", "os", "agentVersion"] },
-  { name: "gateway", description: "Site network gateway running the sensor agent (store and branch networks)", searchableAttributes: ["customer", "site", "agentVersion"] },
+  {
+    name: "gateway",
+    description: "Site network gateway running the sensor agent (store and branch networks)",
+    searchableAttributes: ["customer", "site", "agentVersion"],
+  },
 ];
 
 export interface Customer {
@@ -66,19 +74,64 @@ export const SUBGROUPS: Partial<Record<Role, readonly string[]>> = {
 type Table<T> = ReadonlyArray<readonly [T, number]>;
 
 export const TYPE_BY_ROLE: Record<Role, Table<ThingTypeName>> = {
-  servers: [["linux-agent", 66], ["windows-agent", 30], ["gateway", 4]],
-  workstations: [["windows-agent", 70], ["macos-agent", 18], ["linux-agent", 12]],
-  pos: [["windows-agent", 80], ["gateway", 20]],
-  mixed: [["linux-agent", 45], ["windows-agent", 45], ["macos-agent", 5], ["gateway", 5]],
+  servers: [
+    ["linux-agent", 66],
+    ["windows-agent", 30],
+    ["gateway", 4],
+  ],
+  workstations: [
+    ["windows-agent", 70],
+    ["macos-agent", 18],
+    ["linux-agent", 12],
+  ],
+  pos: [
+    ["windows-agent", 80],
+    ["gateway", 20],
+  ],
+  mixed: [
+    ["linux-agent", 45],
+    ["windows-agent", 45],
+    ["macos-agent", 5],
+    ["gateway", 5],
+  ],
 };
 
 export const OS = {
-  linux: [["ubuntu-22.04", 30], ["ubuntu-24.04", 20], ["ubuntu-20.04", 10], ["rhel-9.4", 12], ["rhel-8.10", 8], ["debian-12", 8], ["amazon-linux-2023", 7], ["amazon-linux-2", 5]],
-  windowsServer: [["windows-server-2022", 50], ["windows-server-2019", 30], ["windows-server-2025", 12], ["windows-server-2016", 8]],
-  windowsDesktop: [["windows-11-23h2", 35], ["windows-11-24h2", 25], ["windows-10-22h2", 40]],
-  windowsPos: [["windows-10-iot-ltsc-2021", 70], ["windows-10-iot-ltsc-2019", 30]],
-  macos: [["macos-15.1", 45], ["macos-14.7", 40], ["macos-13.7", 15]],
-  gateway: [["openwrt-23.05", 50], ["yocto-4.0", 30], ["ubuntu-core-22", 20]],
+  linux: [
+    ["ubuntu-22.04", 30],
+    ["ubuntu-24.04", 20],
+    ["ubuntu-20.04", 10],
+    ["rhel-9.4", 12],
+    ["rhel-8.10", 8],
+    ["debian-12", 8],
+    ["amazon-linux-2023", 7],
+    ["amazon-linux-2", 5],
+  ],
+  windowsServer: [
+    ["windows-server-2022", 50],
+    ["windows-server-2019", 30],
+    ["windows-server-2025", 12],
+    ["windows-server-2016", 8],
+  ],
+  windowsDesktop: [
+    ["windows-11-23h2", 35],
+    ["windows-11-24h2", 25],
+    ["windows-10-22h2", 40],
+  ],
+  windowsPos: [
+    ["windows-10-iot-ltsc-2021", 70],
+    ["windows-10-iot-ltsc-2019", 30],
+  ],
+  macos: [
+    ["macos-15.1", 45],
+    ["macos-14.7", 40],
+    ["macos-13.7", 15],
+  ],
+  gateway: [
+    ["openwrt-23.05", 50],
+    ["yocto-4.0", 30],
+    ["ubuntu-core-22", 20],
+  ],
 } satisfies Record<string, Table<string>>;
 
 /** Most of the fleet is on the last two releases; a tail lags behind, a few run a release candidate. */

@@ -5,11 +5,25 @@ import { DEFAULT_SHADOW_SETTINGS } from "./agent-shadow";
 describe("shadow settings from the environment", () => {
   it("defaults to a few seconds to apply, minutes of lag and a small misbehaving share", () => {
     expect(simulatorConfigFromEnv({} as NodeJS.ProcessEnv).shadows).toEqual(DEFAULT_SHADOW_SETTINGS);
-    expect(DEFAULT_SHADOW_SETTINGS).toEqual({ applyDelayMs: 3000, lagDelayMs: 300_000, lagPercent: 5, failPercent: 2, ignorePercent: 3, healthIntervalMs: 600_000 });
+    expect(DEFAULT_SHADOW_SETTINGS).toEqual({
+      applyDelayMs: 3000,
+      lagDelayMs: 300_000,
+      lagPercent: 5,
+      failPercent: 2,
+      ignorePercent: 3,
+      healthIntervalMs: 600_000,
+    });
   });
 
   it("reads each variable, in its unit, and allows 0 to switch each off", () => {
-    const env = { SHADOW_APPLY_DELAY_MS: "0", SHADOW_LAG_MINUTES: "0.5", SHADOW_LAG_PERCENT: "0", SHADOW_FAIL_PERCENT: "0", SHADOW_IGNORE_PERCENT: "0", SHADOW_HEALTH_MINUTES: "0" };
+    const env = {
+      SHADOW_APPLY_DELAY_MS: "0",
+      SHADOW_LAG_MINUTES: "0.5",
+      SHADOW_LAG_PERCENT: "0",
+      SHADOW_FAIL_PERCENT: "0",
+      SHADOW_IGNORE_PERCENT: "0",
+      SHADOW_HEALTH_MINUTES: "0",
+    };
     expect(shadowSettingsFromEnv(env)).toEqual({ applyDelayMs: 0, lagDelayMs: 30_000, lagPercent: 0, failPercent: 0, ignorePercent: 0, healthIntervalMs: 0 });
   });
 

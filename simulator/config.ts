@@ -17,7 +17,10 @@ export interface SimulatorConfig {
 }
 
 export function simulatorConfigFromEnv(source?: RawEnv): SimulatorConfig {
-  const env = readEnv(["EMULATOR_HOST", "FLEET_BACKEND", "EMULATOR_HTTP_PORT", "EMULATOR_MQTT_PORT", "AWS_REGION", "DATA_DIR", "FLEET_SIZE", "FLEET_CHURN_PERCENT", "FLEET_SEED"], source);
+  const env = readEnv(
+    ["EMULATOR_HOST", "FLEET_BACKEND", "EMULATOR_HTTP_PORT", "EMULATOR_MQTT_PORT", "AWS_REGION", "DATA_DIR", "FLEET_SIZE", "FLEET_CHURN_PERCENT", "FLEET_SEED"],
+    source,
+  );
   const host = env.EMULATOR_HOST;
   return {
     endpoint: env.FLEET_BACKEND === "aws" ? undefined : `http://${host}:${env.EMULATOR_HTTP_PORT}`,
@@ -33,7 +36,10 @@ export function simulatorConfigFromEnv(source?: RawEnv): SimulatorConfig {
 
 /** SHADOW_*: the apply delay in ms, lag and health intervals in minutes, shares in percent; 0 switches each off. */
 export function shadowSettingsFromEnv(source?: RawEnv): ShadowSettings {
-  const env = readEnv(["SHADOW_APPLY_DELAY_MS", "SHADOW_LAG_MINUTES", "SHADOW_LAG_PERCENT", "SHADOW_FAIL_PERCENT", "SHADOW_IGNORE_PERCENT", "SHADOW_HEALTH_MINUTES"], source);
+  const env = readEnv(
+    ["SHADOW_APPLY_DELAY_MS", "SHADOW_LAG_MINUTES", "SHADOW_LAG_PERCENT", "SHADOW_FAIL_PERCENT", "SHADOW_IGNORE_PERCENT", "SHADOW_HEALTH_MINUTES"],
+    source,
+  );
   const s: ShadowSettings = {
     applyDelayMs: env.SHADOW_APPLY_DELAY_MS,
     lagDelayMs: env.SHADOW_LAG_MINUTES * 60_000,

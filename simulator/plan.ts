@@ -84,12 +84,23 @@ function planGroups(seed: number) {
     const size = 1 / (rank + 1) ** 0.8;
     customerWeights.push([c, size]);
     const small = rank >= customers.length - 2;
-    groups.push({ name: c.name, description: `Customer ${c.displayName}`, attributes: { vertical: c.vertical, tier: rank < 2 ? "enterprise" : "business" }, depth: 1 });
+    groups.push({
+      name: c.name,
+      description: `Customer ${c.displayName}`,
+      attributes: { vertical: c.vertical, tier: rank < 2 ? "enterprise" : "business" },
+      depth: 1,
+    });
     const siteCount = small ? 2 : rng.int(2, 4);
     const locations = rng.shuffle(SITE_LOCATIONS).slice(0, siteCount);
     for (const [siteIndex, [code, region]] of locations.entries()) {
       const site = `${c.name}-${code}${rng.int(1, 3)}`;
-      groups.push({ name: site, parent: c.name, description: `${c.displayName} site ${code.toUpperCase()}`, attributes: { region, customer: c.name }, depth: 2 });
+      groups.push({
+        name: site,
+        parent: c.name,
+        description: `${c.displayName} site ${code.toUpperCase()}`,
+        attributes: { region, customer: c.name },
+        depth: 2,
+      });
       // Small customers' sites are often not split by role: the site itself is the leaf
       // (always so for the smallest customer's first site, so every fleet has one).
       const unsplit = rng.chance(0.5) || (rank === customers.length - 1 && siteIndex === 0);
@@ -125,7 +136,13 @@ function ensureFourthLevel(groups: GroupPlan[], leaves: LeafGroup[]): void {
   const leaf = leaves[i];
   const subs = SUBGROUPS.servers!;
   const replacement = subs.map((sub) => {
-    groups.push({ name: `${leaf.name}-${sub}`, parent: leaf.name, description: `${sub} servers at ${leaf.site}`, attributes: { role: "servers", zone: sub }, depth: 4 });
+    groups.push({
+      name: `${leaf.name}-${sub}`,
+      parent: leaf.name,
+      description: `${sub} servers at ${leaf.site}`,
+      attributes: { role: "servers", zone: sub },
+      depth: 4,
+    });
     return { ...leaf, name: `${leaf.name}-${sub}`, weight: leaf.weight / subs.length };
   });
   leaves.splice(i, 1, ...replacement);
@@ -173,9 +190,17 @@ function osTable(type: ThingTypeName, role: Role, rng: Rng) {
 }
 
 function planCert(rng: Rng): CertPlan {
-  const status = rng.weighted<CertStatus>([["ACTIVE", 98.8], ["INACTIVE", 0.8], ["REVOKED", 0.4]]);
+  const status = rng.weighted<CertStatus>([
+    ["ACTIVE", 98.8],
+    ["INACTIVE", 0.8],
+    ["REVOKED", 0.4],
+  ]);
   if (!rng.chance(0.2)) return { kind: "csr", status };
-  const validity = rng.weighted([["normal", 91], ["expiring-soon", 6], ["expired", 3]] as const);
+  const validity = rng.weighted([
+    ["normal", 91],
+    ["expiring-soon", 6],
+    ["expired", 3],
+  ] as const);
   return { kind: "vendor", status, validity, years: rng.int(1, 3), elapsed: rng.next() };
 }
 

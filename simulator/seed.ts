@@ -203,9 +203,7 @@ async function seedShadows(data: IoTDataPlaneClient, seed: number, t: ThingPlan)
 }
 
 async function seedThing(iot: IoTClient, t: ThingPlan, ca: DeviceCa, resuming: boolean): Promise<void> {
-  await ignoreExists(() =>
-    iot.send(new CreateThingCommand({ thingName: t.name, thingTypeName: t.type, attributePayload: { attributes: t.attributes } })),
-  );
+  await ignoreExists(() => iot.send(new CreateThingCommand({ thingName: t.name, thingTypeName: t.type, attributePayload: { attributes: t.attributes } })));
   await iot.send(new AddThingToThingGroupCommand({ thingGroupName: t.group, thingName: t.name }));
   if (resuming) {
     // A cut-short run may have got this far already: do not give the thing a second certificate.
@@ -229,9 +227,7 @@ async function issueCertificate(iot: IoTClient, t: ThingPlan, ca: DeviceCa): Pro
     ({ certificateArn, certificateId } = out);
   } else {
     const register = async (plan = t.cert) =>
-      iot.send(
-        new RegisterCertificateWithoutCACommand({ certificatePem: await vendorCertificate(ca, t.name, plan), status: active ? "ACTIVE" : "INACTIVE" }),
-      );
+      iot.send(new RegisterCertificateWithoutCACommand({ certificatePem: await vendorCertificate(ca, t.name, plan), status: active ? "ACTIVE" : "INACTIVE" }));
     let out;
     try {
       out = await register();

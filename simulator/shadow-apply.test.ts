@@ -134,7 +134,13 @@ describe("planReport", () => {
     const only = planReport({ ...base, behaviour: ignoring, delta: { policy: { cloudLookup: false } } });
     expect(only.report).toBeUndefined();
     expect(only.ignored).toEqual(["policy.cloudLookup"]);
-    const config = planReport({ ...base, reported: { logLevel: "info", telemetryIntervalSeconds: 300 }, shadow: "config", behaviour: ignoring, delta: { telemetryIntervalSeconds: 60, logLevel: "debug" } });
+    const config = planReport({
+      ...base,
+      reported: { logLevel: "info", telemetryIntervalSeconds: 300 },
+      shadow: "config",
+      behaviour: ignoring,
+      delta: { telemetryIntervalSeconds: 60, logLevel: "debug" },
+    });
     expect(config.report).toEqual({ logLevel: "debug" });
   });
 

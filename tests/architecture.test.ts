@@ -46,12 +46,16 @@ describe("lint encodes the architecture", () => {
 
   it("refuses server modules in client components, but not server actions or types", async () => {
     const client = (line: string) => `"use client";\n${line}\nexport const y = x;\n`;
-    expect(await violations("components/probe.tsx", client('import { consoleDb as x } from "@/lib/db/console-db";'))).toEqual(["local/no-server-import-in-client"]);
+    expect(await violations("components/probe.tsx", client('import { consoleDb as x } from "@/lib/db/console-db";'))).toEqual([
+      "local/no-server-import-in-client",
+    ]);
     // lib/auth/guard.ts is in no server folder: refused because it starts with import "server-only".
     expect(await violations("components/probe.tsx", client('import { action as x } from "@/lib/auth/guard";'))).toEqual(["local/no-server-import-in-client"]);
     expect(await violations("components/probe.tsx", client('import { headers as x } from "next/headers";'))).toEqual(["local/no-server-import-in-client"]);
     expect(await violations("components/probe.tsx", client('import { signIn as x } from "@/lib/actions/sign-in";'))).toEqual([]);
-    expect(await violations("components/probe.tsx", client('import type { Session } from "@/lib/auth/sessions";\nconst x: Session | null = null;'))).toEqual([]);
+    expect(await violations("components/probe.tsx", client('import type { Session } from "@/lib/auth/sessions";\nconst x: Session | null = null;'))).toEqual(
+      [],
+    );
   });
 
   it("asks server modules for the server-only marker", async () => {

@@ -28,10 +28,24 @@ const { ANONYMOUS_AUDIT_LIMITS, SUPPRESSED_ACTION, flushSuppressedAudit, resetAn
 const { limitKey } = await import("@/lib/http/address-key");
 
 const db = consoleDb();
-type Row = { id: number; actor: string; action: string; target: string | null; params: string | null; result: string; error_code: string | null; ip: string | null };
+type Row = {
+  id: number;
+  actor: string;
+  action: string;
+  target: string | null;
+  params: string | null;
+  result: string;
+  error_code: string | null;
+  ip: string | null;
+};
 const lastId = () => (db.prepare("SELECT COALESCE(MAX(id), 0) AS id FROM audit_log").get() as { id: number }).id;
 const since = (id: number) => db.prepare("SELECT * FROM audit_log WHERE id > ? ORDER BY id").all(id) as Row[];
-const bytesSince = (id: number) => (db.prepare("SELECT COALESCE(SUM(LENGTH(params) + LENGTH(COALESCE(target, '')) + LENGTH(actor)), 0) AS n FROM audit_log WHERE id > ?").get(id) as { n: number }).n;
+const bytesSince = (id: number) =>
+  (
+    db.prepare("SELECT COALESCE(SUM(LENGTH(params) + LENGTH(COALESCE(target, '')) + LENGTH(actor)), 0) AS n FROM audit_log WHERE id > ?").get(id) as {
+      n: number;
+    }
+  ).n;
 
 beforeEach(() => {
   // Time stands still unless a test moves it: no bucket refills behind the test's back.

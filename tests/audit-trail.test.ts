@@ -33,7 +33,6 @@ const { NextRequest } = await import("next/server");
 const { GET: exportAudit } = await import("@/app/api/audit/export/route");
 const { auditFilterFrom, parseTimeBound } = await import("@/app/(console)/admin/audit/search-params");
 
-
 describe("the store", () => {
   const db = openConsoleDb(":memory:");
   recordAudit(db, { actor: "a", role: "admin", action: "users.create", target: "x", params: { password: "p" }, result: "success" });
@@ -58,12 +57,19 @@ describe("the store", () => {
   });
 
   it("refuses an upsert over an existing record", () => {
-    expect(() => db.prepare("INSERT INTO audit_log (id, at, actor, action, result) VALUES (1, 0, 'x', 'x', 'success') ON CONFLICT(id) DO UPDATE SET actor = 'x'").run()).toThrow(/immutable/);
+    expect(() =>
+      db.prepare("INSERT INTO audit_log (id, at, actor, action, result) VALUES (1, 0, 'x', 'x', 'success') ON CONFLICT(id) DO UPDATE SET actor = 'x'").run(),
+    ).toThrow(/immutable/);
   });
 });
 
 describe("the code", () => {
-  const sources = [...sourceFilesUnder("app", isProductionSource), ...sourceFilesUnder("lib", isProductionSource), ...sourceFilesUnder("components", isProductionSource), ...sourceFilesUnder("scripts", isProductionSource)];
+  const sources = [
+    ...sourceFilesUnder("app", isProductionSource),
+    ...sourceFilesUnder("lib", isProductionSource),
+    ...sourceFilesUnder("components", isProductionSource),
+    ...sourceFilesUnder("scripts", isProductionSource),
+  ];
 
   it("has sources to scan", () => {
     expect(sources.length).toBeGreaterThan(10);
@@ -71,7 +77,9 @@ describe("the code", () => {
 
   it("never updates, deletes, replaces or un-triggers audit records", () => {
     const offending = sources.filter((f) =>
-      /\b(UPDATE\s+(OR\s+\w+\s+)?audit_log|DELETE\s+FROM\s+audit_log|REPLACE\s+INTO\s+audit_log|DROP\s+(TABLE|TRIGGER)\s+(IF\s+EXISTS\s+)?audit_log)\b/i.test(readFileSync(join(ROOT, f), "utf8")),
+      /\b(UPDATE\s+(OR\s+\w+\s+)?audit_log|DELETE\s+FROM\s+audit_log|REPLACE\s+INTO\s+audit_log|DROP\s+(TABLE|TRIGGER)\s+(IF\s+EXISTS\s+)?audit_log)\b/i.test(
+        readFileSync(join(ROOT, f), "utf8"),
+      ),
     );
     expect(offending).toEqual([]);
   });
@@ -79,7 +87,9 @@ describe("the code", () => {
   it("has no route that could change the trail: audit routes answer GET only", () => {
     const auditRoutes = sourceFilesUnder("app", isProductionSource).filter((f) => /\/audit\/.*route\.ts$/.test(f));
     expect(auditRoutes.length).toBeGreaterThan(0);
-    const writeMethods = auditRoutes.filter((f) => /export\s+(const|async\s+function|function)\s+(POST|PUT|PATCH|DELETE)\b/.test(readFileSync(join(ROOT, f), "utf8")));
+    const writeMethods = auditRoutes.filter((f) =>
+      /export\s+(const|async\s+function|function)\s+(POST|PUT|PATCH|DELETE)\b/.test(readFileSync(join(ROOT, f), "utf8")),
+    );
     expect(writeMethods).toEqual([]);
   });
 
@@ -103,7 +113,10 @@ describe("filters", () => {
   it("explains unusable filters instead of ignoring them", () => {
     expect(auditFilterFrom({ user: " bob ", action: null, target: "th", from: null, to: null })).toEqual({ ok: true, filter: { actor: "bob", target: "th" } });
     expect(auditFilterFrom({ user: null, action: null, target: null, from: "soon", to: null })).toMatchObject({ ok: false });
-    expect(auditFilterFrom({ user: null, action: null, target: null, from: "2026-11-24", to: "2026-11-23" })).toMatchObject({ ok: false, issues: [expect.stringMatching(/after/)] });
+    expect(auditFilterFrom({ user: null, action: null, target: null, from: "2026-11-24", to: "2026-11-23" })).toMatchObject({
+      ok: false,
+      issues: [expect.stringMatching(/after/)],
+    });
   });
 });
 
@@ -116,11 +129,23 @@ describe("GET /api/audit/export", async () => {
   for (let i = 0; i < 1200; i++) {
     recordAudit(
       db,
-      { actor: i % 3 ? "alice" : "bob", role: "responder", action: i % 2 ? "shadow.update" : "jobs.create", target: `thing-${i}`, params: { i, token: "t" }, result: i % 5 ? "success" : "failure", awsRequestId: i % 2 ? `req-${i}` : null },
+      {
+        actor: i % 3 ? "alice" : "bob",
+        role: "responder",
+        action: i % 2 ? "shadow.update" : "jobs.create",
+        target: `thing-${i}`,
+        params: { i, token: "t" },
+        result: i % 5 ? "success" : "failure",
+        awsRequestId: i % 2 ? `req-${i}` : null,
+      },
       t0 + i * 60_000,
     );
   }
-  recordAudit(db, { actor: "=cmd", role: "viewer", action: "users.create", target: '"quoted", target', result: "denied", errorCode: "forbidden" }, t0 + 2_000 * 60_000);
+  recordAudit(
+    db,
+    { actor: "=cmd", role: "viewer", action: "users.create", target: '"quoted", target', result: "denied", errorCode: "forbidden" },
+    t0 + 2_000 * 60_000,
+  );
 
   const get = (query: string) =>
     exportAudit(new NextRequest(`http://console.test/api/audit/export${query}`, { headers: { host: "console.test", "sec-fetch-site": "same-origin" } }), {

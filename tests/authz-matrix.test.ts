@@ -174,7 +174,6 @@ function mayCall(requirement: Requirement, caller: Caller): boolean {
 
 const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
-
 const routeFiles = sourceFilesUnder("app", (f) => /[\\/]route\.(ts|tsx|js|mjs)$/.test(f));
 const actionFiles = sourceFilesUnder("lib/actions", (f) => /\.(ts|tsx)$/.test(f) && !/\.test\.tsx?$/.test(f));
 
@@ -227,8 +226,14 @@ describe("every entry point declares its requirement", () => {
 
   it("has a row in the expected table for every entry point, and an entry point for every row", () => {
     const found = entries.map(label);
-    expect(found.filter((l) => !(l in EXPECTED)), "entry points missing from EXPECTED (add a row: what must it require?)").toEqual([]);
-    expect(Object.keys(EXPECTED).filter((l) => !found.includes(l)), "rows in EXPECTED whose entry point is gone").toEqual([]);
+    expect(
+      found.filter((l) => !(l in EXPECTED)),
+      "entry points missing from EXPECTED (add a row: what must it require?)",
+    ).toEqual([]);
+    expect(
+      Object.keys(EXPECTED).filter((l) => !found.includes(l)),
+      "rows in EXPECTED whose entry point is gone",
+    ).toEqual([]);
   });
 
   it("declares exactly the requirement the expected table says", () => {
@@ -247,7 +252,11 @@ describe("every entry point declares its requirement", () => {
   });
 
   it("declares server actions only in lib/actions/ (where this test finds them)", () => {
-    const elsewhere = [...sourceFilesUnder("app", (f) => /\.(ts|tsx)$/.test(f)), ...sourceFilesUnder("components", (f) => /\.(ts|tsx)$/.test(f)), ...sourceFilesUnder("lib", (f) => /\.(ts|tsx)$/.test(f))]
+    const elsewhere = [
+      ...sourceFilesUnder("app", (f) => /\.(ts|tsx)$/.test(f)),
+      ...sourceFilesUnder("components", (f) => /\.(ts|tsx)$/.test(f)),
+      ...sourceFilesUnder("lib", (f) => /\.(ts|tsx)$/.test(f)),
+    ]
       .filter((f) => !f.startsWith("lib/actions/") && !/\.test\.tsx?$/.test(f))
       .filter((f) => /^\s*["']use server["']/m.test(readFileSync(join(ROOT, f), "utf8")));
     expect(elsewhere).toEqual([]);
@@ -412,7 +421,11 @@ describe.each(guarded.map((e) => [label(e), e] as const))("%s", (_name, entry) =
     }
     if (!expectAllowed && entry.kind === "action") {
       expect((outcome as ActionOutcome).code).toBe(caller ? "forbidden" : "unauthenticated");
-      const records = db.prepare("SELECT actor, role, result FROM audit_log WHERE id > ? ORDER BY id").all(sinceId) as { actor: string; role: string | null; result: string }[];
+      const records = db.prepare("SELECT actor, role, result FROM audit_log WHERE id > ? ORDER BY id").all(sinceId) as {
+        actor: string;
+        role: string | null;
+        result: string;
+      }[];
       expect(records, "a denied action call writes a 'denied' audit record").toContainEqual({
         actor: caller ? users[caller].username : "anonymous",
         role: caller,

@@ -42,7 +42,13 @@ function startWriter(prefix: string): Writer {
     env: { ...process.env, CONSOLE_DB_PATH: dbPath },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const w: Writer = { proc, acked: { user: [], audit: [], query: [], session: [] }, ready: false, exited: new Promise((r) => proc.once("exit", () => r())), stderr: "" };
+  const w: Writer = {
+    proc,
+    acked: { user: [], audit: [], query: [], session: [] },
+    ready: false,
+    exited: new Promise((r) => proc.once("exit", () => r())),
+    stderr: "",
+  };
   let partial = "";
   proc.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
     const lines = (partial + chunk).split("\n");
@@ -68,7 +74,10 @@ describe("the console store after a SIGKILL", () => {
       while (!writers.every((w) => w.ready && enough(w))) {
         const dead = writers.find((w) => w.proc.exitCode !== null);
         if (dead) throw new Error(`a writer exited early (${dead.proc.exitCode}): ${dead.stderr}`);
-        if (Date.now() > deadline) throw new Error(`writers too slow: ${JSON.stringify(writers.map((w) => KINDS.map((k) => w.acked[k].length)))} ${writers.map((w) => w.stderr).join("\n")}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `writers too slow: ${JSON.stringify(writers.map((w) => KINDS.map((k) => w.acked[k].length)))} ${writers.map((w) => w.stderr).join("\n")}`,
+          );
         await new Promise((r) => setTimeout(r, 50));
       }
       await new Promise((r) => setTimeout(r, RUN_MS - 500 + Math.random() * 500));

@@ -42,7 +42,9 @@ describe("the data directory", () => {
     await loadOrCreateDeviceCa(dir);
 
     const files = readdirSync(dir);
-    expect(files).toEqual(expect.arrayContaining(["emulator.sqlite", "emulator.sqlite-wal", "console.sqlite", "console.sqlite-wal", "simulator.json", "simulator-things.json"]));
+    expect(files).toEqual(
+      expect.arrayContaining(["emulator.sqlite", "emulator.sqlite-wal", "console.sqlite", "console.sqlite-wal", "simulator.json", "simulator-things.json"]),
+    );
     expect(mode(dir)).toBe(0o700);
     const loose = files.filter((f) => mode(join(dir, f)) !== 0o600).map((f) => `${f} ${mode(join(dir, f)).toString(8)}`);
     expect(loose).toEqual([]);

@@ -271,9 +271,12 @@ describe("GET /api/drift/things", () => {
     const expected = classicDrifted.filter((i) => type(i) === "win" && modeDrift(i)).map(name);
     expect(t.matched).toBe(expected.length);
     expect(t.rows.map((r) => r.thingName).sort()).toEqual(expected);
-    expect(t.rows.filter((r) => r.pending.some((k) => k.path === "policy.mode" && k.error === "POLICY_LOCKED")).map((r) => r.thingName).sort()).toEqual(
-      expected.filter((n) => modeFails(Number(n.slice(3)))),
-    );
+    expect(
+      t.rows
+        .filter((r) => r.pending.some((k) => k.path === "policy.mode" && k.error === "POLICY_LOCKED"))
+        .map((r) => r.thingName)
+        .sort(),
+    ).toEqual(expected.filter((n) => modeFails(Number(n.slice(3)))));
     for (const r of t.rows) {
       expect(r.thingTypeName).toBe("win");
       expect(r.shadows).toEqual(["classic"]);

@@ -101,29 +101,36 @@ const lastAudit = () => db.prepare("SELECT * FROM audit_log ORDER BY id DESC LIM
 const N = 250;
 const name = (i: number) => `fs-${String(i).padStart(4, "0")}`;
 const os = (i: number) => (i % 3 === 0 ? "windows" : "linux");
-const LINUX = Array.from({ length: N }, (_, i) => i).filter((i) => os(i) === "linux").map(name);
+const LINUX = Array.from({ length: N }, (_, i) => i)
+  .filter((i) => os(i) === "linux")
+  .map(name);
 const WINDOWS_COUNT = N - LINUX.length;
 
 beforeAll(async () => {
-  await h.iot.send(new UpdateIndexingConfigurationCommand({
-    thingIndexingConfiguration: {
-      thingIndexingMode: "REGISTRY_AND_SHADOW",
-      thingConnectivityIndexingMode: "STATUS",
-      customFields: [
-        { name: "attributes.os", type: "String" },
-        { name: "attributes.cpu", type: "Number" },
-      ],
-    },
-  }));
+  await h.iot.send(
+    new UpdateIndexingConfigurationCommand({
+      thingIndexingConfiguration: {
+        thingIndexingMode: "REGISTRY_AND_SHADOW",
+        thingConnectivityIndexingMode: "STATUS",
+        customFields: [
+          { name: "attributes.os", type: "String" },
+          { name: "attributes.cpu", type: "Number" },
+        ],
+      },
+    }),
+  );
   await h.iot.send(new CreateThingTypeCommand({ thingTypeName: "agent", thingTypeProperties: { searchableAttributes: ["os", "customer", "cpu"] } }));
-  await inBatches(Array.from({ length: N }, (_, i) => i), 25, (i) =>
-    h.iot.send(
-      new CreateThingCommand({
-        thingName: name(i),
-        thingTypeName: "agent",
-        attributePayload: { attributes: { os: os(i), customer: i % 2 ? "acme" : "globex", cpu: String(i % 100), ...(i === 1 ? { note: "=A1" } : {}) } },
-      }),
-    ),
+  await inBatches(
+    Array.from({ length: N }, (_, i) => i),
+    25,
+    (i) =>
+      h.iot.send(
+        new CreateThingCommand({
+          thingName: name(i),
+          thingTypeName: "agent",
+          attributePayload: { attributes: { os: os(i), customer: i % 2 ? "acme" : "globex", cpu: String(i % 100), ...(i === 1 ? { note: "=A1" } : {}) } },
+        }),
+      ),
   );
   const data = new IoTDataPlaneClient({ ...h.clientConfig, maxAttempts: 1 });
   for (let i = 0; i < 5; i++) {
@@ -209,7 +216,9 @@ describe("count, aggregations and fields", () => {
       { key: "linux", count: LINUX.length },
       { key: "windows", count: WINDOWS_COUNT },
     ]);
-    const stats = await getJson<{ count: number; minimum: number; maximum: number }>(`/api/search/aggregate?q=${q("thingName:fs-*")}&field=attributes.cpu&type=statistics`);
+    const stats = await getJson<{ count: number; minimum: number; maximum: number }>(
+      `/api/search/aggregate?q=${q("thingName:fs-*")}&field=attributes.cpu&type=statistics`,
+    );
     expect(stats).toMatchObject({ type: "statistics", field: "attributes.cpu", count: N, minimum: 0, maximum: 99 });
     const pct = await getJson<{ percentiles: Array<{ percent: number; value: number }> }>(
       `/api/search/aggregate?q=${q("thingName:fs-*")}&field=attributes.cpu&type=percentiles&percents=50`,
@@ -224,9 +233,11 @@ describe("count, aggregations and fields", () => {
   });
 
   it("lists managed, custom and registry attribute fields with the index status", async () => {
-    const fields = await getJson<{ indexStatus: string; indexing: { thingIndexingMode: string }; fields: Array<{ name: string; source: string; type: string }> }>(
-      "/api/search/fields",
-    );
+    const fields = await getJson<{
+      indexStatus: string;
+      indexing: { thingIndexingMode: string };
+      fields: Array<{ name: string; source: string; type: string }>;
+    }>("/api/search/fields");
     expect(fields.indexStatus).toBe("ACTIVE");
     expect(fields.indexing.thingIndexingMode).toBe("REGISTRY_AND_SHADOW");
     const byName = new Map(fields.fields.map((f) => [f.name, f]));
@@ -245,7 +256,9 @@ async function readAll(res: Response): Promise<string> {
 
 describe("GET /api/search/export", () => {
   it("streams every match as CSV: a header of the requested columns, one line per thing, formulas defused", async () => {
-    const res = await get(`/api/search/export?q=${q("thingName:fs-*")}&format=csv&columns=thingName,attributes.os,attributes.note,shadow.reported.agent.version`);
+    const res = await get(
+      `/api/search/export?q=${q("thingName:fs-*")}&format=csv&columns=thingName,attributes.os,attributes.note,shadow.reported.agent.version`,
+    );
     expect(res.headers.get("content-type")).toMatch(/^text\/csv/);
     expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="fleet-search-\d{4}-\d{2}-\d{2}\.csv"$/);
     expect(res.headers.get("x-match-count")).toBe(String(N));
@@ -379,7 +392,11 @@ describe("saved queries", () => {
 
     signInAs(alice);
     expect(await saveQuery({ name: "linux", query: "*" })).toMatchObject({ ok: false, error: { code: "conflict" } });
-    expect(await saveQuery({ name: "Broken", query: "a:(b" })).toMatchObject({ ok: false, error: { code: "invalid_input" }, fieldErrors: { query: expect.stringMatching(/Invalid query/) } });
+    expect(await saveQuery({ name: "Broken", query: "a:(b" })).toMatchObject({
+      ok: false,
+      error: { code: "invalid_input" },
+      fieldErrors: { query: expect.stringMatching(/Invalid query/) },
+    });
 
     signInAs(bob);
     expect(await saveQuery({ id: created.data.id, name: "Hijacked", query: "*" })).toMatchObject({ ok: false, error: { code: "forbidden" } });

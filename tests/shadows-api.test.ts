@@ -51,9 +51,16 @@ const signInAs = (u: User) => {
 };
 const lastAudit = () => db.prepare("SELECT * FROM audit_log ORDER BY id DESC LIMIT 1").get() as Record<string, string | null>;
 
-async function view(thingName: string, name?: string, user: User = viewer): Promise<{ status: number; body: ShadowViewResponse & { error?: { code: string } } }> {
+async function view(
+  thingName: string,
+  name?: string,
+  user: User = viewer,
+): Promise<{ status: number; body: ShadowViewResponse & { error?: { code: string } } }> {
   signInAs(user);
-  const url = new URL(`/api/things/${encodeURIComponent(thingName)}/shadows${name !== undefined ? `?name=${encodeURIComponent(name)}` : ""}`, "http://console.test");
+  const url = new URL(
+    `/api/things/${encodeURIComponent(thingName)}/shadows${name !== undefined ? `?name=${encodeURIComponent(name)}` : ""}`,
+    "http://console.test",
+  );
   const res = await GET(new NextRequest(url), { params: Promise.resolve({ thingName }) });
   return { status: res.status, body: await res.json() };
 }
@@ -119,7 +126,12 @@ describe("GET /api/things/{thingName}/shadows", () => {
     // The named-shadow list is reused for the next poll of another shadow of the same thing.
     await view(t, "config");
     const after = (await (await fetch(`${h.emulator.endpoint}/_emulator/requests`)).json()) as { counts: Record<string, number> };
-    expect(Object.entries(after.counts).filter(([k]) => /shadow/i.test(k)).map(([, n]) => n).sort()).toEqual([1, 2]);
+    expect(
+      Object.entries(after.counts)
+        .filter(([k]) => /shadow/i.test(k))
+        .map(([, n]) => n)
+        .sort(),
+    ).toEqual([1, 2]);
   });
 
   it("reuses a document for at most about a second, so a device's report shows promptly", async () => {
@@ -244,10 +256,19 @@ describe("updateShadowDesiredState", () => {
     expect(await call("nope")).toMatchObject({ ok: false, error: { code: "invalid_input", message: "The update is not valid JSON." } });
     expect(await call("[1]")).toMatchObject({ ok: false, error: { message: "The update must be a JSON object." } });
     expect(await call("{}")).toMatchObject({ ok: false, error: { message: "The update changes nothing." } });
-    expect(await call('{"a":{"b":{"c":{"d":{"e":{"f":{"g":1}}}}}}}')).toMatchObject({ ok: false, error: { message: expect.stringMatching(/more than 6 levels/) } });
+    expect(await call('{"a":{"b":{"c":{"d":{"e":{"f":{"g":1}}}}}}}')).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/more than 6 levels/) },
+    });
     // Far deeper than the call stack allows (within the 64 KB text limit): the same answer.
-    expect(await call(`{"a":${"[".repeat(30_000)}1${"]".repeat(30_000)}}`)).toMatchObject({ ok: false, error: { code: "invalid_input", message: expect.stringMatching(/more than 6 levels/) } });
+    expect(await call(`{"a":${"[".repeat(30_000)}1${"]".repeat(30_000)}}`)).toMatchObject({
+      ok: false,
+      error: { code: "invalid_input", message: expect.stringMatching(/more than 6 levels/) },
+    });
     expect(await call('{"a":[1,null]}')).toMatchObject({ ok: false, error: { message: "a[1]: arrays may not contain null." } });
-    expect(await updateShadowDesiredState({ thingName: "bad thing", shadowName: null, desired: '{"a":1}', version: null })).toMatchObject({ ok: false, error: { code: "invalid_input" } });
+    expect(await updateShadowDesiredState({ thingName: "bad thing", shadowName: null, desired: '{"a":1}', version: null })).toMatchObject({
+      ok: false,
+      error: { code: "invalid_input" },
+    });
   });
 });

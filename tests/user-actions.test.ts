@@ -41,7 +41,16 @@ function signIn(user: { id: string; role: "viewer" | "responder" | "admin" }) {
   return token;
 }
 
-type AuditRow = { actor: string; role: string | null; action: string; target: string | null; params: string | null; result: string; error_code: string | null; ip: string | null };
+type AuditRow = {
+  actor: string;
+  role: string | null;
+  action: string;
+  target: string | null;
+  params: string | null;
+  result: string;
+  error_code: string | null;
+  ip: string | null;
+};
 const lastAudit = () => db.prepare("SELECT * FROM audit_log ORDER BY id DESC LIMIT 1").get() as AuditRow;
 const allAuditText = () => JSON.stringify(db.prepare("SELECT * FROM audit_log").all());
 
@@ -95,7 +104,14 @@ describe("createUser", () => {
     const r = await createUser({ username: "mallory", role: "admin", password: "mallory-password" });
     expect(r).toMatchObject({ ok: false, error: { code: "forbidden" } });
     expect(findUser(db, "mallory")).toBeNull();
-    expect(lastAudit()).toMatchObject({ actor: "watcher", role: "viewer", action: "users.create", target: "mallory", result: "denied", error_code: "forbidden" });
+    expect(lastAudit()).toMatchObject({
+      actor: "watcher",
+      role: "viewer",
+      action: "users.create",
+      target: "mallory",
+      result: "denied",
+      error_code: "forbidden",
+    });
     expect(allAuditText()).not.toContain("mallory-password");
   });
 });
@@ -219,4 +235,3 @@ describe("unlockUser", () => {
     expect(lastAudit()).toMatchObject({ actor: "watcher", action: "users.unlock", target: "judy", result: "denied" });
   });
 });
-

@@ -12,7 +12,10 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const session = await requirePage("fleet.read");
   return (
     <div className="flex min-h-screen">
-      <Sidebar backendLabel={describeBackend()} user={{ username: session.username, displayName: session.displayName, role: session.role, source: session.source }} />
+      <Sidebar
+        backendLabel={describeBackend()}
+        user={{ username: session.username, displayName: session.displayName, role: session.role, source: session.source }}
+      />
       <main className="min-w-0 flex-1 px-5 py-4">{children}</main>
     </div>
   );

@@ -33,7 +33,16 @@ export function SignInForm({ next }: { next: string }) {
           {state.error}
         </p>
       ) : null}
-      <AuthField form="sign-in" label="User name" name="username" type="text" autoComplete="username" defaultValue={state.username} error={state.fieldErrors.username} autoFocus />
+      <AuthField
+        form="sign-in"
+        label="User name"
+        name="username"
+        type="text"
+        autoComplete="username"
+        defaultValue={state.username}
+        error={state.fieldErrors.username}
+        autoFocus
+      />
       <AuthField form="sign-in" label="Password" name="password" type="password" autoComplete="current-password" error={state.fieldErrors.password} />
       <button type="submit" className="btn btn-primary w-full justify-center" disabled={busy} aria-describedby={state.error ? "sign-in-error" : undefined}>
         {busy ? "Signing in…" : "Sign in"}

@@ -25,7 +25,20 @@ interface Props {
 }
 
 /** The footer of a paged list: how many are loaded, whether that is all, and the controls to get the rest. */
-export function LoadControls({ count, noun, total = null, endLabel = "end of list", notice, hasNextPage, isFetchingNextPage, loadingAll, error, onLoadMore, onLoadAll, onStop }: Props) {
+export function LoadControls({
+  count,
+  noun,
+  total = null,
+  endLabel = "end of list",
+  notice,
+  hasNextPage,
+  isFetchingNextPage,
+  loadingAll,
+  error,
+  onLoadMore,
+  onLoadAll,
+  onStop,
+}: Props) {
   const word = noun ? ` ${count === 1 ? noun[0] : noun[1]}` : "";
   return (
     <div className="mt-2 space-y-2">

@@ -60,7 +60,8 @@ export function liveQueryOptions<C extends AnyRoute>(route: C, args: ArgsOf<C>, 
     queryKey,
     queryFn: ({ signal }: { signal: AbortSignal }) => live.failures.track(counter, () => fetchRoute(route, args, signal), signal),
     staleTime: policy.everyMs,
-    refetchInterval: (q: { state: { error: unknown } }) => nextPollMs(policy, { visible: live.visible, failures: live.failures.count(counter), lastErrorCode: codeOf(q.state.error) }),
+    refetchInterval: (q: { state: { error: unknown } }) =>
+      nextPollMs(policy, { visible: live.visible, failures: live.failures.count(counter), lastErrorCode: codeOf(q.state.error) }),
     // Hidden tabs do not poll (the interval above is also off then); the console turns
     // window-focus refetching off by default, but a live view catches up when looked at.
     refetchIntervalInBackground: false,

@@ -33,7 +33,10 @@ export function CertificateCard({ view, nowMs }: { view: CertificateView; nowMs:
     <article aria-labelledby={headingId} className="rounded border border-border bg-surface-2/40 p-3">
       <header className="flex flex-wrap items-center gap-2">
         <h3 id={headingId} className="font-semibold">
-          Certificate <span className="font-mono text-[13px] font-normal" title={view.certificateId}>{view.certificateId.slice(0, 16)}…</span>
+          Certificate{" "}
+          <span className="font-mono text-[13px] font-normal" title={view.certificateId}>
+            {view.certificateId.slice(0, 16)}…
+          </span>
         </h3>
         {view.certificate.ok ? <CertificateBadges cert={view.certificate.data} nowMs={nowMs} /> : null}
       </header>
@@ -121,7 +124,9 @@ function PolicyDocument({ policy }: { policy: PolicyInfo }) {
   return (
     <details className="group rounded border border-border bg-surface">
       <summary className="cursor-pointer list-none px-2 py-1 marker:hidden">
-        <span aria-hidden="true" className="mr-1 inline-block text-muted transition-transform group-open:rotate-90">▸</span>
+        <span aria-hidden="true" className="mr-1 inline-block text-muted transition-transform group-open:rotate-90">
+          ▸
+        </span>
         <span className="font-mono text-[13px] font-semibold">{policy.name}</span>
         {policy.defaultVersionId ? <span className="ml-2 text-xs text-muted">v{policy.defaultVersionId}</span> : null}
         <span className="ml-2 text-sm text-muted">{view.summary}</span>

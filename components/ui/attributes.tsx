@@ -13,7 +13,13 @@ export function Attributes({ attributes, max = 4 }: { attributes: Record<string,
         </span>
       ))}
       {rest > 0 ? (
-        <span className="text-xs text-muted" title={entries.slice(max).map(([k, v]) => `${k}=${v}`).join("\n")}>
+        <span
+          className="text-xs text-muted"
+          title={entries
+            .slice(max)
+            .map(([k, v]) => `${k}=${v}`)
+            .join("\n")}
+        >
           +{rest} more
         </span>
       ) : null}

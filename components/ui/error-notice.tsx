@@ -12,10 +12,7 @@ export function ErrorNotice({ error, title, action: given }: { error: AppErrorDa
   // A session that ended is not fixed by retrying.
   const action = error.code === "unauthenticated" ? <SignInAgainLink /> : given;
   return (
-    <div
-      role="alert"
-      className={`rounded border px-3 py-2 ${transient ? "border-warn/50 bg-warn/10" : "border-bad/50 bg-bad/10"}`}
-    >
+    <div role="alert" className={`rounded border px-3 py-2 ${transient ? "border-warn/50 bg-warn/10" : "border-bad/50 bg-bad/10"}`}>
       <p className={`font-semibold ${transient ? "text-warn" : "text-bad"}`}>{title ?? ERROR_TITLES[error.code]}</p>
       <p className="mt-0.5 text-fg">{error.message}</p>
       {action ? <div className="mt-2">{action}</div> : null}

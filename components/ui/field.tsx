@@ -4,7 +4,21 @@ import type { ReactNode } from "react";
  * A labelled control with its error (or hint) below it, outside the label so it is not
  * part of the name. `compact` keeps a long error from widening a field in a row of fields.
  */
-export function Field({ id, label, error, hint, compact, children }: { id: string; label: string; error?: string; hint?: string; compact?: boolean; children: ReactNode }) {
+export function Field({
+  id,
+  label,
+  error,
+  hint,
+  compact,
+  children,
+}: {
+  id: string;
+  label: string;
+  error?: string;
+  hint?: string;
+  compact?: boolean;
+  children: ReactNode;
+}) {
   return (
     <div className="flex flex-col gap-0.5">
       <label htmlFor={id} className="text-xs font-semibold text-muted">

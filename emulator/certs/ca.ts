@@ -49,7 +49,10 @@ export class EmulatorCa {
     if (keyPem && certPem) {
       signingKey = await subtle.importKey("pkcs8", pemToDer(keyPem), RSA_SIGN, false, ["sign"]);
     } else {
-      const keys = (await subtle.generateKey({ ...RSA_SIGN, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }, true, ["sign", "verify"])) as CryptoKeyPair;
+      const keys = (await subtle.generateKey({ ...RSA_SIGN, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }, true, [
+        "sign",
+        "verify",
+      ])) as CryptoKeyPair;
       const cert = await x509.X509CertificateGenerator.createSelfSigned({
         serialNumber: serialNumber(),
         name: CA_SUBJECT,
@@ -159,6 +162,9 @@ function pemToDer(pem: string): Uint8Array<ArrayBuffer> {
 }
 
 function derToPem(der: Uint8Array, label: string): string {
-  const b64 = Buffer.from(der).toString("base64").replace(/(.{64})/g, "$1\n").trimEnd();
+  const b64 = Buffer.from(der)
+    .toString("base64")
+    .replace(/(.{64})/g, "$1\n")
+    .trimEnd();
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }

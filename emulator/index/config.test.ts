@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { aggregationFieldType, defaultIndexingConfig, describeConfig, managedFieldsOf, parseIndexingUpdate, schemaOf, sourcesOf, type IndexingConfig } from "./config";
+import {
+  aggregationFieldType,
+  defaultIndexingConfig,
+  describeConfig,
+  managedFieldsOf,
+  parseIndexingUpdate,
+  schemaOf,
+  sourcesOf,
+  type IndexingConfig,
+} from "./config";
 
 const update = (thingIndexingConfiguration: Record<string, unknown>, current: IndexingConfig = defaultIndexingConfig()) =>
   parseIndexingUpdate({ thingIndexingConfiguration }, current);
@@ -9,7 +18,12 @@ describe("indexing configuration", () => {
     const c = defaultIndexingConfig();
     expect(sourcesOf(c.thing).registry).toBe(false);
     expect(describeConfig(c)).toEqual({
-      thingIndexingConfiguration: { thingIndexingMode: "OFF", thingConnectivityIndexingMode: "OFF", deviceDefenderIndexingMode: "OFF", namedShadowIndexingMode: "OFF" },
+      thingIndexingConfiguration: {
+        thingIndexingMode: "OFF",
+        thingConnectivityIndexingMode: "OFF",
+        deviceDefenderIndexingMode: "OFF",
+        namedShadowIndexingMode: "OFF",
+      },
       thingGroupIndexingConfiguration: { thingGroupIndexingMode: "OFF" },
     });
   });
@@ -31,7 +45,13 @@ describe("indexing configuration", () => {
   });
 
   it("replaces the custom field list and checks each field against the sources", () => {
-    const c = update({ thingIndexingMode: "REGISTRY_AND_SHADOW", customFields: [{ name: "attributes.a", type: "Number" }, { name: "shadow.desired.p", type: "Boolean" }] });
+    const c = update({
+      thingIndexingMode: "REGISTRY_AND_SHADOW",
+      customFields: [
+        { name: "attributes.a", type: "Number" },
+        { name: "shadow.desired.p", type: "Boolean" },
+      ],
+    });
     expect(aggregationFieldType(c.thing, "attributes.a")).toBe("Number");
     const c2 = update({ thingIndexingMode: "REGISTRY_AND_SHADOW", customFields: [{ name: "attributes.b", type: "String" }] }, c);
     expect(c2.thing.customFields).toEqual([{ name: "attributes.b", type: "String" }]);
@@ -46,7 +66,10 @@ describe("indexing configuration", () => {
     [{ thingIndexingMode: "OFF", thingConnectivityIndexingMode: "STATUS" }, /requires thingIndexingMode/],
     [{ thingIndexingMode: "NOPE" }, /thingIndexingConfiguration\.thingIndexingMode/],
     [{}, /Member must not be null/],
-    [{ thingIndexingMode: "REGISTRY", namedShadowIndexingMode: "ON", filter: { namedShadowNames: Array.from({ length: 11 }, (_, i) => `s${i}`) } }, /limit of 10/],
+    [
+      { thingIndexingMode: "REGISTRY", namedShadowIndexingMode: "ON", filter: { namedShadowNames: Array.from({ length: 11 }, (_, i) => `s${i}`) } },
+      /limit of 10/,
+    ],
     [{ thingIndexingMode: "REGISTRY", filter: { namedShadowNames: ["no spaces"] } }, /regular expression/],
   ])("refuses %j", (config, message) => {
     expect(() => update(config)).toThrowError(message);

@@ -221,7 +221,11 @@ function parseThingConfig(t: Record<string, unknown>): ThingIndexingConfig {
       if (!Array.isArray(names)) throw invalid(`${p}.filter.namedShadowNames must be a list of shadow names`);
       names.forEach((n, i) => {
         if (typeof n !== "string" || n.length < 1 || n.length > 64 || !NAMED_SHADOW_PATTERN.test(n)) {
-          throw validation(n, `${p}.filter.namedShadowNames.${i + 1}.member`, "Member must have length less than or equal to 64, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [$a-zA-Z0-9:_-]+");
+          throw validation(
+            n,
+            `${p}.filter.namedShadowNames.${i + 1}.member`,
+            "Member must have length less than or equal to 64, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [$a-zA-Z0-9:_-]+",
+          );
         }
       });
       const unique = [...new Set(names as string[])];
@@ -232,7 +236,8 @@ function parseThingConfig(t: Record<string, unknown>): ThingIndexingConfig {
     }
     if (filter.geoLocations !== undefined && filter.geoLocations !== null) {
       if (!Array.isArray(filter.geoLocations)) throw invalid(`${p}.filter.geoLocations must be a list`);
-      if (filter.geoLocations.length > MAX_GEO_LOCATIONS) throw invalid(`The number of geoLocations (${filter.geoLocations.length}) exceeds the limit of ${MAX_GEO_LOCATIONS}`);
+      if (filter.geoLocations.length > MAX_GEO_LOCATIONS)
+        throw invalid(`The number of geoLocations (${filter.geoLocations.length}) exceeds the limit of ${MAX_GEO_LOCATIONS}`);
       config.filter.geoLocations = filter.geoLocations as Array<{ name?: string; order?: string }>;
     }
     if (filter.connectivity !== undefined) config.filter.connectivity = filter.connectivity;
@@ -250,8 +255,23 @@ function parseThingConfig(t: Record<string, unknown>): ThingIndexingConfig {
  * update fails").
  */
 function checkCustomField(f: IndexField, config: ThingIndexingConfig, s: IndexedSources): void {
-  const managed = ["thingName", "thingId", "thingTypeName", "thingGroupNames", "registry.version", "registry.thingTypeName", "registry.thingGroupNames", "shadow.version", "shadow.hasDelta"];
-  if (managed.includes(f.name) || f.name.startsWith("connectivity.") || /^shadow\.name\.[^.]+\.(version|hasDelta)$/.test(f.name) || f.name === "deviceDefender.violationCount") {
+  const managed = [
+    "thingName",
+    "thingId",
+    "thingTypeName",
+    "thingGroupNames",
+    "registry.version",
+    "registry.thingTypeName",
+    "registry.thingGroupNames",
+    "shadow.version",
+    "shadow.hasDelta",
+  ];
+  if (
+    managed.includes(f.name) ||
+    f.name.startsWith("connectivity.") ||
+    /^shadow\.name\.[^.]+\.(version|hasDelta)$/.test(f.name) ||
+    f.name === "deviceDefender.violationCount"
+  ) {
     throw invalid(`Custom field ${f.name} is a managed field and cannot be a custom field`);
   }
   if (/^attributes\.[^.]/.test(f.name)) {
@@ -261,19 +281,24 @@ function checkCustomField(f: IndexField, config: ThingIndexingConfig, s: Indexed
   const named = /^shadow\.name\.([^.]+)\.(reported|desired|delta)\.[^.]/.exec(f.name);
   if (named) {
     if (!s.namedShadows.includes(named[1])) {
-      throw invalid(`Custom field ${f.name} names the shadow '${named[1]}', which is not indexed: set namedShadowIndexingMode ON and list it in filter.namedShadowNames`);
+      throw invalid(
+        `Custom field ${f.name} names the shadow '${named[1]}', which is not indexed: set namedShadowIndexingMode ON and list it in filter.namedShadowNames`,
+      );
     }
     return;
   }
   if (/^shadow\.(reported|desired|delta)\.[^.]/.test(f.name)) {
-    if (!s.shadow) throw invalid(`Custom field ${f.name} is a shadow field and requires thingIndexingMode REGISTRY_AND_SHADOW (current: ${config.thingIndexingMode})`);
+    if (!s.shadow)
+      throw invalid(`Custom field ${f.name} is a shadow field and requires thingIndexingMode REGISTRY_AND_SHADOW (current: ${config.thingIndexingMode})`);
     return;
   }
   if (/^deviceDefender\.[^.]+\.[^.]+\./.test(f.name)) {
     if (!s.defender) throw invalid(`Custom field ${f.name} is a Device Defender field and requires deviceDefenderIndexingMode VIOLATIONS`);
     return;
   }
-  throw invalid(`Invalid custom field ${f.name}: custom fields are attributes.<name>, shadow.reported|desired.<path>, shadow.name.<shadow>.reported|desired.<path> or deviceDefender.<profile>.<behavior>.<field>`);
+  throw invalid(
+    `Invalid custom field ${f.name}: custom fields are attributes.<name>, shadow.reported|desired.<path>, shadow.name.<shadow>.reported|desired.<path> or deviceDefender.<profile>.<behavior>.<field>`,
+  );
 }
 
 /** GetIndexingConfiguration's answer. */

@@ -31,12 +31,19 @@ class Fleet implements FleetSources {
 
   setShadow(thingName: string, shadowName: string | null, desired: Record<string, unknown> | undefined, reported: Record<string, unknown> | undefined): void {
     const meta = (o: unknown): unknown =>
-      Array.isArray(o) ? o.map(meta) : o && typeof o === "object" ? Object.fromEntries(Object.entries(o).map(([k, v]) => [k, meta(v)])) : { timestamp: 1700000000 };
+      Array.isArray(o)
+        ? o.map(meta)
+        : o && typeof o === "object"
+          ? Object.fromEntries(Object.entries(o).map(([k, v]) => [k, meta(v)]))
+          : { timestamp: 1700000000 };
     this.shadows.set(`${thingName}~${shadowName ?? ""}`, {
       thingName,
       shadowName,
       state: { ...(desired ? { desired } : {}), ...(reported ? { reported } : {}) },
-      metadata: { ...(desired ? { desired: meta(desired) as Record<string, unknown> } : {}), ...(reported ? { reported: meta(reported) as Record<string, unknown> } : {}) },
+      metadata: {
+        ...(desired ? { desired: meta(desired) as Record<string, unknown> } : {}),
+        ...(reported ? { reported: meta(reported) as Record<string, unknown> } : {}),
+      },
       version: 3,
       timestamp: 1700000000,
     });
@@ -151,7 +158,15 @@ describe("FleetIndex", () => {
 
   it("refuses versions and malformed field names, and matches nothing for unknown ones", () => {
     const { index } = fleet();
-    for (const q of ["shadow.version:3", "registry.version:1", "connectivity.version:2", "shadow.name.config.version:3", "shadow.bogus:1", "connectivity.clientId:x", "attributes:x"]) {
+    for (const q of [
+      "shadow.version:3",
+      "registry.version:1",
+      "connectivity.version:2",
+      "shadow.name.config.version:3",
+      "shadow.bogus:1",
+      "connectivity.clientId:x",
+      "attributes:x",
+    ]) {
       expect(() => compileQuery(q, thingFieldRule), q).toThrowError(expect.objectContaining({ code: "InvalidQueryException" }));
     }
     expect(names(index, "thingType:agent")).toEqual([]);
@@ -203,8 +218,16 @@ describe("randomized cross-check: bitsets, runs and document-at-a-time agree wit
     const words = ["alpha", "Beta", "gamma", "delta", "alpine", "BETA"];
     // `wide` has more distinct values than per-value bitsets hold: it uses sorted runs.
     const make = (i: number) => {
-      f.addThing(`thing-${String(i).padStart(4, "0")}`, { w: pick(words), n: String(Math.floor(rnd() * 20) - 5), wide: `v${Math.floor(rnd() * (MAX_VALUES * 4))}` });
-      f.setShadow(`thing-${String(i).padStart(4, "0")}`, null, undefined, { x: Math.floor(rnd() * 100) / 4, tag: rnd() < 0.5 ? [pick(words), pick(words)] : pick(words), on: rnd() < 0.5 });
+      f.addThing(`thing-${String(i).padStart(4, "0")}`, {
+        w: pick(words),
+        n: String(Math.floor(rnd() * 20) - 5),
+        wide: `v${Math.floor(rnd() * (MAX_VALUES * 4))}`,
+      });
+      f.setShadow(`thing-${String(i).padStart(4, "0")}`, null, undefined, {
+        x: Math.floor(rnd() * 100) / 4,
+        tag: rnd() < 0.5 ? [pick(words), pick(words)] : pick(words),
+        on: rnd() < 0.5,
+      });
     };
     for (let i = 0; i < 600; i++) make(i);
     const index = new FleetIndex(f);

@@ -34,9 +34,7 @@ export type TextSelector =
   | { kind: "prefix"; prefix: string; test: ((key: string) => boolean) | null };
 
 /** Which numeric keys a leaf selects. */
-export type NumberSelector =
-  | { kind: "eq"; n: number }
-  | { kind: "range"; lo: number | null; loInclusive: boolean; hi: number | null; hiInclusive: boolean };
+export type NumberSelector = { kind: "eq"; n: number } | { kind: "range"; lo: number | null; loInclusive: boolean; hi: number | null; hiInclusive: boolean };
 
 /** A leaf condition on one field: the keys it selects, and the same condition on one value. */
 export interface FieldCondition {

@@ -28,7 +28,23 @@ function fieldOf(values: Array<Value | undefined>, loading = true): FieldIndex {
 
 // Both forms of postings answer the same: a field with few values (per-value bitsets) and
 // the same values plus enough distinct ones to need sorted runs.
-const base: Array<Value | undefined> = ["Linux", "linux", "Windows", "75", 80, 76.5, true, ["pci", "critical"], undefined, "abcd", "abce", "abcg", "ab", "-3", "007"];
+const base: Array<Value | undefined> = [
+  "Linux",
+  "linux",
+  "Windows",
+  "75",
+  80,
+  76.5,
+  true,
+  ["pci", "critical"],
+  undefined,
+  "abcd",
+  "abce",
+  "abcg",
+  "ab",
+  "-3",
+  "007",
+];
 const padding = Array.from({ length: MAX_VALUES + 5 }, (_, i) => `zz-${String(i).padStart(3, "0")}`);
 const forms: Array<[string, () => FieldIndex]> = [
   ["per-value bitsets", () => fieldOf(base)],
@@ -103,7 +119,13 @@ describe("FieldIndex forms", () => {
     const f = fieldOf(["a", "b", "a", ["a", "c"]]);
     const all = newBits(64);
     for (let d = 0; d < 4; d++) all[0] |= 1 << d;
-    expect(new Map(f.histogram(all))).toEqual(new Map([["a", 3], ["b", 1], ["c", 1]]));
+    expect(new Map(f.histogram(all))).toEqual(
+      new Map([
+        ["a", 3],
+        ["b", 1],
+        ["c", 1],
+      ]),
+    );
     expect(fieldOf([...base, ...padding]).histogram(all)).toBeNull();
   });
 

@@ -27,7 +27,10 @@ export class ThingGroupSnapshot implements DocIndex {
   private readonly parents: string[][];
 
   constructor(state: IotState) {
-    this.groups = state.groupNames.view().map((n) => state.groups.get(n)!).filter(Boolean);
+    this.groups = state.groupNames
+      .view()
+      .map((n) => state.groups.get(n)!)
+      .filter(Boolean);
     this.parents = this.groups.map((g) => state.ancestors(g).map((a) => a.name));
   }
 
@@ -67,7 +70,13 @@ export class ThingGroupSnapshot implements DocIndex {
 
   someBareValue(i: number, fn: (v: Value) => boolean): boolean {
     const g = this.groups[i];
-    const values: Array<Value | undefined> = [g.name, g.id, g.description, this.parents[i].length ? this.parents[i] : undefined, ...Object.values(g.attributes)];
+    const values: Array<Value | undefined> = [
+      g.name,
+      g.id,
+      g.description,
+      this.parents[i].length ? this.parents[i] : undefined,
+      ...Object.values(g.attributes),
+    ];
     return values.some((v) => v !== undefined && fn(v));
   }
 

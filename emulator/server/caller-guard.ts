@@ -30,7 +30,8 @@ export function callerRefusal(headers: IncomingHttpHeaders, policy: CallerPolicy
   const origin = headerValue(headers.origin);
   if (opts.admin) {
     // Fault injection and the other admin routes are for local tools only: no page, ever.
-    if (origin !== undefined || fromBrowser(headers)) return { code: "AccessDeniedException", message: "The emulator's admin routes refuse requests from web pages" };
+    if (origin !== undefined || fromBrowser(headers))
+      return { code: "AccessDeniedException", message: "The emulator's admin routes refuse requests from web pages" };
     return undefined;
   }
   if (origin !== undefined) {

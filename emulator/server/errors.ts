@@ -46,5 +46,4 @@ export function statusFor(table: ErrorTable, err: AwsError): number {
 // Small constructors for the errors every service throws.
 export const notFound = (message: string) => new AwsError("ResourceNotFoundException", message);
 export const invalid = (message: string) => new AwsError("InvalidRequestException", message);
-export const conflict = (code: string, message: string, extra?: Record<string, unknown>) =>
-  new AwsError(code, message, undefined, extra);
+export const conflict = (code: string, message: string, extra?: Record<string, unknown>) => new AwsError(code, message, undefined, extra);

@@ -202,7 +202,14 @@ async function dispatch(
 }
 
 /** The body within its limit, or undefined after answering 413/503 (or when the client went away). */
-async function boundedBody(req: IncomingMessage, res: ServerResponse, limit: number, budget: BodyBudget, style: ErrorStyle, requestId: string): Promise<Buffer | undefined> {
+async function boundedBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit: number,
+  budget: BodyBudget,
+  style: ErrorStyle,
+  requestId: string,
+): Promise<Buffer | undefined> {
   const r = await readBody(req, limit, budget);
   if (r.ok) {
     res.once("close", () => budget.give(r.body.length));

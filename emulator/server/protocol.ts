@@ -63,7 +63,12 @@ export const restJson1: Protocol = {
     return {
       status,
       payload,
-      headers: { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(payload)), "x-amzn-ErrorType": err.code, "x-amzn-RequestId": requestId },
+      headers: {
+        "Content-Type": "application/json",
+        "Content-Length": String(Buffer.byteLength(payload)),
+        "x-amzn-ErrorType": err.code,
+        "x-amzn-RequestId": requestId,
+      },
     };
   },
 };

@@ -13,10 +13,7 @@ export interface CredentialScope {
 
 const SCOPE = /^([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request$/;
 
-export function parseCredentialScope(
-  authorization: string | undefined,
-  query: URLSearchParams,
-): CredentialScope | undefined {
+export function parseCredentialScope(authorization: string | undefined, query: URLSearchParams): CredentialScope | undefined {
   let credential: string | undefined;
   if (authorization?.startsWith("AWS4-HMAC-SHA256")) {
     const m = /Credential=([^,\s]+)/.exec(authorization);

@@ -28,7 +28,7 @@ afterEach(() => {
 /** A deterministic pseudo-random stream of `total` bytes in 64 KiB chunks, generated as it is read. */
 function* generated(total: number, seed = 1): Generator<Uint8Array> {
   let x = seed;
-  for (let sent = 0; sent < total; ) {
+  for (let sent = 0; sent < total;) {
     const n = Math.min(65536, total - sent);
     const chunk = Buffer.allocUnsafe(n);
     for (let i = 0; i < n; i++) {

@@ -304,7 +304,7 @@ function toInfo(row: Row): BlobInfo {
 }
 
 async function writeAll(fh: FileHandle, buf: Uint8Array): Promise<void> {
-  for (let off = 0; off < buf.byteLength; ) {
+  for (let off = 0; off < buf.byteLength;) {
     const { bytesWritten } = await fh.write(buf, off, buf.byteLength - off);
     off += bytesWritten;
   }

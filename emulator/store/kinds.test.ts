@@ -21,7 +21,10 @@ afterEach(() => {
 function seeded(n: number): string {
   const file = join(tempDir(), "s.sqlite");
   const store = new Store(file);
-  store.putMany("thing", Array.from({ length: n }, (_, i) => [`t${String(i).padStart(5, "0")}`, { name: `t${i}` }] as [string, unknown]));
+  store.putMany(
+    "thing",
+    Array.from({ length: n }, (_, i) => [`t${String(i).padStart(5, "0")}`, { name: `t${i}` }] as [string, unknown]),
+  );
   store.close();
   return file;
 }
@@ -59,12 +62,30 @@ describe("Store.defineKind", () => {
     store.close();
     let calls = 0;
     const reopened = new Store(file);
-    reopened.defineKind({ kind: "thing", version: 2, migrations: { 1: () => { throw new Error("step 1 ran twice"); }, 2: (d, id) => (calls++, v2(d, id)) } });
+    reopened.defineKind({
+      kind: "thing",
+      version: 2,
+      migrations: {
+        1: () => {
+          throw new Error("step 1 ran twice");
+        },
+        2: (d, id) => (calls++, v2(d, id)),
+      },
+    });
     expect(calls).toBe(2);
     expect(reopened.get("thing", "t00000")).toEqual({ thingName: "t0", version: 1 });
     reopened.close();
     const third = new Store(file);
-    third.defineKind({ kind: "thing", version: 2, migrations: { 1: v1, 2: () => { throw new Error("ran again"); } } });
+    third.defineKind({
+      kind: "thing",
+      version: 2,
+      migrations: {
+        1: v1,
+        2: () => {
+          throw new Error("ran again");
+        },
+      },
+    });
     third.close();
   });
 
@@ -76,7 +97,15 @@ describe("Store.defineKind", () => {
     await store.committed();
     store.close();
     const again = new Store(file);
-    again.defineKind({ kind: "thing", version: 1, migrations: { 1: () => { throw new Error("migrated a current document"); } } });
+    again.defineKind({
+      kind: "thing",
+      version: 1,
+      migrations: {
+        1: () => {
+          throw new Error("migrated a current document");
+        },
+      },
+    });
     expect(again.get("thing", "a")).toEqual({ thingName: "a" });
     again.close();
   });
@@ -84,7 +113,14 @@ describe("Store.defineKind", () => {
   it("leaves documents and version as they were when a step throws part-way (one transaction), and runs again in full next time", () => {
     const file = seeded(2500); // three pages of the paged migration: two written before the failure
     const store = new Store(file);
-    const failing = { 1: (d: { name: string }, id: string) => (id === "t02400" ? (() => { throw new Error("boom"); })() : v1(d)) };
+    const failing = {
+      1: (d: { name: string }, id: string) =>
+        id === "t02400"
+          ? (() => {
+              throw new Error("boom");
+            })()
+          : v1(d),
+    };
     expect(() => store.defineKind({ kind: "thing", version: 1, migrations: failing })).toThrow(/migration to version 1 failed for "t02400": boom/);
     expect(store.get("thing", "t00000")).toEqual({ name: "t0" });
     expect(store.getMeta("kind-version:thing")).toBeUndefined();

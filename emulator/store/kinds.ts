@@ -81,7 +81,9 @@ export function migrateKind(db: Database.Database, def: KindDefinition): number 
             try {
               doc = def.migrations![n]!(doc, id);
             } catch (err) {
-              throw new Error(`kind ${kind}: migration to version ${n} failed for "${id}": ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+              throw new Error(`kind ${kind}: migration to version ${n} failed for "${id}": ${err instanceof Error ? err.message : String(err)}`, {
+                cause: err,
+              });
             }
           }
           if (doc === undefined) remove.run(kind, id);

@@ -58,9 +58,7 @@ export class Store implements RecordStore {
     this.db.pragma(opts.bulkLoad ? "journal_mode = OFF" : "journal_mode = WAL");
     this.db.pragma(opts.bulkLoad ? "synchronous = OFF" : "synchronous = FULL");
     if (opts.bulkLoad) this.db.pragma("cache_size = -1048576"); // KiB: 1 GiB
-    this.db.exec(
-      "CREATE TABLE IF NOT EXISTS docs (kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID",
-    );
+    this.db.exec("CREATE TABLE IF NOT EXISTS docs (kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID");
     this.db.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
     this.upsert = this.db.prepare("INSERT INTO docs (kind, id, body) VALUES (?, ?, ?) ON CONFLICT(kind, id) DO UPDATE SET body = excluded.body");
     this.remove = this.db.prepare("DELETE FROM docs WHERE kind = ? AND id = ?");
@@ -153,7 +151,9 @@ export class Store implements RecordStore {
       if ((toVersion !== undefined || exists.get(to) !== undefined) && (toVersion ?? 0) !== (fromVersion ?? 0)) {
         throw new Error(`cannot move kind "${from}" (version ${fromVersion ?? 0}) into "${to}", which holds version ${toVersion ?? 0}`);
       }
-      const clash = this.db.prepare("SELECT a.id FROM docs a JOIN docs b ON b.kind = ? AND b.id = a.id WHERE a.kind = ? LIMIT 3").all(to, from) as Array<{ id: string }>;
+      const clash = this.db.prepare("SELECT a.id FROM docs a JOIN docs b ON b.kind = ? AND b.id = a.id WHERE a.kind = ? LIMIT 3").all(to, from) as Array<{
+        id: string;
+      }>;
       if (clash.length > 0) {
         throw new Error(`cannot move kind "${from}" into "${to}": both hold ${clash.map((c) => JSON.stringify(c.id)).join(", ")}; remove one copy first`);
       }
@@ -371,4 +371,3 @@ function describe(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   return code ? `${code}: ${message}` : message;
 }
-

@@ -15,7 +15,10 @@ import { consoleDb } from "@/lib/db/console-db";
 
 const input = z
   .object({
-    currentPassword: z.string({ error: "Enter your current password." }).min(1, "Enter your current password.").max(256, "Passwords are at most 256 characters."),
+    currentPassword: z
+      .string({ error: "Enter your current password." })
+      .min(1, "Enter your current password.")
+      .max(256, "Passwords are at most 256 characters."),
     newPassword: z.string({ error: "Enter a new password." }).superRefine((value, ctx) => {
       const problem = passwordProblem(value);
       if (problem) ctx.addIssue({ code: "custom", message: problem });

@@ -10,23 +10,21 @@ import { createLocalUser, USERNAME_PATTERN, UserError } from "@/lib/auth/users";
 import { consoleDb } from "@/lib/db/console-db";
 import { AppError } from "@/lib/errors";
 
-const input = z.object({
-  username: z
-    .string({ error: "Enter a user name." })
-    .trim()
-    .regex(USERNAME_PATTERN, "User names are 2-64 letters, digits, '.', '_', '@' or '-'."),
-  displayName: z
-    .string()
-    .trim()
-    .max(100, "Use at most 100 characters.")
-    .optional()
-    .transform((v) => v || undefined),
-  role: z.enum(ROLES, { error: "Choose a role." }),
-  password: z.string({ error: "Enter a password." }).superRefine((value, ctx) => {
-    const problem = passwordProblem(value);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  }),
-})
+const input = z
+  .object({
+    username: z.string({ error: "Enter a user name." }).trim().regex(USERNAME_PATTERN, "User names are 2-64 letters, digits, '.', '_', '@' or '-'."),
+    displayName: z
+      .string()
+      .trim()
+      .max(100, "Use at most 100 characters.")
+      .optional()
+      .transform((v) => v || undefined),
+    role: z.enum(ROLES, { error: "Choose a role." }),
+    password: z.string({ error: "Enter a password." }).superRefine((value, ctx) => {
+      const problem = passwordProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+  })
   // Once the fields are valid: the rules that need the user name (not the password itself).
   .superRefine((value, ctx) => {
     const problem = passwordProblem(value.password, value.username);

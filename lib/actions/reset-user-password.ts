@@ -32,17 +32,20 @@ const input = z.discriminatedUnion(
  * is temporary (the user must set their own at the next sign-in: the admin has seen it),
  * unless admins reset their own. The audit record never holds it.
  */
-export const resetUserPassword = action({ name: "users.reset_password", requirement: "users.manage", input, target: targetField("username") }, async (data, ctx) => {
-  ctx.audit.target = data.username;
-  const db = consoleDb();
-  const temporary = findUser(db, data.username)?.id !== ctx.session?.userId;
-  ctx.audit.params = { username: data.username, mode: data.mode, temporary };
-  const password = data.mode === "generate" ? generatePassword() : data.password;
-  try {
-    const user = await resetPassword(db, data.username, password, { temporary });
-    revalidatePath("/admin/users");
-    return { username: user.username, generatedPassword: data.mode === "generate" ? password : null, temporary };
-  } catch (err) {
-    throw err instanceof UserError ? new AppError(err.code, err.message) : err;
-  }
-});
+export const resetUserPassword = action(
+  { name: "users.reset_password", requirement: "users.manage", input, target: targetField("username") },
+  async (data, ctx) => {
+    ctx.audit.target = data.username;
+    const db = consoleDb();
+    const temporary = findUser(db, data.username)?.id !== ctx.session?.userId;
+    ctx.audit.params = { username: data.username, mode: data.mode, temporary };
+    const password = data.mode === "generate" ? generatePassword() : data.password;
+    try {
+      const user = await resetPassword(db, data.username, password, { temporary });
+      revalidatePath("/admin/users");
+      return { username: user.username, generatedPassword: data.mode === "generate" ? password : null, temporary };
+    } catch (err) {
+      throw err instanceof UserError ? new AppError(err.code, err.message) : err;
+    }
+  },
+);

@@ -15,20 +15,23 @@ const input = z.object({
 });
 
 /** Disables (signing the user out everywhere) or re-enables an account. An admin cannot disable themselves. */
-export const setUserDisabled = action({ name: "users.set_disabled", requirement: "users.manage", input, target: targetField("username") }, async (data, ctx) => {
-  ctx.audit.target = data.username;
-  const db = consoleDb();
-  const user = findUser(db, data.username);
-  if (!user) throw new AppError("not_found", `There is no user named ${data.username}.`);
-  ctx.audit.params = { ...data, previouslyDisabled: user.disabled };
-  if (user.id === ctx.session?.userId && data.disabled) {
-    throw new AppError("invalid_input", "You cannot disable your own account. Another admin has to do it, so the console is never left without an admin.");
-  }
-  try {
-    const updated = storeUserDisabled(db, user.username, data.disabled);
-    revalidatePath("/admin/users");
-    return { username: updated.username, disabled: updated.disabled };
-  } catch (err) {
-    throw err instanceof UserError ? new AppError(err.code, err.message) : err;
-  }
-});
+export const setUserDisabled = action(
+  { name: "users.set_disabled", requirement: "users.manage", input, target: targetField("username") },
+  async (data, ctx) => {
+    ctx.audit.target = data.username;
+    const db = consoleDb();
+    const user = findUser(db, data.username);
+    if (!user) throw new AppError("not_found", `There is no user named ${data.username}.`);
+    ctx.audit.params = { ...data, previouslyDisabled: user.disabled };
+    if (user.id === ctx.session?.userId && data.disabled) {
+      throw new AppError("invalid_input", "You cannot disable your own account. Another admin has to do it, so the console is never left without an admin.");
+    }
+    try {
+      const updated = storeUserDisabled(db, user.username, data.disabled);
+      revalidatePath("/admin/users");
+      return { username: updated.username, disabled: updated.disabled };
+    } catch (err) {
+      throw err instanceof UserError ? new AppError(err.code, err.message) : err;
+    }
+  },
+);

@@ -29,7 +29,10 @@ export const setUserRole = action({ name: "users.set_role", requirement: "users.
     throw new AppError("invalid_input", "You cannot change your own role. Another admin has to do it, so the console is never left without an admin.");
   }
   if (user.source === "oidc") {
-    throw new AppError("invalid_input", `${user.username} signs in through single sign-on; their role comes from the identity provider's groups at each sign-in.`);
+    throw new AppError(
+      "invalid_input",
+      `${user.username} signs in through single sign-on; their role comes from the identity provider's groups at each sign-in.`,
+    );
   }
   if (user.role === data.role) return { username: user.username, role: user.role };
   try {

@@ -28,7 +28,12 @@ export const unlockUser = action({ name: "users.unlock", requirement: "users.man
   }
   const { user, lock, forgotten } = unlocked;
   ctx.audit.target = user.username;
-  ctx.audit.params = { username: user.username, wasLocked: lock !== null, lockedUntil: lock ? new Date(lock.untilMs).toISOString() : null, forgottenFailures: forgotten };
+  ctx.audit.params = {
+    username: user.username,
+    wasLocked: lock !== null,
+    lockedUntil: lock ? new Date(lock.untilMs).toISOString() : null,
+    forgottenFailures: forgotten,
+  };
   revalidatePath("/admin/users");
   return { username: user.username, wasLocked: lock !== null };
 });

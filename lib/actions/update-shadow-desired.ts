@@ -83,22 +83,19 @@ const target = (raw: Record<string, unknown>) => {
  * `current`) so the browser can show what changed and re-apply the edit. The audit
  * record carries what was set and removed, and AWS's request id.
  */
-export const updateShadowDesiredState = action(
-  { name: "shadows.update_desired", requirement: "shadow.write", input, target },
-  async (data, ctx) => {
-    ctx.audit.params = { thingName: data.thingName, shadowName: data.shadowName, baseVersion: data.version, ...auditSummary(data.desired) };
-    try {
-      const out = await updateShadowDesired({
-        thingName: data.thingName,
-        shadowName: data.shadowName,
-        desired: data.desired,
-        version: data.version ?? undefined,
-      });
-      ctx.audit.awsRequestId = out.awsRequestId;
-      return { version: out.version, timestampMs: out.timestampMs };
-    } catch (err) {
-      ctx.audit.awsRequestId = awsRequestIdOf(err);
-      throw err;
-    }
-  },
-);
+export const updateShadowDesiredState = action({ name: "shadows.update_desired", requirement: "shadow.write", input, target }, async (data, ctx) => {
+  ctx.audit.params = { thingName: data.thingName, shadowName: data.shadowName, baseVersion: data.version, ...auditSummary(data.desired) };
+  try {
+    const out = await updateShadowDesired({
+      thingName: data.thingName,
+      shadowName: data.shadowName,
+      desired: data.desired,
+      version: data.version ?? undefined,
+    });
+    ctx.audit.awsRequestId = out.awsRequestId;
+    return { version: out.version, timestampMs: out.timestampMs };
+  } catch (err) {
+    ctx.audit.awsRequestId = awsRequestIdOf(err);
+    throw err;
+  }
+});

@@ -33,10 +33,14 @@ describe("withRetry", () => {
   it("gives up after the retry budget", async () => {
     let calls = 0;
     await expect(
-      withRetry(async () => {
-        calls++;
-        throw new Error("throttled");
-      }, () => true, noSleep),
+      withRetry(
+        async () => {
+          calls++;
+          throw new Error("throttled");
+        },
+        () => true,
+        noSleep,
+      ),
     ).rejects.toThrow("throttled");
     expect(calls).toBe(4);
   });
@@ -44,10 +48,14 @@ describe("withRetry", () => {
   it("does not retry other errors", async () => {
     let calls = 0;
     await expect(
-      withRetry(async () => {
-        calls++;
-        throw new Error("not found");
-      }, (e) => (e as Error).message === "throttled", noSleep),
+      withRetry(
+        async () => {
+          calls++;
+          throw new Error("not found");
+        },
+        (e) => (e as Error).message === "throttled",
+        noSleep,
+      ),
     ).rejects.toThrow("not found");
     expect(calls).toBe(1);
   });

@@ -52,8 +52,16 @@ describe("an audit record stays a few KB whatever the input", () => {
   it("huge key names, long arrays, wide values at every level and binary data", () => {
     const hugeKeys: Record<string, string> = {};
     for (let i = 0; i < 50; i++) hugeKeys[`${i}`.padEnd(100_000, "k")] = "v".repeat(199);
-    const wideEverywhere = Array.from({ length: 20 }, () => Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`.padEnd(64, "_"), "y".repeat(199)])));
-    for (const input of [hugeKeys, { rows: Array.from({ length: 100_000 }, (_, i) => ({ i })) }, { a: wideEverywhere, b: wideEverywhere }, { bytes: new Uint8Array(5 * 1024 * 1024) }, [new Map([[1, 2]]), new Set([1])]]) {
+    const wideEverywhere = Array.from({ length: 20 }, () =>
+      Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`.padEnd(64, "_"), "y".repeat(199)])),
+    );
+    for (const input of [
+      hugeKeys,
+      { rows: Array.from({ length: 100_000 }, (_, i) => ({ i })) },
+      { a: wideEverywhere, b: wideEverywhere },
+      { bytes: new Uint8Array(5 * 1024 * 1024) },
+      [new Map([[1, 2]]), new Set([1])],
+    ]) {
       const { size, row } = storedRecord(input);
       expect(size).toBeLessThan(FEW_KB);
       expect((row.params as string).length).toBeLessThanOrEqual(MAX_PARAMS_CHARS);
@@ -67,7 +75,13 @@ describe("an audit record stays a few KB whatever the input", () => {
   });
 
   it("bounds the other fields too, and stores only a real IP address", () => {
-    const { size, row } = storedRecord(undefined, { actor: "a".repeat(100_000), target: "t".repeat(100_000), errorCode: "e".repeat(10_000), awsRequestId: "r".repeat(10_000), ip: "<img src=x> 1.2.3.4" });
+    const { size, row } = storedRecord(undefined, {
+      actor: "a".repeat(100_000),
+      target: "t".repeat(100_000),
+      errorCode: "e".repeat(10_000),
+      awsRequestId: "r".repeat(10_000),
+      ip: "<img src=x> 1.2.3.4",
+    });
     expect(size).toBeLessThan(FEW_KB);
     expect(row.ip).toBe("unknown");
     expect(storedRecord(undefined, { ip: "::ffff:198.51.100.2" }).row.ip).toBe("198.51.100.2");
@@ -78,7 +92,9 @@ describe("an audit record stays a few KB whatever the input", () => {
 describe("shape detail (callers without a session): no caller text but key names", () => {
   it("keeps each value's type and size, secrets redacted, file names dropped", () => {
     const file = new File(["secret plans"], "plans-for-world-domination.txt");
-    expect(JSON.parse(auditParamsJson({ name: "alice", n: 42, ok: false, none: null, password: "s3cret", tags: ["a", "b"], obj: { k: "v" }, file }, "shape"))).toEqual({
+    expect(
+      JSON.parse(auditParamsJson({ name: "alice", n: 42, ok: false, none: null, password: "s3cret", tags: ["a", "b"], obj: { k: "v" }, file }, "shape")),
+    ).toEqual({
       name: "[5 characters]",
       n: "[number]",
       ok: "[boolean]",

@@ -226,7 +226,11 @@ const toRecord = (r: Row): AuditRecord => ({
 });
 
 /** Newest first; `beforeId` pages backwards through older records. */
-export function queryAudit(db: ConsoleDb, filter: AuditFilter, page: { limit: number; beforeId?: number }): { records: AuditRecord[]; nextBeforeId: number | null } {
+export function queryAudit(
+  db: ConsoleDb,
+  filter: AuditFilter,
+  page: { limit: number; beforeId?: number },
+): { records: AuditRecord[]; nextBeforeId: number | null } {
   const w = where(filter);
   const cursor = page.beforeId !== undefined ? `${w.sql ? `${w.sql} AND` : "WHERE"} id < ?` : w.sql;
   const args = page.beforeId !== undefined ? [...w.args, page.beforeId] : w.args;

@@ -54,7 +54,9 @@ describe("first admin", () => {
 
   it("refuses to start with an unusable configured password or name", async () => {
     await expect(ensureFirstAdmin(openConsoleDb(":memory:"), env({ ADMIN_PASSWORD: "short" }), () => undefined)).rejects.toThrow(/ADMIN_PASSWORD.*12/);
-    await expect(ensureFirstAdmin(openConsoleDb(":memory:"), env({ ADMIN_PASSWORD: "Password123!" }), () => undefined)).rejects.toThrow(/ADMIN_PASSWORD.*common password/);
+    await expect(ensureFirstAdmin(openConsoleDb(":memory:"), env({ ADMIN_PASSWORD: "Password123!" }), () => undefined)).rejects.toThrow(
+      /ADMIN_PASSWORD.*common password/,
+    );
     await expect(ensureFirstAdmin(openConsoleDb(":memory:"), env({ ADMIN_USERNAME: "bad name" }), () => undefined)).rejects.toThrow(/ADMIN_USERNAME/);
   });
 });

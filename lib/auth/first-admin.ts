@@ -37,7 +37,14 @@ export async function ensureFirstAdmin(db: ConsoleDb, env?: RawEnv, log: (text: 
     if (err instanceof UserError && err.code === "conflict") return null;
     throw err;
   }
-  recordAudit(db, { actor: "system", role: null, action: "users.create", target: username, params: { role: "admin", firstAdmin: true, temporary: !configured }, result: "success" });
+  recordAudit(db, {
+    actor: "system",
+    role: null,
+    action: "users.create",
+    target: username,
+    params: { role: "admin", firstAdmin: true, temporary: !configured },
+    result: "success",
+  });
   if (configured) {
     log(`[console] first admin '${username}' created with the password from ADMIN_PASSWORD`);
     return { username, generatedPassword: null };

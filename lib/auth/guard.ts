@@ -218,4 +218,3 @@ export function action<S extends z.ZodType, T>(
   };
   return Object.assign(run, { [REQUIREMENT]: def.requirement });
 }
-

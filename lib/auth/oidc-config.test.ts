@@ -15,20 +15,29 @@ describe("oidcConfig", () => {
 
   it("fills in defaults for the optional settings", () => {
     const cfg = oidcConfig(env({ OIDC_ISSUER: "https://idp.example.com", OIDC_CLIENT_ID: "console" }))!;
-    expect(cfg).toMatchObject({ issuer: "https://idp.example.com", clientId: "console", clientSecret: "", roleClaim: "groups", label: "Single sign-on", scopes: "openid profile email" });
+    expect(cfg).toMatchObject({
+      issuer: "https://idp.example.com",
+      clientId: "console",
+      clientSecret: "",
+      roleClaim: "groups",
+      label: "Single sign-on",
+      scopes: "openid profile email",
+    });
     expect(cfg.roleMap.size).toBe(0);
   });
 
   it("reads every setting from the environment", () => {
-    const cfg = oidcConfig(env({
-      OIDC_ISSUER: "https://idp.example.com/realms/ops",
-      OIDC_CLIENT_ID: "console",
-      OIDC_CLIENT_SECRET: "s3cret",
-      OIDC_ROLE_CLAIM: "roles",
-      OIDC_ROLE_MAP: "ops=admin",
-      OIDC_LABEL: "Okta",
-      OIDC_SCOPES: "openid groups",
-    }))!;
+    const cfg = oidcConfig(
+      env({
+        OIDC_ISSUER: "https://idp.example.com/realms/ops",
+        OIDC_CLIENT_ID: "console",
+        OIDC_CLIENT_SECRET: "s3cret",
+        OIDC_ROLE_CLAIM: "roles",
+        OIDC_ROLE_MAP: "ops=admin",
+        OIDC_LABEL: "Okta",
+        OIDC_SCOPES: "openid groups",
+      }),
+    )!;
     expect(cfg).toMatchObject({ clientSecret: "s3cret", roleClaim: "roles", label: "Okta", scopes: "openid groups" });
     expect([...cfg.roleMap]).toEqual([["ops", "admin"]]);
   });

@@ -37,7 +37,10 @@ export function oidcConfig(source?: RawEnv): OidcConfig | null {
 
 export function parseRoleMap(text: string): Map<string, Role> {
   const map = new Map<string, Role>();
-  for (const pair of text.split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const pair of text
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const i = pair.lastIndexOf("=");
     const group = pair.slice(0, i).trim();
     const role = pair.slice(i + 1).trim();

@@ -82,9 +82,10 @@ export const SIGNIN_CODE: Record<OidcErrorCode, SigninErrorCode> = {
 };
 
 /** The human message for each code: the sign-in page's, never a library's. */
-export const OIDC_ERROR_MESSAGES = Object.fromEntries(
-  Object.entries(SIGNIN_CODE).map(([code, pageCode]) => [code, SIGNIN_ERROR_MESSAGES[pageCode]]),
-) as Record<OidcErrorCode, string>;
+export const OIDC_ERROR_MESSAGES = Object.fromEntries(Object.entries(SIGNIN_CODE).map(([code, pageCode]) => [code, SIGNIN_ERROR_MESSAGES[pageCode]])) as Record<
+  OidcErrorCode,
+  string
+>;
 
 export class OidcSignInError extends Error {
   constructor(
@@ -181,7 +182,13 @@ export function decodeTransaction(value: string | undefined | null): OidcTransac
     const v = JSON.parse(Buffer.from(value, "base64url").toString("utf8")) as Record<string, unknown>;
     const str = (x: unknown) => typeof x === "string" && x.length > 0 && x.length <= 200;
     if (!str(v.state) || !str(v.nonce) || !str(v.codeVerifier) || typeof v.next !== "string" || typeof v.createdAtMs !== "number") return null;
-    return { state: v.state as string, nonce: v.nonce as string, codeVerifier: v.codeVerifier as string, next: safeNextPath(v.next), createdAtMs: v.createdAtMs };
+    return {
+      state: v.state as string,
+      nonce: v.nonce as string,
+      codeVerifier: v.codeVerifier as string,
+      next: safeNextPath(v.next),
+      createdAtMs: v.createdAtMs,
+    };
   } catch {
     return null;
   }
@@ -291,7 +298,8 @@ function classify(err: unknown, stage: "discovery" | "exchange"): OidcErrorCode 
   const text = (e: unknown, depth = 0): string =>
     e instanceof Error && depth < 5 ? `${e.name} ${e.message} ${String((e as { code?: unknown }).code ?? "")} ${text(e.cause, depth + 1)}` : "";
   const t = text(err);
-  if (/TimeoutError|AbortError|fetch failed|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|UND_ERR|socket hang up/i.test(t)) return "provider_unavailable";
+  if (/TimeoutError|AbortError|fetch failed|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|UND_ERR|socket hang up/i.test(t))
+    return "provider_unavailable";
   // An error status or a non-JSON page where the discovery document should be: the provider is down or behind a broken proxy.
   if (/OAUTH_RESPONSE_IS_NOT_CONFORM|OAUTH_RESPONSE_IS_NOT_JSON/.test(t)) return stage === "discovery" ? "provider_unavailable" : "provider_error";
   // Issuer mismatch, insecure URL, unusable metadata: the configuration is wrong.
@@ -407,9 +415,13 @@ export async function handleOidcStart(req: NextRequest): Promise<Response> {
   } catch (err) {
     logFailure("start", err);
     // A provider that cannot be reached is audited too: the user tried to sign in.
-    await auditSignIn({ actor: "unknown", role: null, result: "failure", errorCode: err instanceof OidcSignInError ? err.code : "internal", issuer: cfg.issuer }).catch(
-      (auditErr) => console.error("[auth] could not write the sign-in audit record", auditErr),
-    );
+    await auditSignIn({
+      actor: "unknown",
+      role: null,
+      result: "failure",
+      errorCode: err instanceof OidcSignInError ? err.code : "internal",
+      issuer: cfg.issuer,
+    }).catch((auditErr) => console.error("[auth] could not write the sign-in audit record", auditErr));
     return signInErrorRedirect(err instanceof OidcSignInError ? err.code : "internal", next);
   }
 }
@@ -425,7 +437,11 @@ export async function handleOidcCallback(req: NextRequest): Promise<Response> {
   let res: NextResponse;
   try {
     if (!cfg) throw new OidcSignInError("not_configured");
-    const { claims } = await completeOidcSignIn(cfg, { callbackParams: req.nextUrl.searchParams, transaction: tx, redirectUri: redirectUriFor(publicOrigin(req.headers)) });
+    const { claims } = await completeOidcSignIn(cfg, {
+      callbackParams: req.nextUrl.searchParams,
+      transaction: tx,
+      redirectUri: redirectUriFor(publicOrigin(req.headers)),
+    });
     username = usernameFromClaims(claims) ?? "unknown";
     const identity = identityFromClaims(claims, cfg);
     role = identity.role;
@@ -463,7 +479,13 @@ export async function handleOidcCallback(req: NextRequest): Promise<Response> {
   return res;
 }
 
-async function auditSignIn(input: { actor: string; role: Role | null; result: "success" | "failure"; errorCode?: OidcErrorCode; issuer: string | null }): Promise<void> {
+async function auditSignIn(input: {
+  actor: string;
+  role: Role | null;
+  result: "success" | "failure";
+  errorCode?: OidcErrorCode;
+  issuer: string | null;
+}): Promise<void> {
   // Anyone can fail a callback (a forged or replayed one): those records are rate-limited per address.
   const write = input.result === "success" ? recordAudit : recordAnonymousAudit;
   write(consoleDb(), {

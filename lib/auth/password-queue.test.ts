@@ -36,7 +36,9 @@ describe("password hashing queue", () => {
   it("never runs more than 2 hashes or checks at once, and runs them all", async () => {
     gate.peak = 0;
     const stored = await hashPassword("a password to check");
-    const work = Array.from({ length: 30 }, (_, i) => (i % 2 ? hashPassword(`password number ${i}`) : verifyPassword(i % 4 ? "wrong one here" : "a password to check", i % 3 ? stored : null)));
+    const work = Array.from({ length: 30 }, (_, i) =>
+      i % 2 ? hashPassword(`password number ${i}`) : verifyPassword(i % 4 ? "wrong one here" : "a password to check", i % 3 ? stored : null),
+    );
     const results = await Promise.all(work);
     expect(gate.peak).toBeGreaterThan(0);
     expect(gate.peak).toBeLessThanOrEqual(2);
@@ -46,7 +48,12 @@ describe("password hashing queue", () => {
   it("refuses at once, with a busy message, what would wait behind 32 others", async () => {
     gate.open = false;
     gate.calls = 0;
-    const settled = Array.from({ length: 40 }, (_, i) => hashPassword(`queued password ${i}`).then(() => "hashed", (err: unknown) => err));
+    const settled = Array.from({ length: 40 }, (_, i) =>
+      hashPassword(`queued password ${i}`).then(
+        () => "hashed",
+        (err: unknown) => err,
+      ),
+    );
     // Two are running (held), 32 wait; the last 6 were turned away without reaching scrypt.
     const refused = await Promise.all(settled.slice(34));
     for (const err of refused) {

@@ -41,7 +41,8 @@ function hashingQueue(): Limiter {
 async function scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
   try {
     return await hashingQueue()(
-      () => new Promise<Buffer>((resolve, reject) => scryptCb(password.normalize("NFKC"), salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key)))),
+      () =>
+        new Promise<Buffer>((resolve, reject) => scryptCb(password.normalize("NFKC"), salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key)))),
     );
   } catch (err) {
     throw err instanceof LimiterBusyError ? new PasswordHashingBusyError() : err;
@@ -73,7 +74,17 @@ export async function verifyPassword(password: string, stored: string | null | u
 }
 
 /** Runs of characters people type as "a password": alphabet, digits, keyboard rows and columns. */
-const SEQUENCES = ["abcdefghijklmnopqrstuvwxyz", "0123456789", "qwertyuiopasdfghjklzxcvbnm", "qwertzuiopasdfghjklyxcvbnm", "azertyuiopqsdfghjklmwxcvbn", "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p", "1q2w3e4r5t6y7u8i9o0p", "qazwsxedcrfvtgbyhnujmikolp", "!@#$%^&*()"];
+const SEQUENCES = [
+  "abcdefghijklmnopqrstuvwxyz",
+  "0123456789",
+  "qwertyuiopasdfghjklzxcvbnm",
+  "qwertzuiopasdfghjklyxcvbnm",
+  "azertyuiopqsdfghjklmwxcvbn",
+  "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
+  "1q2w3e4r5t6y7u8i9o0p",
+  "qazwsxedcrfvtgbyhnujmikolp",
+  "!@#$%^&*()",
+];
 
 /** Made of one of SEQUENCES, forwards or backwards, possibly wrapping round ("…7890123"). */
 function isSequence(lower: string): boolean {
@@ -108,7 +119,8 @@ export function passwordProblem(password: string, username?: string): string | n
   const name = username?.trim().toLowerCase();
   if (name && (lower === name || base === name || lower === [...name].reverse().join(""))) return "Do not use the user name as the password.";
   if (COMMON_PASSWORDS.has(lower)) return "This is one of the most common passwords. Choose another.";
-  if (base.length >= 3 && COMMON_PASSWORDS.has(base)) return "This is a common password with digits or symbols added, which guessers try early. Choose another.";
+  if (base.length >= 3 && COMMON_PASSWORDS.has(base))
+    return "This is a common password with digits or symbols added, which guessers try early. Choose another.";
   return null;
 }
 

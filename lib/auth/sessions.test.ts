@@ -103,6 +103,9 @@ describe("sessions", () => {
 
   it("reads its lifetimes from the environment", () => {
     expect(sessionPolicy({} as unknown as NodeJS.ProcessEnv)).toEqual({ idleMs: 30 * MIN, absoluteMs: 12 * 60 * MIN });
-    expect(sessionPolicy({ SESSION_IDLE_MINUTES: "5", SESSION_ABSOLUTE_HOURS: "1" } as unknown as NodeJS.ProcessEnv)).toEqual({ idleMs: 5 * MIN, absoluteMs: 60 * MIN });
+    expect(sessionPolicy({ SESSION_IDLE_MINUTES: "5", SESSION_ABSOLUTE_HOURS: "1" } as unknown as NodeJS.ProcessEnv)).toEqual({
+      idleMs: 5 * MIN,
+      absoluteMs: 60 * MIN,
+    });
   });
 });

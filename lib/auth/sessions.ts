@@ -32,7 +32,13 @@ export interface Session {
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("base64url");
 
-export function createSession(db: ConsoleDb, userId: string, role: Role, meta: { ip?: string; userAgent?: string }, policy: SessionPolicy): { token: string; expiresAtMs: number } {
+export function createSession(
+  db: ConsoleDb,
+  userId: string,
+  role: Role,
+  meta: { ip?: string; userAgent?: string },
+  policy: SessionPolicy,
+): { token: string; expiresAtMs: number } {
   const token = randomBytes(32).toString("base64url");
   const now = Date.now();
   const absolute = now + policy.absoluteMs;

@@ -92,7 +92,8 @@ describe("reserving checks", () => {
   it("rotating addresses against one account gets strangers 5 checks per window in all", () => {
     for (let i = 0; i < 5; i++) fail("admin", `203.0.113.${i}`, T0 + i * MIN);
     // Every further address is refused until the oldest failure leaves the window.
-    for (const ip of ["203.0.113.50", "2001:db8::1", "192.0.2.7"]) expect(blocked("admin", ip, T0 + 5 * MIN)).toEqual({ reason: "account", retryAfterMs: 10 * MIN });
+    for (const ip of ["203.0.113.50", "2001:db8::1", "192.0.2.7"])
+      expect(blocked("admin", ip, T0 + 5 * MIN)).toEqual({ reason: "account", retryAfterMs: 10 * MIN });
     expect(blocked("admin", "203.0.113.50", T0 + 15 * MIN)).toBeNull();
     // Other accounts are not affected.
     expect(blocked("bob", "203.0.113.50", T0 + 5 * MIN)).toBeNull();

@@ -111,11 +111,16 @@ function ceilingUntil(db: ConsoleDb, account: string, limits: SigninLimits, now:
 
 function isKnownAddress(db: ConsoleDb, account: string, ip: string, now: number): boolean {
   if (ip === UNKNOWN) return false;
-  return db.prepare("SELECT 1 FROM signin_known_addresses WHERE account = ? AND ip = ? AND last_success_at >= ?").get(account, ip, now - KNOWN_ADDRESS_MS) !== undefined;
+  return (
+    db.prepare("SELECT 1 FROM signin_known_addresses WHERE account = ? AND ip = ? AND last_success_at >= ?").get(account, ip, now - KNOWN_ADDRESS_MS) !==
+    undefined
+  );
 }
 
 function blockFor(db: ConsoleDb, account: string, ip: string, known: boolean, limits: SigninLimits, now: number): SigninBlock | null {
-  const addressRows = db.prepare("SELECT at FROM signin_attempts WHERE ip = ? AND at >= ? ORDER BY at DESC LIMIT ?").all(ip, now - limits.windowMs, limits.perAddress) as {
+  const addressRows = db
+    .prepare("SELECT at FROM signin_attempts WHERE ip = ? AND at >= ? ORDER BY at DESC LIMIT ?")
+    .all(ip, now - limits.windowMs, limits.perAddress) as {
     at: number;
   }[];
   const candidates: Array<[SigninBlockReason, number]> = [
@@ -154,14 +159,18 @@ export function reserveSigninAttempt(
 ): { ok: true; attemptId: number } | { ok: false; block: SigninBlock } {
   const account = accountKey(username);
   const key = limitKey(ip);
-  const result = db.transaction(() => {
-    db.prepare("DELETE FROM signin_attempts WHERE at < ?").run(now - RETAIN_MS);
-    const known = isKnownAddress(db, account, key, now);
-    const block = blockFor(db, account, key, known, limits, now);
-    if (block) return { ok: false as const, block };
-    const { lastInsertRowid } = db.prepare("INSERT INTO signin_attempts (account, ip, known_address, at) VALUES (?, ?, ?, ?)").run(account, key, known ? 1 : 0, now);
-    return { ok: true as const, attemptId: Number(lastInsertRowid) };
-  }).immediate();
+  const result = db
+    .transaction(() => {
+      db.prepare("DELETE FROM signin_attempts WHERE at < ?").run(now - RETAIN_MS);
+      const known = isKnownAddress(db, account, key, now);
+      const block = blockFor(db, account, key, known, limits, now);
+      if (block) return { ok: false as const, block };
+      const { lastInsertRowid } = db
+        .prepare("INSERT INTO signin_attempts (account, ip, known_address, at) VALUES (?, ?, ?, ?)")
+        .run(account, key, known ? 1 : 0, now);
+      return { ok: true as const, attemptId: Number(lastInsertRowid) };
+    })
+    .immediate();
   if (!result.ok && result.block.reason === "unidentified") warnUnidentified(limits, now);
   return result;
 }
@@ -204,7 +213,9 @@ export interface AccountLock {
 /** Whether sign-in to the account is refused anywhere right now, and until when; null if not. */
 export function accountLock(db: ConsoleDb, username: string, limits: SigninLimits, now = Date.now()): AccountLock | null {
   const account = accountKey(username);
-  const ips = db.prepare("SELECT ip, COUNT(*) AS n FROM signin_attempts WHERE account = ? AND cleared = 0 AND at >= ? GROUP BY ip").all(account, now - RETAIN_MS) as {
+  const ips = db
+    .prepare("SELECT ip, COUNT(*) AS n FROM signin_attempts WHERE account = ? AND cleared = 0 AND at >= ? GROUP BY ip")
+    .all(account, now - RETAIN_MS) as {
     ip: string;
     n: number;
   }[];

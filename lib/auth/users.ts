@@ -97,9 +97,15 @@ export async function createLocalUser(
 export function upsertOidcUser(db: ConsoleDb, input: { username: string; displayName?: string; role: Role }): User {
   const now = Date.now();
   const existing = findUser(db, input.username);
-  if (existing && existing.source !== "oidc") throw new UserError("conflict", `${input.username} is a local account; it cannot sign in through single sign-on.`);
+  if (existing && existing.source !== "oidc")
+    throw new UserError("conflict", `${input.username} is a local account; it cannot sign in through single sign-on.`);
   if (existing) {
-    db.prepare("UPDATE users SET role = ?, display_name = ?, updated_at = ? WHERE id = ?").run(input.role, input.displayName ?? existing.displayName, now, existing.id);
+    db.prepare("UPDATE users SET role = ?, display_name = ?, updated_at = ? WHERE id = ?").run(
+      input.role,
+      input.displayName ?? existing.displayName,
+      now,
+      existing.id,
+    );
     return getUser(db, existing.id)!;
   }
   const id = randomUUID();

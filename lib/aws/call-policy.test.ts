@@ -47,7 +47,9 @@ describe("budgets", () => {
 
   it("each read spends its own budget: the registry's calls in flight are bounded process-wide, the fleet index's rate", async () => {
     const registry = slowCall((n) => n);
-    const regs = Promise.all(Array.from({ length: 20 }, (_, i) => read({ operation: "DescribeThing", budget: "registry", key: { thingName: `t${i}` } }, registry.run)));
+    const regs = Promise.all(
+      Array.from({ length: 20 }, (_, i) => read({ operation: "DescribeThing", budget: "registry", key: { thingName: `t${i}` } }, registry.run)),
+    );
     const startedAt: number[] = [];
     const index = Promise.all(
       Array.from({ length: 12 }, (_, i) =>

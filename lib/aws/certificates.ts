@@ -4,7 +4,9 @@ import type { CertificateInfo } from "@/lib/certificates/types";
 import { isoOrNull, readIot } from "./client";
 
 export async function describeCertificate(certificateId: string): Promise<CertificateInfo> {
-  const out = await readIot({ operation: "DescribeCertificate", budget: "registry", key: { certificateId } }, (c) => c.send(new DescribeCertificateCommand({ certificateId })));
+  const out = await readIot({ operation: "DescribeCertificate", budget: "registry", key: { certificateId } }, (c) =>
+    c.send(new DescribeCertificateCommand({ certificateId })),
+  );
   const d = out.certificateDescription ?? {};
   return {
     id: d.certificateId ?? certificateId,

@@ -28,7 +28,8 @@ export async function getConnectivityBatch(thingNames: readonly string[]): Promi
   const settled = await Promise.allSettled(thingNames.map((n) => getConnectivity(n)));
   const results: Record<string, ConnectivityResult> = {};
   settled.forEach((s, i) => {
-    results[thingNames[i]] = s.status === "fulfilled" ? { ok: true, data: s.value } : { ok: false, error: toAppError(s.reason, { operation: "GetThingConnectivityData" }).toData() };
+    results[thingNames[i]] =
+      s.status === "fulfilled" ? { ok: true, data: s.value } : { ok: false, error: toAppError(s.reason, { operation: "GetThingConnectivityData" }).toData() };
   });
   return results;
 }

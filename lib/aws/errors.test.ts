@@ -50,13 +50,18 @@ describe("toAppError", () => {
 
 describe("toAppError: per-operation wording", () => {
   it("words an exception by the operation that failed, by name, never by the SDK's text", () => {
-    expect(toAppError(awsError("ResourceNotFoundException", 404), { operation: "DescribeThing" })).toMatchObject({ code: "not_found", message: "This thing does not exist." });
+    expect(toAppError(awsError("ResourceNotFoundException", 404), { operation: "DescribeThing" })).toMatchObject({
+      code: "not_found",
+      message: "This thing does not exist.",
+    });
     const indexOff = toAppError(awsError("ResourceNotFoundException", 404), { operation: "SearchIndex" });
     expect(indexOff).toMatchObject({ code: "not_found", reason: "index_off" });
     expect(indexOff.message).toMatch(/^Fleet indexing is not enabled/);
     // Without an operation, or for one without an override, the taxonomy's message.
     expect(toAppError(awsError("ResourceNotFoundException", 404)).message).toBe("The requested resource does not exist (it may have been deleted).");
-    expect(toAppError(awsError("ResourceNotFoundException", 404), { operation: "ListThings" }).message).toBe("The requested resource does not exist (it may have been deleted).");
+    expect(toAppError(awsError("ResourceNotFoundException", 404), { operation: "ListThings" }).message).toBe(
+      "The requested resource does not exist (it may have been deleted).",
+    );
   });
 
   it("may change the code and repeat what the operator named", () => {

@@ -79,10 +79,11 @@ function networkCode(err: unknown, depth = 0): string | undefined {
   if (depth > 3 || typeof err !== "object" || err === null) return undefined;
   const e = err as ErrorLike;
   if (typeof e.code === "string" && NETWORK_CODES.has(e.code)) return e.code;
-  if (Array.isArray(e.errors)) for (const inner of e.errors) {
-    const c = networkCode(inner, depth + 1);
-    if (c) return c;
-  }
+  if (Array.isArray(e.errors))
+    for (const inner of e.errors) {
+      const c = networkCode(inner, depth + 1);
+      if (c) return c;
+    }
   if (e.name === "TypeError" && e.message === "fetch failed") return "FETCH_FAILED";
   return networkCode(e.cause, depth + 1);
 }
@@ -102,7 +103,10 @@ const QUERY_ERRORS: Record<string, ErrorOverride> = {
     message:
       "This field cannot be aggregated. Aggregate on a managed field or a custom field declared in the indexing configuration (Number for statistics and percentiles).",
   },
-  ResourceNotFoundException: { reason: "index_off", message: "Fleet indexing is not enabled for things. An admin can turn it on in the indexing configuration." },
+  ResourceNotFoundException: {
+    reason: "index_off",
+    message: "Fleet indexing is not enabled for things. An admin can turn it on in the indexing configuration.",
+  },
 };
 
 /**
@@ -121,7 +125,11 @@ export const OPERATION_ERRORS: Record<string, Record<string, ErrorOverride>> = {
   DescribeThingGroup: { ResourceNotFoundException: { message: "This thing group does not exist." } },
   CreateDynamicThingGroup: {
     ...QUERY_ERRORS,
-    ResourceAlreadyExistsException: { code: "conflict", reason: "name_taken", message: (name) => `A thing group named ${name ?? "like this"} already exists. Choose another name.` },
+    ResourceAlreadyExistsException: {
+      code: "conflict",
+      reason: "name_taken",
+      message: (name) => `A thing group named ${name ?? "like this"} already exists. Choose another name.`,
+    },
     LimitExceededException: { code: "conflict", message: "The account's limit of dynamic thing groups is reached (100 by default). Delete one first." },
   },
   UpdateThingShadow: {

@@ -80,7 +80,10 @@ describe("toIndexingConfig / toIndexStatus", () => {
 
   it("reads a missing configuration as indexing off", () => {
     expect(toIndexingConfig({})).toEqual({ thingIndexingMode: "OFF", connectivity: false, namedShadows: [], managedFields: [], customFields: [] });
-    expect(toIndexingConfig({ thingIndexingConfiguration: { thingIndexingMode: "REGISTRY", namedShadowIndexingMode: "OFF", filter: { namedShadowNames: ["x"] } } }).namedShadows).toEqual([]);
+    expect(
+      toIndexingConfig({ thingIndexingConfiguration: { thingIndexingMode: "REGISTRY", namedShadowIndexingMode: "OFF", filter: { namedShadowNames: ["x"] } } })
+        .namedShadows,
+    ).toEqual([]);
     expect(toIndexStatus({ indexStatus: "REBUILDING" })).toBe("REBUILDING");
     expect(toIndexStatus({})).toBeNull();
   });

@@ -126,7 +126,12 @@ export function awsRequestIdOf(value: unknown): string | null {
  * short-lived cache with coalescing, retry on throttling), so search, drift and anything
  * else share the account's fleet-index quota and each other's answers.
  */
-const indexRead = (operation: string, key: Record<string, unknown>, extra: Partial<ReadSpec> = {}): ReadSpec => ({ operation, budget: "fleetIndex", key, ...extra });
+const indexRead = (operation: string, key: Record<string, unknown>, extra: Partial<ReadSpec> = {}): ReadSpec => ({
+  operation,
+  budget: "fleetIndex",
+  key,
+  ...extra,
+});
 
 export interface SearchIndexPage {
   things: ThingSearchRow[];
@@ -150,7 +155,8 @@ export async function searchIndex(query: string, opts: SearchIndexOptions = {}):
   const nextToken = opts.nextToken || undefined;
   const { value, cached } = await readIotWithMeta(
     indexRead("SearchIndex", { queryString: query, nextToken, maxResults }, { coalesce: opts.cache !== false, signal: opts.signal }),
-    (c, signal) => c.send(new SearchIndexCommand({ indexName: THINGS_INDEX, queryString: query, nextToken, maxResults }), { abortSignal: signal ?? opts.signal }),
+    (c, signal) =>
+      c.send(new SearchIndexCommand({ indexName: THINGS_INDEX, queryString: query, nextToken, maxResults }), { abortSignal: signal ?? opts.signal }),
     { afterResponse: opts.afterResponse },
   );
   return { things: (value.things ?? []).map(toSearchRow), nextToken: normalizeToken(value.nextToken), cached };
@@ -194,7 +200,11 @@ export async function getPercentiles(query: string, field: string, percents?: nu
   return (out.percentiles ?? []).filter((p) => finite(p.percent) && finite(p.value)).map((p) => ({ percent: p.percent!, value: p.value! }));
 }
 
-export async function getBucketsAggregation(query: string, field: string, maxBuckets: number): Promise<{ totalCount: number; buckets: Array<{ key: string; count: number }> }> {
+export async function getBucketsAggregation(
+  query: string,
+  field: string,
+  maxBuckets: number,
+): Promise<{ totalCount: number; buckets: Array<{ key: string; count: number }> }> {
   const out = await readIot(indexRead("GetBucketsAggregation", { queryString: query, field, maxBuckets }), (c) =>
     c.send(
       new GetBucketsAggregationCommand({
@@ -220,15 +230,17 @@ export interface CreatedDynamicGroup {
 }
 
 export async function createDynamicThingGroup(input: { name: string; query: string; description?: string }): Promise<CreatedDynamicGroup> {
-  const out = await aws("CreateDynamicThingGroup", (c) =>
-    c.send(
-      new CreateDynamicThingGroupCommand({
-        thingGroupName: input.name,
-        queryString: input.query,
-        indexName: THINGS_INDEX,
-        thingGroupProperties: input.description ? { thingGroupDescription: input.description } : undefined,
-      }),
-    ),
+  const out = await aws(
+    "CreateDynamicThingGroup",
+    (c) =>
+      c.send(
+        new CreateDynamicThingGroupCommand({
+          thingGroupName: input.name,
+          queryString: input.query,
+          indexName: THINGS_INDEX,
+          thingGroupProperties: input.description ? { thingGroupDescription: input.description } : undefined,
+        }),
+      ),
     { subject: input.name },
   );
   return { name: out.thingGroupName ?? input.name, arn: out.thingGroupArn ?? null, id: out.thingGroupId ?? null, awsRequestId: awsRequestIdOf(out) };

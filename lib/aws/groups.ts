@@ -1,10 +1,5 @@
 import "server-only";
-import {
-  DescribeThingGroupCommand,
-  ListThingGroupsCommand,
-  ListThingGroupsForThingCommand,
-  ListThingsInThingGroupCommand,
-} from "@aws-sdk/client-iot";
+import { DescribeThingGroupCommand, ListThingGroupsCommand, ListThingGroupsForThingCommand, ListThingsInThingGroupCommand } from "@aws-sdk/client-iot";
 import type { GroupDetail, GroupMemberPage, GroupMembership, GroupTree } from "@/lib/groups/types";
 import { buildGroupForest, compareNames } from "@/lib/groups/tree";
 import { mapWithConcurrency } from "@/lib/async/limiter";
@@ -26,7 +21,9 @@ const TREE_RETRIES = 5;
 async function listGroupNames(parentGroup?: string): Promise<string[]> {
   const groups = await collectPages(async (token) => {
     const args = { parentGroup, recursive: parentGroup ? false : undefined, nextToken: token, maxResults: 250 };
-    const out = await readIot({ operation: "ListThingGroups", budget: "registry", key: args, retries: TREE_RETRIES }, (c) => c.send(new ListThingGroupsCommand(args)));
+    const out = await readIot({ operation: "ListThingGroups", budget: "registry", key: args, retries: TREE_RETRIES }, (c) =>
+      c.send(new ListThingGroupsCommand(args)),
+    );
     return { items: out.thingGroups ?? [], next: out.nextToken };
   });
   return groups.map((g) => g.groupName ?? "").filter(Boolean);

@@ -98,7 +98,10 @@ describe("the quota gate: cache and coalescing", () => {
   it("with caching off, still runs every call (exports page through once)", async () => {
     const gate = gateWith();
     const backend = fakeBackend((n) => n);
-    const p = Promise.all([gate.call("SearchIndex", { queryString: "a" }, backend.run, { cache: false }), gate.call("SearchIndex", { queryString: "a" }, backend.run, { cache: false })]);
+    const p = Promise.all([
+      gate.call("SearchIndex", { queryString: "a" }, backend.run, { cache: false }),
+      gate.call("SearchIndex", { queryString: "a" }, backend.run, { cache: false }),
+    ]);
     await vi.advanceTimersByTimeAsync(100);
     expect((await p).map((r) => r.cached)).toEqual([false, false]);
     expect(backend.calls).toBe(2);
@@ -106,7 +109,9 @@ describe("the quota gate: cache and coalescing", () => {
 
   it("does not cache failures", async () => {
     const gate = gateWith();
-    await expect(gate.call("SearchIndex", { queryString: "a" }, async () => Promise.reject(new AppError("invalid_input")))).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(gate.call("SearchIndex", { queryString: "a" }, async () => Promise.reject(new AppError("invalid_input")))).rejects.toMatchObject({
+      code: "invalid_input",
+    });
     expect((await gate.call("SearchIndex", { queryString: "a" }, async () => "ok")).value).toBe("ok");
   });
 });

@@ -95,7 +95,12 @@ export interface CallOptions {
 }
 
 export interface QuotaGate {
-  call<T>(operation: string, args: Record<string, unknown>, run: (signal?: AbortSignal) => Promise<T>, opts?: CallOptions): Promise<{ value: T; cached: boolean }>;
+  call<T>(
+    operation: string,
+    args: Record<string, unknown>,
+    run: (signal?: AbortSignal) => Promise<T>,
+    opts?: CallOptions,
+  ): Promise<{ value: T; cached: boolean }>;
   /** Drops the cached answer of one call (the console just changed what it read). */
   forget(operation: string, args: Record<string, unknown>): void;
   stats(): GateStats;
@@ -114,7 +119,9 @@ export interface GateDeps {
 export function createQuotaGate(config: QuotaConfig, deps: GateDeps): QuotaGate {
   const clock = deps.clock ?? systemClock;
   const bucket: TokenBucket | null =
-    config.ratePerSecond === null ? null : createTokenBucket({ ratePerSecond: config.ratePerSecond, burst: config.burst, maxWaitMs: config.maxQueueWaitMs, clock });
+    config.ratePerSecond === null
+      ? null
+      : createTokenBucket({ ratePerSecond: config.ratePerSecond, burst: config.burst, maxWaitMs: config.maxQueueWaitMs, clock });
   const slots: Limiter = config.concurrency ? createLimiter(config.concurrency) : (task) => task();
   const cache = createTtlCache<unknown>({ ttlMs: config.cacheTtlMs, maxEntries: config.cacheMaxEntries, now: () => clock.now() });
   const throttledMessage = config.messages?.throttled ?? AWS_THROTTLED_MESSAGE;

@@ -47,7 +47,11 @@ export function toShadowDocument(thingName: string, shadowName: ShadowName, doc:
   };
 }
 
-const shadowRead = (thingName: string, shadowName: ShadowName): ReadSpec => ({ operation: "GetThingShadow", budget: "dataPlane", key: { thingName, shadowName } });
+const shadowRead = (thingName: string, shadowName: ShadowName): ReadSpec => ({
+  operation: "GetThingShadow",
+  budget: "dataPlane",
+  key: { thingName, shadowName },
+});
 
 /** One GetThingShadow through the data-plane budget; `spec` says how it may be shared. */
 function readShadow(spec: ReadSpec, thingName: string, shadowName: ShadowName): Promise<ShadowDocument | null> {
@@ -148,7 +152,12 @@ async function explainUpdateFailure(err: unknown, u: DesiredUpdate): Promise<unk
   if (!(err instanceof AppError)) return err;
   if (awsErrorName(err) === "ConflictException") {
     const current = await getThingShadow(u.thingName, u.shadowName).catch(() => undefined);
-    if (current === undefined) return new AppError("conflict", "The shadow changed while you were editing, and its latest version could not be read. Nothing was sent; reload and try again.", { cause: err.cause });
+    if (current === undefined)
+      return new AppError(
+        "conflict",
+        "The shadow changed while you were editing, and its latest version could not be read. Nothing was sent; reload and try again.",
+        { cause: err.cause },
+      );
     return new ShadowConflictError(current, u.version, { cause: err.cause });
   }
   return err;

@@ -14,17 +14,15 @@ export async function listThingTypes(): Promise<ThingTypeSummary[]> {
       return { items: out.thingTypes ?? [], next: out.nextToken };
     });
     return types
-      .map(
-        (t): ThingTypeSummary => ({
-          name: t.thingTypeName ?? "",
-          arn: t.thingTypeArn ?? null,
-          description: t.thingTypeProperties?.thingTypeDescription || null,
-          searchableAttributes: t.thingTypeProperties?.searchableAttributes ?? [],
-          createdAt: isoOrNull(t.thingTypeMetadata?.creationDate),
-          deprecated: Boolean(t.thingTypeMetadata?.deprecated),
-          deprecatedAt: t.thingTypeMetadata?.deprecated ? isoOrNull(t.thingTypeMetadata?.deprecationDate) : null,
-        }),
-      )
+      .map((t): ThingTypeSummary => ({
+        name: t.thingTypeName ?? "",
+        arn: t.thingTypeArn ?? null,
+        description: t.thingTypeProperties?.thingTypeDescription || null,
+        searchableAttributes: t.thingTypeProperties?.searchableAttributes ?? [],
+        createdAt: isoOrNull(t.thingTypeMetadata?.creationDate),
+        deprecated: Boolean(t.thingTypeMetadata?.deprecated),
+        deprecatedAt: t.thingTypeMetadata?.deprecated ? isoOrNull(t.thingTypeMetadata?.deprecationDate) : null,
+      }))
       .sort((a, b) => a.name.localeCompare(b.name));
   });
 }
@@ -38,7 +36,10 @@ export const COUNT_CAP = 50_000;
 
 export async function countThingsOfType(typeName: string): Promise<ThingTypeCount> {
   return shared({ name: "thing-types.count", cacheMs: 60_000, key: typeName, maxEntries: 1000 }, () =>
-    lane("thing-types.count", 2)(async () => {
+    lane(
+      "thing-types.count",
+      2,
+    )(async () => {
       let count = 0;
       let token: string | undefined;
       do {

@@ -33,7 +33,9 @@ export async function listThings(filters: ThingFilters, nextToken?: string | nul
 /** DescribeThing; null when the thing does not exist. */
 export async function describeThing(name: string): Promise<ThingDetail | null> {
   try {
-    const t = await readIot({ operation: "DescribeThing", budget: "registry", key: { thingName: name } }, (c) => c.send(new DescribeThingCommand({ thingName: name })));
+    const t = await readIot({ operation: "DescribeThing", budget: "registry", key: { thingName: name } }, (c) =>
+      c.send(new DescribeThingCommand({ thingName: name })),
+    );
     return {
       name: t.thingName ?? name,
       id: t.thingId ?? null,

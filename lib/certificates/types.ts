@@ -18,6 +18,4 @@ export interface PolicyInfo {
   document: string;
 }
 
-export type Principal =
-  | { kind: "certificate"; arn: string; certificateId: string }
-  | { kind: "other"; value: string };
+export type Principal = { kind: "certificate"; arn: string; certificateId: string } | { kind: "other"; value: string };

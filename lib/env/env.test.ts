@@ -18,7 +18,14 @@ describe("the environment module", () => {
   });
 
   it("parses types: numbers, lists, the backend in any case", () => {
-    expect(readEnv(["PORT", "SHADOW_LAG_MINUTES", "EMULATOR_ALLOWED_HOSTS", "FLEET_BACKEND"], { PORT: " 8080 ", SHADOW_LAG_MINUTES: "0.5", EMULATOR_ALLOWED_HOSTS: "a.example, b.example,,", FLEET_BACKEND: "AWS" })).toEqual({
+    expect(
+      readEnv(["PORT", "SHADOW_LAG_MINUTES", "EMULATOR_ALLOWED_HOSTS", "FLEET_BACKEND"], {
+        PORT: " 8080 ",
+        SHADOW_LAG_MINUTES: "0.5",
+        EMULATOR_ALLOWED_HOSTS: "a.example, b.example,,",
+        FLEET_BACKEND: "AWS",
+      }),
+    ).toEqual({
       PORT: 8080,
       SHADOW_LAG_MINUTES: 0.5,
       EMULATOR_ALLOWED_HOSTS: ["a.example", "b.example"],
@@ -35,7 +42,9 @@ describe("the environment module", () => {
     expect(() => readEnv(["FLEET_BACKEND"], { FLEET_BACKEND: "gcp" })).toThrow(/FLEET_BACKEND must be "local" or "aws", got "gcp"/);
     expect(() => readEnv(["SHADOW_FAIL_PERCENT"], { SHADOW_FAIL_PERCENT: "101" })).toThrow(/SHADOW_FAIL_PERCENT must be a percentage from 0 to 100/);
     expect(() => readEnv(["SESSION_IDLE_MINUTES"], { SESSION_IDLE_MINUTES: "0" })).toThrow(/SESSION_IDLE_MINUTES must be a number above 0/);
-    expect(() => readEnv(["SIGNIN_MAX_FAILURES_PER_ACCOUNT"], { SIGNIN_MAX_FAILURES_PER_ACCOUNT: "2.5" })).toThrow(/SIGNIN_MAX_FAILURES_PER_ACCOUNT must be a whole number/);
+    expect(() => readEnv(["SIGNIN_MAX_FAILURES_PER_ACCOUNT"], { SIGNIN_MAX_FAILURES_PER_ACCOUNT: "2.5" })).toThrow(
+      /SIGNIN_MAX_FAILURES_PER_ACCOUNT must be a whole number/,
+    );
     expect(() => readEnv(["CONSOLE_PUBLIC_URL"], { CONSOLE_PUBLIC_URL: "fleet.example.com" })).toThrow(/CONSOLE_PUBLIC_URL must be an http\(s\) URL/);
     expect(() => readEnv(["EMULATOR_ACCOUNT_ID"], { EMULATOR_ACCOUNT_ID: "123" })).toThrow(/EMULATOR_ACCOUNT_ID must be 12 digits/);
     let err: unknown;

@@ -47,7 +47,10 @@ const url = () => z.url({ protocol: /^https?$/, error: "must be an http(s) URL" 
 
 const SCHEMA = {
   // Backend
-  FLEET_BACKEND: z.preprocess((v) => (typeof v === "string" ? v.trim().toLowerCase() : v), z.enum(["local", "aws"], { error: 'must be "local" or "aws"' }).default("local")),
+  FLEET_BACKEND: z.preprocess(
+    (v) => (typeof v === "string" ? v.trim().toLowerCase() : v),
+    z.enum(["local", "aws"], { error: 'must be "local" or "aws"' }).default("local"),
+  ),
   AWS_REGION: optionalText(),
   /** The SDK's older name; AWS_REGION wins (see `awsRegion`). */
   AWS_DEFAULT_REGION: optionalText(),

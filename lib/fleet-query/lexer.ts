@@ -18,21 +18,7 @@
  */
 
 export type LexKind =
-  | "ws"
-  | "word"
-  | "phrase"
-  | "colon"
-  | "cmp"
-  | "lparen"
-  | "rparen"
-  | "lbracket"
-  | "rbracket"
-  | "to"
-  | "and"
-  | "or"
-  | "not"
-  | "minus"
-  | "invalid";
+  "ws" | "word" | "phrase" | "colon" | "cmp" | "lparen" | "rparen" | "lbracket" | "rbracket" | "to" | "and" | "or" | "not" | "minus" | "invalid";
 
 export type LexMode = "term" | "value" | "range";
 
@@ -52,14 +38,7 @@ export interface LexToken {
 export function isQueryWhitespace(c: number): boolean {
   if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
   if (c < 0x1680) return false;
-  return (
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a && c !== 0x2007) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x205f ||
-    c === 0x3000
-  );
+  return c === 0x1680 || (c >= 0x2000 && c <= 0x200a && c !== 0x2007) || c === 0x2028 || c === 0x2029 || c === 0x205f || c === 0x3000;
 }
 
 /**

@@ -39,11 +39,7 @@ describe("AWS 'Example thing queries'", () => {
     ["NOT attributes.model:legacy", not(term("attributes.model", "legacy"))],
     [
       "shadow.reported.stats.battery:{70 TO 100} (v2 OR v3) NOT attributes.model:legacy",
-      and(
-        range("shadow.reported.stats.battery", exc(70), exc(100)),
-        or(term(null, "v2"), term(null, "v3")),
-        not(term("attributes.model", "legacy")),
-      ),
+      and(range("shadow.reported.stats.battery", exc(70), exc(100)), or(term(null, "v2"), term(null, "v3")), not(term("attributes.model", "legacy"))),
     ],
     ["shadow.reported.myvalues:2", term("shadow.reported.myvalues", 2)],
     ["shadow.reported.location:* NOT shadow.desired.stats.battery:*", and(exists("shadow.reported.location"), not(exists("shadow.desired.stats.battery")))],
@@ -69,7 +65,10 @@ describe("AWS 'Example thing queries'", () => {
     ["deviceDefender.violationCount:[0 TO 100]", range("deviceDefender.violationCount", inc(0), inc(100))],
     ["deviceDefender.myProfile.myBehavior.inViolation:true", term("deviceDefender.myProfile.myBehavior.inViolation", "true")],
     ["deviceDefender.myProfile.myBehavior.lastViolationValue.number>2", range("deviceDefender.myProfile.myBehavior.lastViolationValue.number", exc(2), null)],
-    ["deviceDefender.myProfile.myBehavior.lastViolationTime>1634227200000", range("deviceDefender.myProfile.myBehavior.lastViolationTime", exc(1634227200000), null)],
+    [
+      "deviceDefender.myProfile.myBehavior.lastViolationTime>1634227200000",
+      range("deviceDefender.myProfile.myBehavior.lastViolationTime", exc(1634227200000), null),
+    ],
   ];
   it.each(cases)("%s", (query, expected) => {
     expect(tree(query)).toEqual(expected);
@@ -194,7 +193,7 @@ describe("fields and values", () => {
 
 describe("field grouping", () => {
   it("applies the field to every term inside that names none", () => {
-    expect(tree("attributes.os:(linux OR win* OR \"mac os\")")).toEqual(
+    expect(tree('attributes.os:(linux OR win* OR "mac os")')).toEqual(
       or(term("attributes.os", "linux"), wild("attributes.os", "win*"), phrase("attributes.os", "mac os")),
     );
     expect(tree("attributes.os:(NOT linux)")).toEqual(not(term("attributes.os", "linux")));
@@ -247,7 +246,9 @@ describe("ranges and comparisons", () => {
   });
   it("warns about a range that can match nothing", () => {
     const r = parseQuery("x:[80 TO 75]");
-    expect(r.ok && r.warnings).toEqual([{ message: "This range matches nothing: its lower bound 80 is not below its upper bound 75", span: { start: 0, end: 12 } }]);
+    expect(r.ok && r.warnings).toEqual([
+      { message: "This range matches nothing: its lower bound 80 is not below its upper bound 75", span: { start: 0, end: 12 } },
+    ]);
     const e = parseQuery("x:{5 TO 5]");
     expect(e.ok && e.warnings?.length).toBe(1);
     const fine = parseQuery("x:[5 TO 5]");

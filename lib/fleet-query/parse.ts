@@ -255,10 +255,8 @@ class Parser {
   private bareWord(w: LexToken, field: string | null): Item {
     const raw = this.raw(w);
     const d = decodeWord(raw);
-    if (/^(?:and|or|not)$/i.test(raw))
-      this.warn(`'${raw}' is searched as a word; write ${raw.toUpperCase()} in capitals to combine terms`, w);
-    else if (field === null && /^[^=\\]+=/.test(raw))
-      this.warn(`'${raw}' is searched as one word; to compare a field write field:value (with ':')`, w);
+    if (/^(?:and|or|not)$/i.test(raw)) this.warn(`'${raw}' is searched as a word; write ${raw.toUpperCase()} in capitals to combine terms`, w);
+    else if (field === null && /^[^=\\]+=/.test(raw)) this.warn(`'${raw}' is searched as one word; to compare a field write field:value (with ':')`, w);
     return this.valueNode(field, d, w.start, w.end);
   }
 
@@ -355,7 +353,11 @@ class Parser {
       upper: upper && { value: upper, inclusive: closeCh === "]" },
       span: { start, end: close.end },
     };
-    if (lower?.number != null && upper?.number != null && (lower.number > upper.number || (lower.number === upper.number && (openCh === "{" || closeCh === "}"))))
+    if (
+      lower?.number != null &&
+      upper?.number != null &&
+      (lower.number > upper.number || (lower.number === upper.number && (openCh === "{" || closeCh === "}")))
+    )
       this.warn(`This range matches nothing: its lower bound ${lower.text} is not below its upper bound ${upper.text}`, node.span);
     return leaf(node);
   }
@@ -393,11 +395,7 @@ class Parser {
     const leading = terms.filter((t) => t.kind === "wildcard" && t.leading);
     if (leading.length > QUERY_LIMITS.maxLeadingWildcardTerms) {
       const second = leading[QUERY_LIMITS.maxLeadingWildcardTerms].span;
-      fail(
-        `Only one term per query may start with a wildcard ('*' or '?'), and '${this.raw(leading[0].span)}' already does`,
-        second.start,
-        second.end,
-      );
+      fail(`Only one term per query may start with a wildcard ('*' or '?'), and '${this.raw(leading[0].span)}' already does`, second.start, second.end);
     }
     if (leading.length > 0 && this.text.length > QUERY_LIMITS.maxLengthWithLeadingWildcard) {
       const s = leading[0].span;

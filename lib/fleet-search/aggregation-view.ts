@@ -28,8 +28,14 @@ export function bucketFieldChoices(fields: readonly IndexField[]): string[] {
 /** Number fields with statistics worth reading: custom fields first (a shadow metric), then managed ones. */
 export function numericFieldChoices(fields: readonly IndexField[]): string[] {
   const numbers = fields.filter((f) => f.type === "Number" && f.source !== "attribute" && !/(^|\.)version$/.test(f.name));
-  const custom = numbers.filter((f) => f.source === "custom").map((f) => f.name).sort((a, b) => a.localeCompare(b));
-  const managed = numbers.filter((f) => f.source === "managed").map((f) => f.name).sort((a, b) => a.localeCompare(b));
+  const custom = numbers
+    .filter((f) => f.source === "custom")
+    .map((f) => f.name)
+    .sort((a, b) => a.localeCompare(b));
+  const managed = numbers
+    .filter((f) => f.source === "managed")
+    .map((f) => f.name)
+    .sort((a, b) => a.localeCompare(b));
   return [...custom, ...managed];
 }
 

@@ -34,7 +34,6 @@ export interface SearchCount {
   count: number;
 }
 
-
 export interface IndexField {
   /** Exactly as used in a query: `thingName`, `attributes.os`, `shadow.reported.agent.version`, `connectivity.connected`. */
   name: string;

@@ -7,7 +7,7 @@ const row: ThingSearchRow = {
   thingId: "id-7",
   thingTypeName: "linux-agent",
   thingGroupNames: ["acme", "acme-paris"],
-  attributes: { os: "linux", "build.channel": "beta", evil: "=HYPERLINK(\"http://x\")" },
+  attributes: { os: "linux", "build.channel": "beta", evil: '=HYPERLINK("http://x")' },
   connectivity: { connected: false, timestampMs: 1_700_000_000_000, disconnectReason: "CONNECTION_LOST" },
   shadow: {
     reported: { agent: { version: "7.1.0", cpu: -5 }, "disk.free": 12, ports: [22, 443], tags: [{ a: 1 }] },
@@ -62,7 +62,16 @@ describe("CSV", () => {
   });
 
   it("writes a header of the requested columns and one line per row", () => {
-    const columns = ["thingName", "attributes.os", "attributes.evil", "thingGroupNames", "shadow.reported.agent.cpu", "shadow.reported.tags", "connectivity.connected", "attributes.none"];
+    const columns = [
+      "thingName",
+      "attributes.os",
+      "attributes.evil",
+      "thingGroupNames",
+      "shadow.reported.agent.cpu",
+      "shadow.reported.tags",
+      "connectivity.connected",
+      "attributes.none",
+    ];
     expect(csvHeader(columns)).toBe(columns.map((c) => `"${c}"`).join(",") + "\r\n");
     expect(csvLine(row, columns)).toBe(
       ['"agent-7"', '"linux"', `"'=HYPERLINK(""http://x"")"`, '"acme;acme-paris"', '"-5"', '"[{""a"":1}]"', '"false"', '""'].join(",") + "\r\n",

@@ -11,10 +11,18 @@ const COLUMN_PATTERN = /^[^\s,"]{1,256}$/;
 
 /** `columns=a,b,c` → the distinct, valid column paths, or the first problem. */
 export function parseColumns(param: string | null | undefined): { ok: true; columns: string[] } | { ok: false; message: string } {
-  const columns = [...new Set((param ?? "").split(",").map((c) => c.trim()).filter(Boolean))];
+  const columns = [
+    ...new Set(
+      (param ?? "")
+        .split(",")
+        .map((c) => c.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (columns.length > MAX_COLUMNS) return { ok: false, message: `columns: at most ${MAX_COLUMNS} columns.` };
   const bad = columns.find((c) => !COLUMN_PATTERN.test(c));
-  if (bad !== undefined) return { ok: false, message: `columns: "${bad.slice(0, 40)}" is not a field path (no spaces, commas or quotes; at most 256 characters).` };
+  if (bad !== undefined)
+    return { ok: false, message: `columns: "${bad.slice(0, 40)}" is not a field path (no spaces, commas or quotes; at most 256 characters).` };
   return { ok: true, columns };
 }
 

@@ -87,7 +87,10 @@ export function createRowCounter(format: ExportFormat): RowCounter {
 
 /** `fleet-search-2026-11-23T16-05-09Z.csv`: sortable, no characters a file system dislikes. */
 export function exportFileName(format: ExportFormat, at: Date = new Date()): string {
-  const stamp = at.toISOString().replace(/\.\d{3}Z$/, "Z").replace(/:/g, "-");
+  const stamp = at
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z")
+    .replace(/:/g, "-");
   const ext = EXPORT_FORMATS.find((f) => f.format === format)!.extension;
   return `fleet-search-${stamp}.${ext}`;
 }

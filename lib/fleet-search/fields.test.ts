@@ -33,9 +33,11 @@ describe("buildSearchFields", () => {
   });
 
   it("offers no shadow or connectivity fields that are not indexed", () => {
-    const names = buildSearchFields({ ...cfg, thingIndexingMode: "REGISTRY", connectivity: false, namedShadows: [], managedFields: [], customFields: [] }, "ACTIVE", []).fields.map(
-      (f) => f.name,
-    );
+    const names = buildSearchFields(
+      { ...cfg, thingIndexingMode: "REGISTRY", connectivity: false, namedShadows: [], managedFields: [], customFields: [] },
+      "ACTIVE",
+      [],
+    ).fields.map((f) => f.name);
     expect(names).toContain("thingTypeName");
     expect(names.some((n) => n.startsWith("shadow.") || n.startsWith("connectivity."))).toBe(false);
   });

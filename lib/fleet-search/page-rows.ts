@@ -14,7 +14,12 @@ export interface PageRows<P, T> {
   seen: Set<string>;
 }
 
-export function updatePageRows<P, T>(prev: PageRows<P, T> | null, pages: readonly P[], items: (page: P) => readonly T[], key: (item: T) => string): PageRows<P, T> {
+export function updatePageRows<P, T>(
+  prev: PageRows<P, T> | null,
+  pages: readonly P[],
+  items: (page: P) => readonly T[],
+  key: (item: T) => string,
+): PageRows<P, T> {
   const extends_ = prev !== null && prev.pages.length <= pages.length && prev.pages.every((p, i) => p === pages[i]);
   if (extends_ && prev.pages.length === pages.length) return prev;
   const seen = extends_ ? prev.seen : new Set<string>();

@@ -22,7 +22,12 @@ describe("search route parameters", () => {
   });
 
   it("reads aggregation requests", () => {
-    expect(aggregateParams.parse({ q: "*", field: "attributes.os", type: "buckets", maxBuckets: "20" })).toEqual({ q: "*", field: "attributes.os", type: "buckets", maxBuckets: 20 });
+    expect(aggregateParams.parse({ q: "*", field: "attributes.os", type: "buckets", maxBuckets: "20" })).toEqual({
+      q: "*",
+      field: "attributes.os",
+      type: "buckets",
+      maxBuckets: 20,
+    });
     expect(aggregateParams.parse({ q: "*", field: "attributes.cpu", type: "percentiles", percents: "1, 50,99.9" }).percents).toEqual([1, 50, 99.9]);
     expect(aggregateParams.safeParse({ q: "*", field: "attributes.cpu", type: "percentiles", percents: "101" }).success).toBe(false);
     expect(aggregateParams.safeParse({ q: "*", field: "attributes.cpu", type: "median" }).success).toBe(false);
@@ -31,7 +36,11 @@ describe("search route parameters", () => {
 
   it("reads export requests: CSV by default, columns as a list", () => {
     expect(exportParams.parse({ q: "*" })).toEqual({ q: "*", format: "csv", columns: [] });
-    expect(exportParams.parse({ q: "*", format: "jsonl", columns: "thingName,attributes.os" })).toEqual({ q: "*", format: "jsonl", columns: ["thingName", "attributes.os"] });
+    expect(exportParams.parse({ q: "*", format: "jsonl", columns: "thingName,attributes.os" })).toEqual({
+      q: "*",
+      format: "jsonl",
+      columns: ["thingName", "attributes.os"],
+    });
     expect(exportParams.safeParse({ q: "*", format: "xlsx" }).success).toBe(false);
     expect(exportParams.safeParse({ q: "*", columns: "bad column" }).success).toBe(false);
   });

@@ -48,7 +48,9 @@ export const searchPageParams = z
   .object({
     q: queryParam,
     nextToken: nextTokenParam,
-    pageSize: intParam("pageSize", 1, MAX_PAGE_SIZE).optional().transform((n) => n ?? MAX_PAGE_SIZE),
+    pageSize: intParam("pageSize", 1, MAX_PAGE_SIZE)
+      .optional()
+      .transform((n) => n ?? MAX_PAGE_SIZE),
   })
   .strict();
 
@@ -56,7 +58,12 @@ export const countParams = z.object({ q: queryParam }).strict();
 
 const percentsParam = z
   .string()
-  .transform((s) => s.split(",").map((p) => p.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(",")
+      .map((p) => p.trim())
+      .filter(Boolean),
+  )
   .refine((ps) => ps.length >= 1 && ps.length <= MAX_PERCENTS, { message: `percents: 1 to ${MAX_PERCENTS} values, comma-separated.` })
   .transform((ps) => ps.map(Number))
   .refine((ps) => ps.every((p) => Number.isFinite(p) && p >= 0 && p <= 100), { message: "percents: each is a number from 0 to 100." });
@@ -80,7 +87,10 @@ export const EXPORT_FORMATS = ["csv", "jsonl"] as const;
 export const exportParams = z
   .object({
     q: queryParam,
-    format: z.enum(EXPORT_FORMATS, { message: "format: csv or jsonl." }).optional().transform((f) => f ?? "csv"),
+    format: z
+      .enum(EXPORT_FORMATS, { message: "format: csv or jsonl." })
+      .optional()
+      .transform((f) => f ?? "csv"),
     columns: z
       .string()
       .optional()

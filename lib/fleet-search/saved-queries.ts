@@ -68,58 +68,63 @@ function nameTaken(db: ConsoleDb, owner: string, name: string, exceptId?: string
   return !!row && row.id !== exceptId;
 }
 
-const conflict = (name: string) => new AppError("conflict", `You already have a saved query named "${name}". Choose another name, or open that one and save over it.`);
+const conflict = (name: string) =>
+  new AppError("conflict", `You already have a saved query named "${name}". Choose another name, or open that one and save over it.`);
 
 /** Creates or updates (by id) a saved query of `owner`. */
 export function upsertSavedQuery(db: ConsoleDb, owner: string, input: SavedQueryInput, now = Date.now()): SavedQuery {
-  return db.transaction((): SavedQuery => {
-    const columns = JSON.stringify(input.columns);
-    if (input.id === undefined) {
-      if (nameTaken(db, owner, input.name)) throw conflict(input.name);
-      const id = randomUUID();
-      db.prepare("INSERT INTO saved_queries (id, name, owner, shared, query, columns, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").run(
-        id,
+  return db
+    .transaction((): SavedQuery => {
+      const columns = JSON.stringify(input.columns);
+      if (input.id === undefined) {
+        if (nameTaken(db, owner, input.name)) throw conflict(input.name);
+        const id = randomUUID();
+        db.prepare("INSERT INTO saved_queries (id, name, owner, shared, query, columns, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").run(
+          id,
+          input.name,
+          owner,
+          input.shared ? 1 : 0,
+          input.query,
+          columns,
+          now,
+          now,
+        );
+        return getSavedQuery(db, id)!;
+      }
+      const existing = getSavedQuery(db, input.id);
+      if (!existing) throw new AppError("not_found", "This saved query no longer exists (it may have been deleted). Save it as a new one.");
+      if (existing.owner.toLowerCase() !== owner.toLowerCase()) {
+        throw new AppError("forbidden", `Only ${existing.owner}, who saved this query, can change it. Save a copy under a new name instead.`);
+      }
+      if (nameTaken(db, owner, input.name, input.id)) throw conflict(input.name);
+      db.prepare("UPDATE saved_queries SET name = ?, shared = ?, query = ?, columns = ?, updated_at = ? WHERE id = ?").run(
         input.name,
-        owner,
         input.shared ? 1 : 0,
         input.query,
         columns,
         now,
-        now,
+        input.id,
       );
-      return getSavedQuery(db, id)!;
-    }
-    const existing = getSavedQuery(db, input.id);
-    if (!existing) throw new AppError("not_found", "This saved query no longer exists (it may have been deleted). Save it as a new one.");
-    if (existing.owner.toLowerCase() !== owner.toLowerCase()) {
-      throw new AppError("forbidden", `Only ${existing.owner}, who saved this query, can change it. Save a copy under a new name instead.`);
-    }
-    if (nameTaken(db, owner, input.name, input.id)) throw conflict(input.name);
-    db.prepare("UPDATE saved_queries SET name = ?, shared = ?, query = ?, columns = ?, updated_at = ? WHERE id = ?").run(
-      input.name,
-      input.shared ? 1 : 0,
-      input.query,
-      columns,
-      now,
-      input.id,
-    );
-    return getSavedQuery(db, input.id)!;
-    // IMMEDIATE: it reads before it writes, and a deferred transaction whose snapshot another
-    // process's commit overtook fails with SQLITE_BUSY instead of waiting.
-  }).immediate();
+      return getSavedQuery(db, input.id)!;
+      // IMMEDIATE: it reads before it writes, and a deferred transaction whose snapshot another
+      // process's commit overtook fails with SQLITE_BUSY instead of waiting.
+    })
+    .immediate();
 }
 
 /** Deletes a saved query: its owner may, and so may an admin. Returns what was deleted. */
 export function removeSavedQuery(db: ConsoleDb, id: string, actor: { username: string; isAdmin: boolean }): SavedQuery {
-  return db.transaction((): SavedQuery => {
-    const existing = getSavedQuery(db, id);
-    if (!existing) throw new AppError("not_found", "This saved query no longer exists.");
-    if (!actor.isAdmin && existing.owner.toLowerCase() !== actor.username.toLowerCase()) {
-      throw new AppError("forbidden", `Only ${existing.owner}, who saved this query, or an admin can delete it.`);
-    }
-    db.prepare("DELETE FROM saved_queries WHERE id = ?").run(id);
-    return existing;
-  }).immediate();
+  return db
+    .transaction((): SavedQuery => {
+      const existing = getSavedQuery(db, id);
+      if (!existing) throw new AppError("not_found", "This saved query no longer exists.");
+      if (!actor.isAdmin && existing.owner.toLowerCase() !== actor.username.toLowerCase()) {
+        throw new AppError("forbidden", `Only ${existing.owner}, who saved this query, or an admin can delete it.`);
+      }
+      db.prepare("DELETE FROM saved_queries WHERE id = ?").run(id);
+      return existing;
+    })
+    .immediate();
 }
 
 /** Remembers a query the user ran; a repeat moves it to the top. Keeps the last `keep`. */
@@ -136,6 +141,9 @@ export function recordQueryHistory(db: ConsoleDb, owner: string, query: string, 
 
 /** The user's recent queries, newest first. */
 export function listQueryHistory(db: ConsoleDb, owner: string, limit = HISTORY_SIZE): QueryHistoryEntry[] {
-  const rows = db.prepare("SELECT query, at FROM query_history WHERE owner = ? ORDER BY at DESC, rowid DESC LIMIT ?").all(owner, limit) as { query: string; at: number }[];
+  const rows = db.prepare("SELECT query, at FROM query_history WHERE owner = ? ORDER BY at DESC, rowid DESC LIMIT ?").all(owner, limit) as {
+    query: string;
+    at: number;
+  }[];
   return rows.map((r) => ({ query: r.query, atMs: r.at }));
 }

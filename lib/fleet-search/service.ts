@@ -69,10 +69,7 @@ export async function searchFields(): Promise<SearchFields> {
     // Attribute names: thing types declare their searchable ones; a sample of things shows
     // the rest. Either may fail (a role without ListThingTypes, an index still building)
     // without failing the list.
-    const [types, sample] = await Promise.allSettled([
-      listThingTypes(),
-      searchIndex("thingName:*", { maxResults: ATTRIBUTE_SAMPLE_SIZE }),
-    ]);
+    const [types, sample] = await Promise.allSettled([listThingTypes(), searchIndex("thingName:*", { maxResults: ATTRIBUTE_SAMPLE_SIZE })]);
     const names: string[] = [];
     if (types.status === "fulfilled") for (const t of types.value) names.push(...t.searchableAttributes);
     if (sample.status === "fulfilled") for (const thing of sample.value.things) names.push(...Object.keys(thing.attributes));

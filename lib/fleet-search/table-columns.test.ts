@@ -39,7 +39,12 @@ describe("normalizeColumns", () => {
   });
 
   it("caps the number of columns", () => {
-    expect(normalizeColumns(Array.from({ length: 50 }, (_, i) => `attributes.a${i}`), [])).toHaveLength(30);
+    expect(
+      normalizeColumns(
+        Array.from({ length: 50 }, (_, i) => `attributes.a${i}`),
+        [],
+      ),
+    ).toHaveLength(30);
   });
 
   it("accepts field paths and refuses what the URL cannot carry", () => {
@@ -60,7 +65,9 @@ describe("moveColumn / numericColumns", () => {
   });
 
   it("marks Number fields", () => {
-    expect(numericColumns(["thingName", "shadow.reported.load"], [{ name: "shadow.reported.load", type: "Number", source: "custom" }])).toEqual(new Set(["shadow.reported.load"]));
+    expect(numericColumns(["thingName", "shadow.reported.load"], [{ name: "shadow.reported.load", type: "Number", source: "custom" }])).toEqual(
+      new Set(["shadow.reported.load"]),
+    );
   });
 });
 

@@ -55,7 +55,12 @@ export function tableCell(row: ThingSearchRow, column: string): { text: string; 
 /** `2023-11-14 22:13:20 UTC`: connectivity timestamps are ms since the epoch. */
 function formatMsUtc(ms: number): string {
   const d = new Date(ms);
-  return Number.isFinite(d.getTime()) ? d.toISOString().replace("T", " ").replace(/\.\d{3}Z$/, " UTC") : String(ms);
+  return Number.isFinite(d.getTime())
+    ? d
+        .toISOString()
+        .replace("T", " ")
+        .replace(/\.\d{3}Z$/, " UTC")
+    : String(ms);
 }
 
 /** Columns whose values read better right-aligned. */
@@ -106,7 +111,14 @@ export function columnOptions(fields: readonly IndexField[], shadowFields: reado
     if (!byName.has(o.name) && isColumnName(o.name)) byName.set(o.name, o);
   };
   for (const f of fields) {
-    const group = f.source === "attribute" || f.name.startsWith("attributes.") ? "Attributes" : f.name.startsWith("shadow.") ? "Shadow" : f.source === "custom" ? "Custom" : "Managed";
+    const group =
+      f.source === "attribute" || f.name.startsWith("attributes.")
+        ? "Attributes"
+        : f.name.startsWith("shadow.")
+          ? "Shadow"
+          : f.source === "custom"
+            ? "Custom"
+            : "Managed";
     add({ name: f.name, group, type: f.type });
   }
   for (const s of shadowFields) add({ name: s, group: "Shadow", type: null });

@@ -15,7 +15,10 @@ export const membersQuerySchema = z
       .min(1, { message: "Pass the group name as ?group=" })
       .max(128)
       .regex(NAME_PATTERN, { message: "Group names are 1–128 letters, digits, ':', '_' or '-'." }),
-    recursive: z.enum(["0", "1", "true", "false"], { message: "recursive: use 1 or 0." }).optional().transform((v) => v === "1" || v === "true"),
+    recursive: z
+      .enum(["0", "1", "true", "false"], { message: "recursive: use 1 or 0." })
+      .optional()
+      .transform((v) => v === "1" || v === "true"),
     nextToken: nextTokenParam,
   })
   .strict();

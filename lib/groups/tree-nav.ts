@@ -7,11 +7,7 @@ import type { VisibleNode } from "./tree";
  * Enter/Space select. Pure, so it can be tested without a browser.
  */
 export type TreeAction =
-  | { type: "focus"; name: string }
-  | { type: "expand"; name: string }
-  | { type: "collapse"; name: string }
-  | { type: "select"; name: string }
-  | { type: "none" };
+  { type: "focus"; name: string } | { type: "expand"; name: string } | { type: "collapse"; name: string } | { type: "select"; name: string } | { type: "none" };
 
 export function treeKeyAction(rows: readonly VisibleNode[], focused: string, key: string): TreeAction {
   if (rows.length === 0) return { type: "none" };

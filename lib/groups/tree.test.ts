@@ -13,10 +13,7 @@ describe("buildGroupForest", () => {
       ["globex", ["globex-berlin"]],
     ]);
     const forest = buildGroupForest(all, children);
-    expect(names(forest)).toEqual([
-      { acme: ["acme-lyon", { "acme-paris": ["acme-paris-laptops", "acme-paris-servers"] }] },
-      { globex: ["globex-berlin"] },
-    ]);
+    expect(names(forest)).toEqual([{ acme: ["acme-lyon", { "acme-paris": ["acme-paris-laptops", "acme-paris-servers"] }] }, { globex: ["globex-berlin"] }]);
     expect(countNodes(forest)).toBe(all.length);
   });
 

@@ -19,9 +19,7 @@ export function buildGroupForest(allGroups: readonly string[], childrenOf: Reado
   const placed = new Set<string>();
   const build = (name: string, ancestors: Set<string>): GroupNode => {
     placed.add(name);
-    const kids = [...new Set(childrenOf.get(name) ?? [])]
-      .filter((k) => parentOf.get(k) === name && !ancestors.has(k) && !placed.has(k))
-      .sort(compareNames);
+    const kids = [...new Set(childrenOf.get(name) ?? [])].filter((k) => parentOf.get(k) === name && !ancestors.has(k) && !placed.has(k)).sort(compareNames);
     const next = new Set(ancestors).add(name);
     return { name, children: kids.map((k) => build(k, next)) };
   };

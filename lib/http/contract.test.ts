@@ -29,13 +29,20 @@ describe("URL builders round-trip through the route's schema", () => {
       type: "percentiles",
       percents: [50, 99],
     });
-    expect(parse(searchExportRoute, searchExportRoute.url("*", "jsonl", ["thingName", "attributes.os"])).data).toEqual({ q: "*", format: "jsonl", columns: ["thingName", "attributes.os"] });
+    expect(parse(searchExportRoute, searchExportRoute.url("*", "jsonl", ["thingName", "attributes.os"])).data).toEqual({
+      q: "*",
+      format: "jsonl",
+      columns: ["thingName", "attributes.os"],
+    });
   });
 
   it("things, connectivity and group members", () => {
     const filters = { type: "gateway", attribute: { name: "site", value: "paris/b=1", prefix: true }, size: 250 };
     expect(parse(thingsRoute, thingsRoute.url(filters, "AQID+/token==")).data).toEqual({ filters, nextToken: "AQID+/token==" });
-    expect(parse(thingsRoute, thingsRoute.url({ type: null, attribute: null, size: 25 }, null)).data).toEqual({ filters: { type: null, attribute: null, size: 25 }, nextToken: null });
+    expect(parse(thingsRoute, thingsRoute.url({ type: null, attribute: null, size: 25 }, null)).data).toEqual({
+      filters: { type: null, attribute: null, size: 25 },
+      nextToken: null,
+    });
     expect(parse(connectivityRoute, connectivityRoute.url(["a", "b:c"])).data).toEqual({ things: ["a", "b:c"] });
     expect(parse(groupMembersRoute, groupMembersRoute.url("g-1", true, "t")).data).toEqual({ group: "g-1", recursive: true, nextToken: "t" });
     expect(parse(groupMembersRoute, groupMembersRoute.url("g-1", false, null)).data).toEqual({ group: "g-1", recursive: false });
@@ -45,7 +52,13 @@ describe("URL builders round-trip through the route's schema", () => {
     expect(driftSummaryRoute.url("any")).toBe("/api/drift/summary");
     expect(parse(driftSummaryRoute, driftSummaryRoute.url("config")).data).toEqual({ shadow: "config" });
     const f = { scope: "classic", type: "sensor", group: null, key: "policy.mode" };
-    expect(parse(driftThingsRoute, driftThingsRoute.url(f, 50)).data).toEqual({ shadow: "classic", type: "sensor", group: null, key: "policy.mode", limit: 50 });
+    expect(parse(driftThingsRoute, driftThingsRoute.url(f, 50)).data).toEqual({
+      shadow: "classic",
+      type: "sensor",
+      group: null,
+      key: "policy.mode",
+      limit: 50,
+    });
     expect(shadowViewRoute.url("agent-1", null)).toBe("/api/things/agent-1/shadows");
     expect(shadowViewRoute.url("a:b", "$cfg")).toBe("/api/things/a%3Ab/shadows?name=%24cfg");
     expect(parse(shadowViewRoute, shadowViewRoute.url("a:b", "$cfg")).data).toEqual({ name: "$cfg" });
@@ -99,6 +112,10 @@ describe("contractHandler", () => {
   });
 
   it("leaves other errors to route()", async () => {
-    await expect(call(searchPageRoute, "/api/search?q=*", () => { throw new AppError("not_found"); })).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      call(searchPageRoute, "/api/search?q=*", () => {
+        throw new AppError("not_found");
+      }),
+    ).rejects.toMatchObject({ code: "not_found" });
   });
 });

@@ -33,8 +33,12 @@ export interface RouteDefinition<Args extends unknown[], Query extends z.ZodType
   key?: (...args: Args) => readonly unknown[];
 }
 
-export interface RouteContract<Response, Args extends unknown[] = [], Query extends z.ZodType | undefined = undefined, Path extends z.ZodType | undefined = undefined>
-  extends Omit<RouteDefinition<Args, Query, Path>, "key"> {
+export interface RouteContract<
+  Response,
+  Args extends unknown[] = [],
+  Query extends z.ZodType | undefined = undefined,
+  Path extends z.ZodType | undefined = undefined,
+> extends Omit<RouteDefinition<Args, Query, Path>, "key"> {
   /** The URL the browser calls. */
   url(...args: Args): string;
   /** The react-query key (the path and the arguments, unless the definition names one). */

@@ -41,7 +41,9 @@ describe("the client address", () => {
     expect(clientAddressFrom(h({ "x-forwarded-for": "' OR 1=1 --" }), env({ TRUST_PROXY_HOPS: "1" }))).toBe("unknown");
     expect(clientAddressFrom(h({ "x-forwarded-for": "a".repeat(5000) }), env({ TRUST_PROXY_HOPS: "1" }))).toBe("unknown");
     // Without scripts/console-server.ts in front nothing is trusted, not even a header of that name.
-    expect(clientAddressFrom(h({ "x-fc-peer-abc": "198.51.100.7", "x-forwarded-for": "6.6.6.6" }), { TRUST_PROXY_HOPS: "0" } as unknown as NodeJS.ProcessEnv)).toBe("unknown");
+    expect(
+      clientAddressFrom(h({ "x-fc-peer-abc": "198.51.100.7", "x-forwarded-for": "6.6.6.6" }), { TRUST_PROXY_HOPS: "0" } as unknown as NodeJS.ProcessEnv),
+    ).toBe("unknown");
   });
 
   it("normalises the forms addresses come in", () => {
@@ -51,7 +53,8 @@ describe("the client address", () => {
     expect(normaliseAddress("fe80::1%eth0")).toBe("fe80::1");
     expect(normaliseAddress("203.0.113.9:51234")).toBe("203.0.113.9");
     expect(normaliseAddress(" 203.0.113.9 ")).toBe("203.0.113.9");
-    for (const bad of ["", "unknown", "203.0.113.256", "1.2.3", "example.com", "::g", "1.2.3.4\nforged", null, undefined]) expect(normaliseAddress(bad)).toBeNull();
+    for (const bad of ["", "unknown", "203.0.113.256", "1.2.3", "example.com", "::g", "1.2.3.4\nforged", null, undefined])
+      expect(normaliseAddress(bad)).toBeNull();
   });
 
   it("reads TRUST_PROXY_HOPS as a small whole number, anything else as 0", () => {
@@ -124,7 +127,10 @@ describe("scripts/console-server.ts's preparation of a request", () => {
   }
 
   it("without proxies: drops the client's X-Forwarded-* and names the socket's peer in the private header", async () => {
-    const seen = await roundTrip({ "X-Forwarded-For": "6.6.6.6", "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https", Forwarded: "for=6.6.6.6", "X-Fc-Peer-Abc": "6.6.6.6" }, "0");
+    const seen = await roundTrip(
+      { "X-Forwarded-For": "6.6.6.6", "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https", Forwarded: "for=6.6.6.6", "X-Fc-Peer-Abc": "6.6.6.6" },
+      "0",
+    );
     expect(seen["x-forwarded-for"]).toBeUndefined();
     expect(seen["x-forwarded-host"]).toBeUndefined();
     expect(seen["x-forwarded-proto"]).toBeUndefined();

@@ -126,7 +126,7 @@ export function missingPeerAddressWarning(env?: RawEnv): string | null {
   if (e.NODE_ENV !== "production" || e[PEER_HEADER_ENV]) return null;
   return [
     "WARNING: the console was started without scripts/console-server.ts (e.g. with `next start`),",
-    "so it cannot see client addresses: every client counts as the same address \"unknown\".",
+    'so it cannot see client addresses: every client counts as the same address "unknown".',
     "SIGNIN_MAX_FAILURES_PER_ADDRESS (20) failed sign-ins by anyone then refuse sign-in to everyone, and the audit trail records no addresses.",
     "Start the console with `npm start` (scripts/console-server.ts); behind a reverse proxy also set TRUST_PROXY_HOPS.",
   ].join("\n");

@@ -9,7 +9,10 @@ describe("security headers", () => {
     expect(nonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
     const csp = contentSecurityPolicy(nonce);
     // The pattern Next.js uses to find the nonce (server/app-render/get-script-nonce-from-header).
-    const scriptSrc = csp.split(";").map((d) => d.trim()).find((d) => d.startsWith("script-src"))!;
+    const scriptSrc = csp
+      .split(";")
+      .map((d) => d.trim())
+      .find((d) => d.startsWith("script-src"))!;
     expect(scriptSrc).toBe(`script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`);
   });
 
@@ -53,8 +56,15 @@ describe("security headers", () => {
     expect(isCrossOrigin(h({ host: "console.local", origin: "http://evil.example", "x-forwarded-host": "evil.example" }), env({}))).toBe(true);
     expect(isCrossOrigin(h({ host: "console.local", origin: "http://console.local", "x-forwarded-host": "evil.example" }), env({}))).toBe(false);
     // One proxy: its hop names the public host.
-    expect(isCrossOrigin(h({ host: "10.0.0.5:3000", origin: "https://fleet.example.com", "x-forwarded-host": "fleet.example.com" }), env({ TRUST_PROXY_HOPS: "1" }))).toBe(false);
-    expect(isCrossOrigin(h({ host: "10.0.0.5:3000", origin: "http://evil.example", "x-forwarded-host": "evil.example, fleet.example.com" }), env({ TRUST_PROXY_HOPS: "1" }))).toBe(true);
+    expect(
+      isCrossOrigin(h({ host: "10.0.0.5:3000", origin: "https://fleet.example.com", "x-forwarded-host": "fleet.example.com" }), env({ TRUST_PROXY_HOPS: "1" })),
+    ).toBe(false);
+    expect(
+      isCrossOrigin(
+        h({ host: "10.0.0.5:3000", origin: "http://evil.example", "x-forwarded-host": "evil.example, fleet.example.com" }),
+        env({ TRUST_PROXY_HOPS: "1" }),
+      ),
+    ).toBe(true);
   });
 
   it("tells cross-site browser requests apart", () => {

@@ -14,7 +14,14 @@ import { shadowPending } from "../shadow-drift/pending";
 type J = Record<string, unknown>;
 const isObj = (v: unknown): v is J => typeof v === "object" && v !== null && !Array.isArray(v);
 const canon = (v: unknown): string =>
-  isObj(v) ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canon(v[k])}`).join(",")}}` : Array.isArray(v) ? `[${v.map(canon).join(",")}]` : JSON.stringify(v);
+  isObj(v)
+    ? `{${Object.keys(v)
+        .sort()
+        .map((k) => `${JSON.stringify(k)}:${canon(v[k])}`)
+        .join(",")}}`
+    : Array.isArray(v)
+      ? `[${v.map(canon).join(",")}]`
+      : JSON.stringify(v);
 
 /** Every path of a value (objects walked), with the value there. */
 function nodes(v: unknown, path: string[] = []): Array<{ path: string[]; value: unknown }> {
@@ -101,7 +108,8 @@ describe("one answer for desired vs reported", () => {
     const normal = agentBehaviour(1, 0, { lagPercent: 0, failPercent: 0, ignorePercent: 0 });
     fc.assert(
       fc.property(pairs, ([desired, reported]) => {
-        const delta = (getDocument(applyUpdate(applyUpdate(undefined, 0, { state: { desired } }, 1), 1, { state: { reported } }, 2), 3).state as J).delta as J | undefined;
+        const delta = (getDocument(applyUpdate(applyUpdate(undefined, 0, { state: { desired } }, 1), 1, { state: { reported } }, 2), 3).state as J).delta as
+          J | undefined;
         const plan = planReport({ delta, reported, behaviour: normal, shadow: "config", nowSeconds: 0 });
         expect(sorted(plan.applied)).toEqual(sorted(referenceLeaves(desired, reported)));
         const after = plan.report ? simMerge(reported, plan.report) : reported;

@@ -38,7 +38,7 @@ export interface ShadowProblem {
   message: string;
 }
 
-export type Checked<T> = { ok: true; value: T } | { ok: false, problem: ShadowProblem };
+export type Checked<T> = { ok: true; value: T } | { ok: false; problem: ShadowProblem };
 
 /** A validated update request. `state: null` (AWS: clears the shadow) is kept as `cleared`. */
 export interface UpdateRequest {

@@ -48,7 +48,10 @@ describe("ageClassOf", () => {
 });
 
 describe("toDriftThing", () => {
-  const row = (shadow: unknown, connectivity: ThingSearchRow["connectivity"] = { connected: false, timestampMs: 1_795_499_000_000, disconnectReason: "CONNECTION_LOST" }): ThingSearchRow => ({
+  const row = (
+    shadow: unknown,
+    connectivity: ThingSearchRow["connectivity"] = { connected: false, timestampMs: 1_795_499_000_000, disconnectReason: "CONNECTION_LOST" },
+  ): ThingSearchRow => ({
     thingName: "agent-1",
     thingId: "id-1",
     thingTypeName: "linux-agent",
@@ -63,7 +66,15 @@ describe("toDriftThing", () => {
       desired: { a: 1 },
       reported: { a: 1 },
       hasDelta: false,
-      name: { config: { desired: { logLevel: "info" }, reported: { logLevel: "debug" }, delta: { logLevel: "info" }, metadata: { desired: { logLevel: { timestamp: NOW - 60 } } }, hasDelta: true } },
+      name: {
+        config: {
+          desired: { logLevel: "info" },
+          reported: { logLevel: "debug" },
+          delta: { logLevel: "info" },
+          metadata: { desired: { logLevel: { timestamp: NOW - 60 } } },
+          hasDelta: true,
+        },
+      },
     };
     expect(toDriftThing(row(shadow), ["config"])).toEqual({
       thingName: "agent-1",
@@ -87,7 +98,10 @@ describe("pendingKeyStats", () => {
   const things = [
     thing("a", { connected: true, shadows: { classic: [key("policy.mode", 2 * DAY), key("blocklist.version", 10 * 60)] } }),
     thing("b", { connected: false, shadows: { classic: [key("policy.mode", 2 * HOUR, "classic", false)] } }),
-    thing("c", { connected: true, shadows: { classic: [key("policy.mode", 30, "classic", true, "POLICY_LOCKED")], config: [key("logLevel", null, "config")] } }),
+    thing("c", {
+      connected: true,
+      shadows: { classic: [key("policy.mode", 30, "classic", true, "POLICY_LOCKED")], config: [key("logLevel", null, "config")] },
+    }),
     thing("d", { connected: null, shadows: { classic: [key("blocklist.version", 9 * DAY)] } }),
   ];
 
@@ -122,7 +136,11 @@ describe("pendingKeyStats", () => {
 describe("filtering the drill-down", () => {
   const things = [
     thing("w-1", { type: "windows-agent", groups: ["acme-servers"], shadows: { classic: [key("policy.mode", 100)] } }),
-    thing("l-1", { type: "linux-agent", groups: ["acme-servers", "billing-gold"], shadows: { classic: [key("blocklist.version", 5000)], config: [key("logLevel", 50, "config")] } }),
+    thing("l-1", {
+      type: "linux-agent",
+      groups: ["acme-servers", "billing-gold"],
+      shadows: { classic: [key("blocklist.version", 5000)], config: [key("logLevel", 50, "config")] },
+    }),
     thing("l-2", { type: "linux-agent", groups: ["globex-pos"], shadows: { config: [key("logLevel", 9000, "config")] } }),
     thing("n-1", { type: null, groups: [], shadows: { classic: [key("policy.mode", null)] } }),
   ];

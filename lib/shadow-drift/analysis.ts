@@ -57,7 +57,10 @@ export function ageClassOf(ageSec: number): number {
  * classes at `nowSec`. Most pending first, then the oldest, then by name.
  */
 export function pendingKeyStats(things: readonly DriftThing[], nowSec: number): PendingKeyStats[] {
-  const acc = new Map<string, { shadow: string; path: string; things: number; connected: number; notReported: number; failing: number; since: number[]; ageClasses: number[] }>();
+  const acc = new Map<
+    string,
+    { shadow: string; path: string; things: number; connected: number; notReported: number; failing: number; since: number[]; ageClasses: number[] }
+  >();
   for (const t of things) {
     for (const s of t.shadows) {
       // A key counts once per thing and shadow, even if a malformed document listed it twice.
@@ -67,7 +70,20 @@ export function pendingKeyStats(things: readonly DriftThing[], nowSec: number): 
         seen.add(k.path);
         const id = `${s.shadow}\u0000${k.path}`;
         let a = acc.get(id);
-        if (!a) acc.set(id, (a = { shadow: s.shadow, path: k.path, things: 0, connected: 0, notReported: 0, failing: 0, since: [], ageClasses: new Array(AGE_CLASSES.length + 1).fill(0) }));
+        if (!a)
+          acc.set(
+            id,
+            (a = {
+              shadow: s.shadow,
+              path: k.path,
+              things: 0,
+              connected: 0,
+              notReported: 0,
+              failing: 0,
+              since: [],
+              ageClasses: new Array(AGE_CLASSES.length + 1).fill(0),
+            }),
+          );
         a.things++;
         if (t.connected) a.connected++;
         if (!k.reported) a.notReported++;
@@ -91,7 +107,13 @@ export function pendingKeyStats(things: readonly DriftThing[], nowSec: number): 
       medianSinceSec: median(a.since),
       ageClasses: a.ageClasses,
     }))
-    .sort((x, y) => y.things - x.things || (x.oldestSinceSec ?? Infinity) - (y.oldestSinceSec ?? Infinity) || x.shadow.localeCompare(y.shadow) || x.path.localeCompare(y.path));
+    .sort(
+      (x, y) =>
+        y.things - x.things ||
+        (x.oldestSinceSec ?? Infinity) - (y.oldestSinceSec ?? Infinity) ||
+        x.shadow.localeCompare(y.shadow) ||
+        x.path.localeCompare(y.path),
+    );
 }
 
 const inScope = (scope: string, shadow: string) => scope === ANY_SHADOW || scope === shadow;

@@ -51,9 +51,14 @@ describe("latestTimestamp", () => {
 
 describe("shadowPending", () => {
   it("lists pending keys under __proto__ (the delta computed here, or the index's)", () => {
-    const text = '{"desired":{"__proto__":{"mode":"prevent"}},"reported":{"__proto__":{"mode":"detect"}},"metadata":{"desired":{"__proto__":{"mode":{"timestamp":1795400000}}}}}';
+    const text =
+      '{"desired":{"__proto__":{"mode":"prevent"}},"reported":{"__proto__":{"mode":"detect"}},"metadata":{"desired":{"__proto__":{"mode":{"timestamp":1795400000}}}}}';
     const computed = shadowPending("classic", JSON.parse(text));
-    expect(computed).toEqual({ shadow: "classic", hasDelta: true, keys: [{ shadow: "classic", path: "__proto__.mode", sinceSec: T0, reported: true, error: null }] });
+    expect(computed).toEqual({
+      shadow: "classic",
+      hasDelta: true,
+      keys: [{ shadow: "classic", path: "__proto__.mode", sinceSec: T0, reported: true, error: null }],
+    });
     const withDelta = JSON.parse(text.replace('"metadata"', '"delta":{"__proto__":{"mode":"prevent"}},"hasDelta":true,"metadata"'));
     expect(shadowPending("classic", withDelta)).toEqual(computed);
   });
@@ -76,7 +81,11 @@ describe("shadowPending", () => {
   it("marks the keys the agent reports failing to apply (reported.lastError naming them)", () => {
     const doc = indexed(
       { policy: { mode: "prevent" }, blocklist: { version: 9 } },
-      { policy: { mode: "detect" }, blocklist: { version: 8 }, lastError: { code: "POLICY_LOCKED", message: "locked by local admin", at: T0, keys: ["policy.mode"] } },
+      {
+        policy: { mode: "detect" },
+        blocklist: { version: 8 },
+        lastError: { code: "POLICY_LOCKED", message: "locked by local admin", at: T0, keys: ["policy.mode"] },
+      },
       { desired: { policy: { mode: ts(T0) }, blocklist: { version: ts(T0) } } },
     );
     expect(shadowPending("classic", doc).keys.map((k) => [k.path, k.error])).toEqual([
@@ -101,7 +110,11 @@ describe("shadowPending", () => {
 
   it("computes the delta when the document has none, and says no timestamp when metadata lacks one", () => {
     const doc = { desired: { level: "info" }, reported: { level: "debug" } };
-    expect(shadowPending("config", doc)).toEqual({ shadow: "config", hasDelta: true, keys: [{ shadow: "config", path: "level", sinceSec: null, reported: true, error: null }] });
+    expect(shadowPending("config", doc)).toEqual({
+      shadow: "config",
+      hasDelta: true,
+      keys: [{ shadow: "config", path: "level", sinceSec: null, reported: true, error: null }],
+    });
   });
 
   it("follows the index's hasDelta flag: false means nothing pending", () => {

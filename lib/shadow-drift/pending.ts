@@ -108,7 +108,12 @@ export function thingPending(shadowDoc: unknown, namedShadows: readonly string[]
   if (SHADOW_KEYS.some((k) => Object.hasOwn(shadowDoc, k))) out.push(shadowPending(CLASSIC_SHADOW, shadowDoc));
   const named = own(shadowDoc, "name");
   if (isObj(named)) {
-    const names = [...namedShadows.filter((n) => Object.hasOwn(named, n)), ...Object.keys(named).filter((n) => !namedShadows.includes(n)).sort()];
+    const names = [
+      ...namedShadows.filter((n) => Object.hasOwn(named, n)),
+      ...Object.keys(named)
+        .filter((n) => !namedShadows.includes(n))
+        .sort(),
+    ];
     for (const n of names) out.push(shadowPending(n, named[n]));
   }
   return out;

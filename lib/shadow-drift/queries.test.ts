@@ -4,7 +4,13 @@ import { thingsParams, summaryParams } from "./params";
 import { deltaField, drillDownQuery, driftedQuery, hasDeltaField, scopeShadows, searchHref, thingShadowHref, withShadowQuery } from "./queries";
 
 const INDEXED = ["classic", "config"];
-const f = (o: Partial<{ scope: string; type: string | null; group: string | null; key: string | null }>) => ({ scope: "any", type: null, group: null, key: null, ...o });
+const f = (o: Partial<{ scope: string; type: string | null; group: string | null; key: string | null }>) => ({
+  scope: "any",
+  type: null,
+  group: null,
+  key: null,
+  ...o,
+});
 
 describe("fleet queries of the drift view", () => {
   it("names the hasDelta and delta fields of classic and named shadows", () => {

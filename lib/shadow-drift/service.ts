@@ -85,7 +85,11 @@ async function breakdown(shadows: readonly string[], field: string, limits: { dr
     field,
     drifted: drifted.totalCount,
     withShadow: totals.totalCount,
-    buckets: drifted.buckets.map((b) => ({ key: b.key, drifted: b.count, total: totalOf.get(b.key) ?? (totals.buckets.length < limits.totals ? b.count : null) })),
+    buckets: drifted.buckets.map((b) => ({
+      key: b.key,
+      drifted: b.count,
+      total: totalOf.get(b.key) ?? (totals.buckets.length < limits.totals ? b.count : null),
+    })),
     // A thing may be in several groups, so the buckets can add up to more than the total.
     outside: Math.max(0, drifted.totalCount - shown),
     truncated: drifted.buckets.length >= limits.drifted,
@@ -109,7 +113,17 @@ export async function driftSummary(scope: string): Promise<DriftSummary> {
   const generatedAtMs = Date.now();
   if (indexed.length === 0) {
     const { count } = await countMatches("*").catch(() => ({ count: 0 }));
-    return { indexing, totalThings: count, shadows: [], any: { shadow: ANY_SHADOW, drifted: 0, withShadow: 0 }, scope, query: null, byType: null, byGroup: null, generatedAtMs };
+    return {
+      indexing,
+      totalThings: count,
+      shadows: [],
+      any: { shadow: ANY_SHADOW, drifted: 0, withShadow: 0 },
+      scope,
+      query: null,
+      byType: null,
+      byGroup: null,
+      generatedAtMs,
+    };
   }
   const inScope = scopeShadows(scope, indexed);
   // With every shadow in scope, the type breakdown's totals are the "any shadow" counts: two calls saved.
@@ -190,7 +204,15 @@ export async function readSnapshot(maxThings: number): Promise<DriftSnapshot> {
     token = page.nextToken;
   }
   // Read to the end, the snapshot is the count; capped, the index says how many there are in all.
-  const drifted = capped ? Math.max(seen.size, await countMatches(query).then((r) => r.count, () => 0)) : seen.size;
+  const drifted = capped
+    ? Math.max(
+        seen.size,
+        await countMatches(query).then(
+          (r) => r.count,
+          () => 0,
+        ),
+      )
+    : seen.size;
   return {
     coverage: { analysedAtMs, drifted, analysed: seen.size, capped, cap: maxThings },
     indexed,

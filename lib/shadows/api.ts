@@ -8,9 +8,7 @@ import { shadowParam, SHADOW_NAME_PATTERN, type ShadowName, type ShadowViewRespo
  * GET /api/things/{thingName}/shadows?name= → ShadowViewResponse: the thing's named
  * shadows and one shadow's document. No `name` is the classic shadow.
  */
-export const shadowNameSchema = z
-  .string()
-  .regex(SHADOW_NAME_PATTERN, "A shadow name is 1 to 64 letters, digits, or $ : _ -.");
+export const shadowNameSchema = z.string().regex(SHADOW_NAME_PATTERN, "A shadow name is 1 to 64 letters, digits, or $ : _ -.");
 
 export const thingNameSchema = z
   .string()

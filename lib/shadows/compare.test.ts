@@ -11,7 +11,13 @@ const meta = (v: unknown, ts: number): JsonObject => {
 
 describe("compareSections", () => {
   const desired = { policy: { mode: "prevent" }, blocklist: { version: 1042 }, tags: ["pci", "critical"], interval: "60" };
-  const reported = { policy: { mode: "detect", cloudLookup: true }, blocklist: { version: 1042 }, tags: ["pci", "critical"], interval: 60, agent: { version: "7.2.1" } };
+  const reported = {
+    policy: { mode: "detect", cloudLookup: true },
+    blocklist: { version: 1042 },
+    tags: ["pci", "critical"],
+    interval: 60,
+    agent: { version: "7.2.1" },
+  };
   const delta = { policy: { mode: "prevent" }, interval: "60" };
   const c = compareSections(desired, reported, { desired: meta(desired, T), reported: meta(reported, T - 3600) }, delta);
   const byPath = Object.fromEntries(c.rows.map((r) => [r.path.join("."), r]));
@@ -86,7 +92,10 @@ describe("compareSections", () => {
     const r = compareSections(
       parse('{"__proto__":{"x":1,"y":2},"constructor":"a"}'),
       parse('{"__proto__":{"x":1,"y":3},"prototype":{"z":0}}'),
-      { desired: parse('{"__proto__":{"x":{"timestamp":5},"y":{"timestamp":7}},"constructor":{"timestamp":6}}'), reported: parse('{"__proto__":{"x":{"timestamp":4},"y":{"timestamp":8}},"prototype":{"z":{"timestamp":3}}}') },
+      {
+        desired: parse('{"__proto__":{"x":{"timestamp":5},"y":{"timestamp":7}},"constructor":{"timestamp":6}}'),
+        reported: parse('{"__proto__":{"x":{"timestamp":4},"y":{"timestamp":8}},"prototype":{"z":{"timestamp":3}}}'),
+      },
       parse('{"__proto__":{"y":2},"constructor":"a"}'),
     );
     expect(r.rows.map((x) => [x.path.join("."), x.status, x.inDelta, x.desiredAtMs, x.reportedAtMs])).toEqual([

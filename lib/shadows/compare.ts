@@ -147,7 +147,8 @@ export function compareSections(
     else {
       if (r.status === "pending") summary.pending++;
       else summary.typeMismatch++;
-      if (r.desiredAtMs !== null && (summary.oldestPendingAtMs === null || r.desiredAtMs < summary.oldestPendingAtMs)) summary.oldestPendingAtMs = r.desiredAtMs;
+      if (r.desiredAtMs !== null && (summary.oldestPendingAtMs === null || r.desiredAtMs < summary.oldestPendingAtMs))
+        summary.oldestPendingAtMs = r.desiredAtMs;
     }
   }
   return { rows, summary };

@@ -42,7 +42,10 @@ function sectionChanges(section: Section, before: JsonObject | null | undefined,
 }
 
 /** Everything that differs between two versions of a shadow, desired first. */
-export function documentChanges(base: Pick<ShadowDocument, "desired" | "reported"> | null, current: Pick<ShadowDocument, "desired" | "reported"> | null): DocumentChange[] {
+export function documentChanges(
+  base: Pick<ShadowDocument, "desired" | "reported"> | null,
+  current: Pick<ShadowDocument, "desired" | "reported"> | null,
+): DocumentChange[] {
   return [...sectionChanges("desired", base?.desired, current?.desired), ...sectionChanges("reported", base?.reported, current?.reported)];
 }
 

@@ -52,7 +52,11 @@ describe("diffDesired", () => {
 describe("applyPatch (AWS's merge)", () => {
   it("merges objects, removes nulls, replaces arrays and drops emptied objects", () => {
     const section = { policy: { mode: "detect", scan: 60 }, tags: ["a", "b"], x: { y: 1 } };
-    expect(applyPatch(section, { policy: { mode: "prevent" }, tags: ["c"], x: { y: null }, n: 1 })).toEqual({ policy: { mode: "prevent", scan: 60 }, tags: ["c"], n: 1 });
+    expect(applyPatch(section, { policy: { mode: "prevent" }, tags: ["c"], x: { y: null }, n: 1 })).toEqual({
+      policy: { mode: "prevent", scan: 60 },
+      tags: ["c"],
+      n: 1,
+    });
     expect(section.policy.mode).toBe("detect");
   });
 
@@ -199,7 +203,9 @@ describe("keys named __proto__, constructor and prototype", () => {
     expect(JSON.stringify(c.patch)).toBe('{"__proto__":{"mode":"prevent"}}');
     expect(c.changes).toEqual([{ path: ["__proto__", "mode"], kind: "change", before: "detect", after: "prevent" }]);
     expect(desiredText(base)).toContain('"__proto__"');
-    expect(markRemoved(desiredText(base), ["__proto__", "scan"])).toBe(JSON.stringify(parse('{"__proto__":{"mode":"detect","scan":null},"constructor":1}'), null, 2));
+    expect(markRemoved(desiredText(base), ["__proto__", "scan"])).toBe(
+      JSON.stringify(parse('{"__proto__":{"mode":"detect","scan":null},"constructor":1}'), null, 2),
+    );
     expect(markRemoved("{}", ["__proto__"])).toBe('{\n  "__proto__": null\n}');
   });
 });
@@ -214,7 +220,11 @@ describe("text nested far deeper than AWS allows", () => {
       expect(c.ok).toBe(false);
       expect(c.patch).toBeNull();
       expect(c.depth).toBe(levels + 1);
-      expect(c.errors).toEqual([{ message: `Nested too deeply: the text nests ${(levels + 1).toLocaleString("en-US")} levels, counting “desired” itself as 1. AWS IoT allows at most 6.` }]);
+      expect(c.errors).toEqual([
+        {
+          message: `Nested too deeply: the text nests ${(levels + 1).toLocaleString("en-US")} levels, counting “desired” itself as 1. AWS IoT allows at most 6.`,
+        },
+      ]);
       expect(markRemoved(text, ["a"])).toBeNull();
     }
   });

@@ -174,7 +174,7 @@ export function checkDesiredEdit(text: string, base: EditBase): EditCheck {
     return result;
   }
   if (!isObject(parsed)) {
-    result.errors.push({ message: "Desired state must be a JSON object: { \"key\": value, … }." });
+    result.errors.push({ message: 'Desired state must be a JSON object: { "key": value, … }.' });
     return result;
   }
   const edited = parsed as JsonObject;
@@ -190,7 +190,10 @@ export function checkDesiredEdit(text: string, base: EditBase): EditCheck {
 
   const nullPath = nullInArray(edited);
   if (nullPath) {
-    result.errors.push({ path: nullPath, message: `${formatPath(nullPath)}: arrays may not contain null (AWS IoT refuses it). Remove the element, or remove the whole key instead.` });
+    result.errors.push({
+      path: nullPath,
+      message: `${formatPath(nullPath)}: arrays may not contain null (AWS IoT refuses it). Remove the element, or remove the whole key instead.`,
+    });
   }
 
   const patch = diffDesired(base.desired, edited);
@@ -240,7 +243,8 @@ export function markRemoved(text: string, path: readonly string[]): string | nul
   for (const key of path.slice(0, -1)) {
     const next = get(node, key);
     if (isObject(next)) node = next;
-    else if (next !== undefined) return null; // the text holds another value there: leave it to the operator
+    else if (next !== undefined)
+      return null; // the text holds another value there: leave it to the operator
     else {
       const fresh: JsonObject = {};
       put(node, key, fresh);

@@ -108,7 +108,8 @@ export function formatPath(path: readonly string[]): string {
   let out = "";
   for (const key of path) {
     if (/^[A-Za-z_$][\w$:-]*$/.test(key)) out += out ? `.${key}` : key;
-    else if (/^\d+$/.test(key) && out) out += `[${key}]`; // an array index (or a numeric key)
+    else if (/^\d+$/.test(key) && out)
+      out += `[${key}]`; // an array index (or a numeric key)
     else out += `[${JSON.stringify(key)}]`;
   }
   return out || "(root)";

@@ -141,7 +141,10 @@ describe("an edit session", () => {
     expect(mustReviewBeforeSending(s, null)).toBe("deleted");
     const c = followLive(s, null);
     expect(c.conflict).toMatchObject({ current: null, source: "seen", patch: { policy: { mode: "prevent" } } });
-    expect(c.conflict?.inBetween.map((x) => `${x.section}:${x.kind}:${x.path.join(".")}`)).toEqual(["desired:remove:policy.mode", "reported:remove:health.cpu"]);
+    expect(c.conflict?.inBetween.map((x) => `${x.section}:${x.kind}:${x.path.join(".")}`)).toEqual([
+      "desired:remove:policy.mode",
+      "reported:remove:health.cpu",
+    ]);
     expect(c.text).toBe(s.text);
     expect(mustReviewBeforeSending(c, null)).toBeNull(); // the conflict panel takes over
     expect(followLive(c, null)).toBe(c);

@@ -11,7 +11,10 @@ const doc: ShadowDocument = {
   desired: JSON.parse('{"__proto__":{"x":1},"constructor":"c"}'),
   reported: JSON.parse('{"__proto__":{"x":2}}'),
   delta: JSON.parse('{"__proto__":{"x":1},"constructor":"c"}'),
-  metadata: { desired: JSON.parse('{"__proto__":{"x":{"timestamp":10}},"constructor":{"timestamp":10}}'), reported: JSON.parse('{"__proto__":{"x":{"timestamp":9}}}') },
+  metadata: {
+    desired: JSON.parse('{"__proto__":{"x":{"timestamp":10}},"constructor":{"timestamp":10}}'),
+    reported: JSON.parse('{"__proto__":{"x":{"timestamp":9}}}'),
+  },
   version: 4,
   timestampMs: 11_000,
 };

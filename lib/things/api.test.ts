@@ -12,7 +12,11 @@ describe("GET /api/things contract", () => {
     const filters = { type: "gateway", attribute: { name: "site", value: "paris/b=1", prefix: true }, size: 250 };
     const token = "AQID+/token==";
     expect(query(thingsRoute.url(filters, token))).toEqual({ ok: true, filters, nextToken: token });
-    expect(query(thingsRoute.url({ type: null, attribute: null, size: 25 }, null))).toEqual({ ok: true, filters: { type: null, attribute: null, size: 25 }, nextToken: null });
+    expect(query(thingsRoute.url({ type: null, attribute: null, size: 25 }, null))).toEqual({
+      ok: true,
+      filters: { type: null, attribute: null, size: 25 },
+      nextToken: null,
+    });
   });
 
   it("rejects bad input with a message for a person", () => {

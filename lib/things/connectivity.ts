@@ -6,7 +6,14 @@ export const CONNECTIVITY_BATCH_MAX = 50;
 
 export const thingNamesParam = z
   .string({ message: "Pass the thing names as ?things=a,b,c" })
-  .transform((s) => [...new Set(s.split(",").map((n) => n.trim()).filter(Boolean))])
+  .transform((s) => [
+    ...new Set(
+      s
+        .split(",")
+        .map((n) => n.trim())
+        .filter(Boolean),
+    ),
+  ])
   .refine((names) => names.length > 0, { message: "Pass at least one thing name in ?things=" })
   .refine((names) => names.length <= CONNECTIVITY_BATCH_MAX, { message: `At most ${CONNECTIVITY_BATCH_MAX} thing names per request.` })
   .refine((names) => names.every((n) => n.length <= 128 && NAME_PATTERN.test(n)), {

@@ -39,9 +39,7 @@ export interface FilterIssue {
   message: string;
 }
 
-export type FilterValidation =
-  | { ok: true; filters: ThingFilters; notes: string[] }
-  | { ok: false; issues: FilterIssue[] };
+export type FilterValidation = { ok: true; filters: ThingFilters; notes: string[] } | { ok: false; issues: FilterIssue[] };
 
 const optionalText = z
   .string()
@@ -63,7 +61,10 @@ const schema = z.object({
       if (/\s/.test(v)) {
         ctx.addIssue({ code: "custom", message: "Attribute values can't contain spaces: AWS IoT only stores letters, digits and _ . , @ / : # = [ ] -." });
       } else if (!ATTRIBUTE_VALUE_PATTERN.test(v)) {
-        ctx.addIssue({ code: "custom", message: "Attribute values may only contain letters, digits and _ . , @ / : # = [ ] - (AWS IoT rejects anything else)." });
+        ctx.addIssue({
+          code: "custom",
+          message: "Attribute values may only contain letters, digits and _ . , @ / : # = [ ] - (AWS IoT rejects anything else).",
+        });
       } else if (v.length > 800) {
         ctx.addIssue({ code: "custom", message: "Attribute values are at most 800 characters." });
       }

@@ -18,6 +18,12 @@ describe("token handling", () => {
 describe("flattenPages", () => {
   it("keeps order and drops items repeated across pages", () => {
     const pages = [{ t: ["a", "b"] }, { t: ["b", "c"] }, { t: [] }];
-    expect(flattenPages(pages, (p) => p.t, (x) => x)).toEqual(["a", "b", "c"]);
+    expect(
+      flattenPages(
+        pages,
+        (p) => p.t,
+        (x) => x,
+      ),
+    ).toEqual(["a", "b", "c"]);
   });
 });

@@ -84,7 +84,8 @@ function timedGet(url: string, cookie: string): Promise<Timing> {
       });
       res.on("end", () => {
         const totalMs = performance.now() - start;
-        if (res.statusCode !== 200) reject(new Error(`${url} answered ${res.statusCode} (a signed-in viewer must get 200): ${Buffer.concat(chunks).toString("utf8").slice(0, 200)}`));
+        if (res.statusCode !== 200)
+          reject(new Error(`${url} answered ${res.statusCode} (a signed-in viewer must get 200): ${Buffer.concat(chunks).toString("utf8").slice(0, 200)}`));
         else resolve({ firstByteMs, totalMs, body: Buffer.concat(chunks).toString("utf8") });
       });
       res.on("error", reject);
@@ -157,11 +158,16 @@ export async function benchDriftView(baseUrl: string, cookieHeader: string, opts
   warm.push(first);
   for (let i = 1; i < warmSamples; i++) warm.push(await viewLoad(base, cookieHeader));
 
-  const summary = JSON.parse(warm.at(-1)!.summary.body) as { totalThings: number; any: { drifted: number }; byType: { buckets: Array<{ key: string }> } | null };
+  const summary = JSON.parse(warm.at(-1)!.summary.body) as {
+    totalThings: number;
+    any: { drifted: number };
+    byType: { buckets: Array<{ key: string }> } | null;
+  };
   const keys = JSON.parse(warm.at(-1)!.keys.body) as { analysed: number; capped: boolean; keys: unknown[] };
   const topType = summary.byType?.buckets[0]?.key;
   if (topType) {
-    for (let i = 0; i < Math.min(10, warmSamples); i++) drill.push((await timedGet(`${base}/api/drift/things?type=${encodeURIComponent(topType)}`, cookieHeader)).totalMs);
+    for (let i = 0; i < Math.min(10, warmSamples); i++)
+      drill.push((await timedGet(`${base}/api/drift/things?type=${encodeURIComponent(topType)}`, cookieHeader)).totalMs);
   }
 
   const views = warm.map((l) => l.viewMs);

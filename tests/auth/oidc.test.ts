@@ -303,14 +303,23 @@ describe("OIDC helpers", () => {
 
   it("builds the redirect URI from CONSOLE_PUBLIC_URL, else the request origin", () => {
     expect(oidc.redirectUriFor("http://127.0.0.1:3105", env({}))).toBe("http://127.0.0.1:3105/api/auth/oidc/callback");
-    expect(oidc.redirectUriFor("http://10.0.0.5:3000", env({ CONSOLE_PUBLIC_URL: "https://fleet.example.com/" }))).toBe("https://fleet.example.com/api/auth/oidc/callback");
+    expect(oidc.redirectUriFor("http://10.0.0.5:3000", env({ CONSOLE_PUBLIC_URL: "https://fleet.example.com/" }))).toBe(
+      "https://fleet.example.com/api/auth/oidc/callback",
+    );
   });
 
   it("round-trips the transaction cookie and rejects anything else", () => {
     const tx = { state: "s", nonce: "n", codeVerifier: "v", next: "/things", createdAtMs: 1 };
     expect(oidc.decodeTransaction(oidc.encodeTransaction(tx))).toEqual(tx);
     expect(oidc.decodeTransaction(oidc.encodeTransaction({ ...tx, next: "//evil.example" }))?.next).toBe("/things");
-    for (const bad of [undefined, "", "not-base64-json", Buffer.from("{}").toString("base64url"), Buffer.from('{"state":1}').toString("base64url"), "x".repeat(5000)]) {
+    for (const bad of [
+      undefined,
+      "",
+      "not-base64-json",
+      Buffer.from("{}").toString("base64url"),
+      Buffer.from('{"state":1}').toString("base64url"),
+      "x".repeat(5000),
+    ]) {
       expect(oidc.decodeTransaction(bad)).toBeNull();
     }
   });

@@ -44,19 +44,35 @@ describe("billing group lifecycle", () => {
     expect(c).toMatchObject({ billingGroupName: "gold", billingGroupArn: bgArn("gold") });
     expect(c.billingGroupId).toMatch(/^[0-9a-f-]{36}$/);
     // Same name and configuration: success with the same id; another configuration: conflict.
-    const again = await h.iot.send(new CreateBillingGroupCommand({ billingGroupName: "gold", billingGroupProperties: { billingGroupDescription: "Gold tier" } }));
+    const again = await h.iot.send(
+      new CreateBillingGroupCommand({ billingGroupName: "gold", billingGroupProperties: { billingGroupDescription: "Gold tier" } }),
+    );
     expect(again.billingGroupId).toBe(c.billingGroupId);
     const conflict = await expectAwsError(h.iot.send(new CreateBillingGroupCommand({ billingGroupName: "gold" })), ResourceAlreadyExistsException, 409);
     expect(conflict.message).toBe("Billing Group gold already exists in current account with different properties");
 
     const d = await h.iot.send(new DescribeBillingGroupCommand({ billingGroupName: "gold" }));
-    expect(d).toMatchObject({ billingGroupName: "gold", billingGroupId: c.billingGroupId, billingGroupArn: bgArn("gold"), version: 1, billingGroupProperties: { billingGroupDescription: "Gold tier" } });
+    expect(d).toMatchObject({
+      billingGroupName: "gold",
+      billingGroupId: c.billingGroupId,
+      billingGroupArn: bgArn("gold"),
+      version: 1,
+      billingGroupProperties: { billingGroupDescription: "Gold tier" },
+    });
     expect(d.billingGroupMetadata?.creationDate).toBeInstanceOf(Date);
 
-    const u = await h.iot.send(new UpdateBillingGroupCommand({ billingGroupName: "gold", billingGroupProperties: { billingGroupDescription: "Gold" }, expectedVersion: 1 }));
+    const u = await h.iot.send(
+      new UpdateBillingGroupCommand({ billingGroupName: "gold", billingGroupProperties: { billingGroupDescription: "Gold" }, expectedVersion: 1 }),
+    );
     expect(u.version).toBe(2);
-    await expectAwsError(h.iot.send(new UpdateBillingGroupCommand({ billingGroupName: "gold", billingGroupProperties: {}, expectedVersion: 1 })), VersionConflictException, 409);
-    expect((await h.iot.send(new DescribeBillingGroupCommand({ billingGroupName: "gold" }))).billingGroupProperties).toEqual({ billingGroupDescription: "Gold" });
+    await expectAwsError(
+      h.iot.send(new UpdateBillingGroupCommand({ billingGroupName: "gold", billingGroupProperties: {}, expectedVersion: 1 })),
+      VersionConflictException,
+      409,
+    );
+    expect((await h.iot.send(new DescribeBillingGroupCommand({ billingGroupName: "gold" }))).billingGroupProperties).toEqual({
+      billingGroupDescription: "Gold",
+    });
     // An update without a description removes it: AWS then answers `billingGroupProperties: {}`.
     expect((await h.iot.send(new UpdateBillingGroupCommand({ billingGroupName: "gold", billingGroupProperties: {} }))).version).toBe(3);
     expect((await h.iot.send(new DescribeBillingGroupCommand({ billingGroupName: "gold" }))).billingGroupProperties).toEqual({});

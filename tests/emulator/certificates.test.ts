@@ -76,7 +76,15 @@ describe("CreateKeysAndCertificate", () => {
     expect(pub.export({ type: "spki", format: "pem" })).toBe(cert.publicKey.export({ type: "spki", format: "pem" }));
 
     const d = (await h.iot.send(new DescribeCertificateCommand({ certificateId: out.certificateId }))).certificateDescription!;
-    expect(d).toMatchObject({ certificateArn: out.certificateArn, certificateId: out.certificateId, status: "ACTIVE", certificatePem: out.certificatePem, ownedBy: "000000000000", customerVersion: 1, certificateMode: "DEFAULT" });
+    expect(d).toMatchObject({
+      certificateArn: out.certificateArn,
+      certificateId: out.certificateId,
+      status: "ACTIVE",
+      certificatePem: out.certificatePem,
+      ownedBy: "000000000000",
+      customerVersion: 1,
+      certificateMode: "DEFAULT",
+    });
     expect(d.generationId).toBeTruthy();
     expect(d.creationDate).toBeInstanceOf(Date);
     expect(d.lastModifiedDate).toBeInstanceOf(Date);
@@ -124,7 +132,11 @@ describe("CreateCertificateFromCsr and RegisterCertificateWithoutCA", () => {
 
     const dup = await expectAwsError(h.iot.send(new RegisterCertificateWithoutCACommand({ certificatePem: pem })), ResourceAlreadyExistsException, 409);
     expect(dup.resourceId).toBe(out.certificateId);
-    await expectAwsError(h.iot.send(new RegisterCertificateWithoutCACommand({ certificatePem: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----" })), CertificateValidationException, 400);
+    await expectAwsError(
+      h.iot.send(new RegisterCertificateWithoutCACommand({ certificatePem: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----" })),
+      CertificateValidationException,
+      400,
+    );
   });
 });
 
@@ -169,7 +181,12 @@ describe("DeleteCertificate", () => {
     await expectAwsError(h.iot.send(new DeleteCertificateCommand({ certificateId: id, forceDelete: true })), DeleteConflictException, 409);
     await h.iot.send(new DetachThingPrincipalCommand({ thingName: "holder", principal: cert.certificateArn }));
 
-    await h.iot.send(new CreatePolicyCommand({ policyName: "p", policyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "iot:*", Resource: "*" }] }) }));
+    await h.iot.send(
+      new CreatePolicyCommand({
+        policyName: "p",
+        policyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "iot:*", Resource: "*" }] }),
+      }),
+    );
     await h.iot.send(new AttachPolicyCommand({ policyName: "p", target: cert.certificateArn }));
     await expectAwsError(h.iot.send(new DeleteCertificateCommand({ certificateId: id })), DeleteConflictException, 409);
     const out = await h.iot.send(new DeleteCertificateCommand({ certificateId: id, forceDelete: true }));

@@ -118,7 +118,9 @@ async function verify(acked: Acked): Promise<string[]> {
   const problems: string[] = [];
   try {
     const things = new Map(
-      (await listAll((t) => iot.send(new ListThingsCommand({ maxResults: 250, nextToken: t })).then((r) => ({ items: r.things ?? [], next: r.nextToken })))).map((t) => [t.thingName!, t]),
+      (
+        await listAll((t) => iot.send(new ListThingsCommand({ maxResults: 250, nextToken: t })).then((r) => ({ items: r.things ?? [], next: r.nextToken })))
+      ).map((t) => [t.thingName!, t]),
     );
     for (const [name, want] of acked.things) {
       const got = things.get(name);
@@ -128,7 +130,8 @@ async function verify(acked: Acked): Promise<string[]> {
       }
       if ((got.version ?? 0) < want.version) problems.push(`thing ${name} rolled back to version ${got.version} (acknowledged ${want.version})`);
       const same = (a: Record<string, string> | undefined) => a !== undefined && JSON.stringify(a) === JSON.stringify(got.attributes ?? {});
-      if (!same(want.attributes) && !same(want.inFlight)) problems.push(`thing ${name} attributes ${JSON.stringify(got.attributes)}, acknowledged ${JSON.stringify(want.attributes)}`);
+      if (!same(want.attributes) && !same(want.inFlight))
+        problems.push(`thing ${name} attributes ${JSON.stringify(got.attributes)}, acknowledged ${JSON.stringify(want.attributes)}`);
     }
     for (const [name, version] of acked.shadows) {
       const out = await data.send(new GetThingShadowCommand({ thingName: name })).catch(() => undefined);
@@ -136,7 +139,11 @@ async function verify(acked: Acked): Promise<string[]> {
       if (got === undefined || got < version) problems.push(`shadow of ${name} at version ${got}, acknowledged ${version}`);
     }
     const groups = new Set(
-      (await listAll((t) => iot.send(new ListThingGroupsCommand({ maxResults: 250, nextToken: t })).then((r) => ({ items: r.thingGroups ?? [], next: r.nextToken })))).map((g) => g.groupName!),
+      (
+        await listAll((t) =>
+          iot.send(new ListThingGroupsCommand({ maxResults: 250, nextToken: t })).then((r) => ({ items: r.thingGroups ?? [], next: r.nextToken })),
+        )
+      ).map((g) => g.groupName!),
     );
     for (const [group, member] of acked.groups) {
       if (!groups.has(group)) {
@@ -149,7 +156,11 @@ async function verify(acked: Acked): Promise<string[]> {
       }
     }
     const certs = new Set(
-      (await listAll((t) => iot.send(new ListCertificatesCommand({ pageSize: 250, marker: t })).then((r) => ({ items: r.certificates ?? [], next: r.nextMarker })))).map((c) => c.certificateId!),
+      (
+        await listAll((t) =>
+          iot.send(new ListCertificatesCommand({ pageSize: 250, marker: t })).then((r) => ({ items: r.certificates ?? [], next: r.nextMarker })),
+        )
+      ).map((c) => c.certificateId!),
     );
     for (const id of acked.certificates) if (!certs.has(id)) problems.push(`certificate ${id} lost`);
   } finally {

@@ -41,7 +41,11 @@ describe("deeply nested control-plane bodies", () => {
       const r = await post(path, body);
       expect(r, path).toEqual({ status: 400, type: "InvalidRequestException", message: "The request body is nested more than 32 levels deep" });
     }
-    const failure = (call: Promise<unknown>) => call.then(() => "found", (e: { name?: string }) => e.name);
+    const failure = (call: Promise<unknown>) =>
+      call.then(
+        () => "found",
+        (e: { name?: string }) => e.name,
+      );
     expect(await failure(h.iot.send(new DescribeThingCommand({ thingName: `deep-a-${levels}` })))).toBe("ResourceNotFoundException");
     expect(await failure(h.iot.send(new DescribeThingTypeCommand({ thingTypeName: `deep-t-${levels}` })))).toBe("ResourceNotFoundException");
     // Later writes are stored and answered as usual.

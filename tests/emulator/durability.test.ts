@@ -3,7 +3,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateThingCommand, DescribeThingCommand, IoTClient, ListThingsCommand, ServiceUnavailableException } from "@aws-sdk/client-iot";
-import { IoTDataPlaneClient, ServiceUnavailableException as DataUnavailable, UpdateThingShadowCommand, GetThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
+import {
+  IoTDataPlaneClient,
+  ServiceUnavailableException as DataUnavailable,
+  UpdateThingShadowCommand,
+  GetThingShadowCommand,
+} from "@aws-sdk/client-iot-data-plane";
 import { expectAwsError, startHarness, type Harness } from "./harness";
 
 /**
@@ -54,7 +59,11 @@ describe("a full disk", () => {
 
   it("answers the SDK's identical retry with 503 too, not with the success of an uncommitted create", async () => {
     const i = Number(refused!.split("-")[1]);
-    await expectAwsError(h.iot.send(new CreateThingCommand({ thingName: refused!, attributePayload: { attributes: big(i) } })), ServiceUnavailableException, 503);
+    await expectAwsError(
+      h.iot.send(new CreateThingCommand({ thingName: refused!, attributePayload: { attributes: big(i) } })),
+      ServiceUnavailableException,
+      503,
+    );
   });
 
   it("keeps running: reads answer, and shadow writes fail the same way", async () => {
@@ -62,7 +71,12 @@ describe("a full disk", () => {
     const out = await h.iot.send(new DescribeThingCommand({ thingName: "before-full" }));
     expect(out.thingName).toBe("before-full");
     await expectAwsError(
-      data.send(new UpdateThingShadowCommand({ thingName: "before-full", payload: new TextEncoder().encode(JSON.stringify({ state: { reported: { big: "y".repeat(6000) } } })) })),
+      data.send(
+        new UpdateThingShadowCommand({
+          thingName: "before-full",
+          payload: new TextEncoder().encode(JSON.stringify({ state: { reported: { big: "y".repeat(6000) } } })),
+        }),
+      ),
       DataUnavailable,
       503,
     );

@@ -89,7 +89,9 @@ describe("before fleet indexing is on", () => {
 describe("dynamic thing groups", () => {
   beforeAll(async () => {
     await h.iot.send(
-      new UpdateIndexingConfigurationCommand({ thingIndexingConfiguration: { thingIndexingMode: "REGISTRY_AND_SHADOW", thingConnectivityIndexingMode: "STATUS" } }),
+      new UpdateIndexingConfigurationCommand({
+        thingIndexingConfiguration: { thingIndexingMode: "REGISTRY_AND_SHADOW", thingConnectivityIndexingMode: "STATUS" },
+      }),
     );
     await waitFor(async () => (await h.iot.send(new DescribeIndexCommand({ indexName: "AWS_Things" }))).indexStatus === "ACTIVE", "index ACTIVE");
     await thing("room-1", { temperature: "55" });
@@ -177,8 +179,16 @@ describe("dynamic thing groups", () => {
     const err = await expectAwsError(createDynamic("broken", "attributes.temperature>"), InvalidQueryException, 400);
     expect(err.message.length).toBeGreaterThan(10);
     await expectAwsError(createDynamic("broken", "shadow.version:1"), InvalidQueryException, 400);
-    await expectAwsError(h.iot.send(new CreateDynamicThingGroupCommand({ thingGroupName: "x", queryString: "*", indexName: "AWS_ThingGroups" })), InvalidRequestException, 400);
-    await expectAwsError(h.iot.send(new CreateDynamicThingGroupCommand({ thingGroupName: "x", queryString: "*", queryVersion: "2020-01-01" })), InvalidRequestException, 400);
+    await expectAwsError(
+      h.iot.send(new CreateDynamicThingGroupCommand({ thingGroupName: "x", queryString: "*", indexName: "AWS_ThingGroups" })),
+      InvalidRequestException,
+      400,
+    );
+    await expectAwsError(
+      h.iot.send(new CreateDynamicThingGroupCommand({ thingGroupName: "x", queryString: "*", queryVersion: "2020-01-01" })),
+      InvalidRequestException,
+      400,
+    );
     await expectAwsError(
       h.iot.send(new UpdateDynamicThingGroupCommand({ thingGroupName: "RoomTooWarm", thingGroupProperties: {}, queryString: "((" })),
       InvalidQueryException,
@@ -197,11 +207,20 @@ describe("dynamic thing groups", () => {
     await refused(h.iot.send(new AddThingToThingGroupCommand({ thingName: "room-3", thingGroupName: "RoomTooWarm" })));
     await refused(h.iot.send(new DeleteThingGroupCommand({ thingGroupName: "RoomTooWarm" })));
     await refused(h.iot.send(new UpdateThingGroupCommand({ thingGroupName: "RoomTooWarm", thingGroupProperties: {} })));
-    await h.iot.send(new CreatePolicyCommand({ policyName: "p", policyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "iot:Connect", Resource: "*" }] }) }));
+    await h.iot.send(
+      new CreatePolicyCommand({
+        policyName: "p",
+        policyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "iot:Connect", Resource: "*" }] }),
+      }),
+    );
     await refused(h.iot.send(new AttachPolicyCommand({ policyName: "p", target: arn })));
     await expectAwsError(h.iot.send(new CreateThingGroupCommand({ thingGroupName: "child", parentGroupName: "RoomTooWarm" })), InvalidRequestException, 400);
     await expectAwsError(h.iot.send(new DeleteDynamicThingGroupCommand({ thingGroupName: "static-one" })), InvalidRequestException, 400);
-    await expectAwsError(h.iot.send(new UpdateDynamicThingGroupCommand({ thingGroupName: "static-one", thingGroupProperties: {} })), InvalidRequestException, 400);
+    await expectAwsError(
+      h.iot.send(new UpdateDynamicThingGroupCommand({ thingGroupName: "static-one", thingGroupProperties: {} })),
+      InvalidRequestException,
+      400,
+    );
   });
 
   it("counts toward the 10 groups of a thing: older dynamic groups first, overrideDynamicGroups evicts the newest", async () => {

@@ -67,7 +67,8 @@ const FULL: ThingIndexingConfiguration = {
   ],
 };
 
-const configure = (thingIndexingConfiguration: ThingIndexingConfiguration) => h.iot.send(new UpdateIndexingConfigurationCommand({ thingIndexingConfiguration }));
+const configure = (thingIndexingConfiguration: ThingIndexingConfiguration) =>
+  h.iot.send(new UpdateIndexingConfigurationCommand({ thingIndexingConfiguration }));
 const describeIndex = () => h.iot.send(new DescribeIndexCommand({ indexName: "AWS_Things" }));
 const shadow = (thingName: string, doc: unknown, shadowName?: string) =>
   data.send(new UpdateThingShadowCommand({ thingName, shadowName, payload: new TextEncoder().encode(JSON.stringify(doc)) }));
@@ -142,7 +143,13 @@ describe("UpdateIndexingConfiguration validation", () => {
     await bad({ thingIndexingMode: "REGISTRY", customFields: [{ name: "thingName", type: "String" }] });
     await bad({ thingIndexingMode: "REGISTRY", customFields: [{ name: "connectivity.connected", type: "Boolean" }] });
     await bad({ thingIndexingMode: "REGISTRY", customFields: [{ name: "nonsense", type: "String" }] });
-    await bad({ thingIndexingMode: "REGISTRY", customFields: [{ name: "attributes.a", type: "Number" }, { name: "attributes.a", type: "String" }] });
+    await bad({
+      thingIndexingMode: "REGISTRY",
+      customFields: [
+        { name: "attributes.a", type: "Number" },
+        { name: "attributes.a", type: "String" },
+      ],
+    });
     await bad({ thingIndexingMode: "REGISTRY", customFields: [{ name: "attributes.a", type: "Integer" as never }] });
   });
 
@@ -201,7 +208,10 @@ describe("search", () => {
     await connect("myThingName");
     const c = await connect("thingmy");
     await c.endAsync();
-    await waitFor(async () => (await names("connectivity.disconnectReason:*")).length === 1 && (await names("connectivity.connected:true")).length === 1, "connectivity");
+    await waitFor(
+      async () => (await names("connectivity.disconnectReason:*")).length === 1 && (await names("connectivity.connected:true")).length === 1,
+      "connectivity",
+    );
   });
 
   // Developer guide, "Example thing queries" (live page), with <shadowName> = config.
@@ -284,7 +294,18 @@ describe("search", () => {
   });
 
   it("refuses malformed queries and unsearchable fields with InvalidQueryException", async () => {
-    for (const q of ["thingName:(abc", "attributes.x:[1 TO", "AND", "shadow.version:3", "registry.version:1", "connectivity.foo:1", "shadow.bogus.x:1", "deviceDefender.p.b.inViolation:false", "a b c d e f g h i j k l m", "thingName:*a AND thingGroupNames:*b"]) {
+    for (const q of [
+      "thingName:(abc",
+      "attributes.x:[1 TO",
+      "AND",
+      "shadow.version:3",
+      "registry.version:1",
+      "connectivity.foo:1",
+      "shadow.bogus.x:1",
+      "deviceDefender.p.b.inViolation:false",
+      "a b c d e f g h i j k l m",
+      "thingName:*a AND thingGroupNames:*b",
+    ]) {
       const err = await expectAwsError(h.iot.send(new SearchIndexCommand({ queryString: q })), InvalidQueryException, 400);
       expect(err.message.length).toBeGreaterThan(10);
     }
@@ -323,7 +344,8 @@ describe("search", () => {
   });
 
   it("aggregates: statistics by type, cardinality, percentiles, buckets", async () => {
-    const stats = (aggregationField: string, queryString = "*") => h.iot.send(new GetStatisticsCommand({ queryString, aggregationField })).then((o) => o.statistics!);
+    const stats = (aggregationField: string, queryString = "*") =>
+      h.iot.send(new GetStatisticsCommand({ queryString, aggregationField })).then((o) => o.statistics!);
     const num = await stats("attributes.myAttribute");
     // "iot" is not a number: ignored. 75, 80, 76.
     expect(num.count).toBe(3);
@@ -350,12 +372,19 @@ describe("search", () => {
     expect(p.percentiles!.map((x) => x.percent)).toEqual([1, 5, 25, 50, 75, 95, 99]);
     expect(p.percentiles!.find((x) => x.percent === 50)!.value).toBe(80);
     const p2 = await h.iot.send(new GetPercentilesCommand({ queryString: "*", aggregationField: "shadow.reported.stats.battery", percents: [0, 100] }));
-    expect(p2.percentiles).toEqual([{ percent: 0, value: 75 }, { percent: 100, value: 95 }]);
+    expect(p2.percentiles).toEqual([
+      { percent: 0, value: 75 },
+      { percent: 100, value: 95 },
+    ]);
     const none = await h.iot.send(new GetPercentilesCommand({ queryString: "thingName:nothing", aggregationField: "shadow.reported.stats.battery" }));
     expect(none.percentiles).toEqual([]);
 
     const b = await h.iot.send(
-      new GetBucketsAggregationCommand({ queryString: "*", aggregationField: "registry.thingTypeName", bucketsAggregationType: { termsAggregation: { maxBuckets: 10 } } }),
+      new GetBucketsAggregationCommand({
+        queryString: "*",
+        aggregationField: "registry.thingTypeName",
+        bucketsAggregationType: { termsAggregation: { maxBuckets: 10 } },
+      }),
     );
     expect(b.totalCount).toBe(5);
     expect(b.buckets).toEqual([
@@ -363,13 +392,21 @@ describe("search", () => {
       { keyValue: "aa", count: 2 },
     ]);
     const nb = await h.iot.send(
-      new GetBucketsAggregationCommand({ queryString: "thingTypeName:aa", aggregationField: "attributes.myAttribute", bucketsAggregationType: { termsAggregation: { maxBuckets: 1 } } }),
+      new GetBucketsAggregationCommand({
+        queryString: "thingTypeName:aa",
+        aggregationField: "attributes.myAttribute",
+        bucketsAggregationType: { termsAggregation: { maxBuckets: 1 } },
+      }),
     );
     expect(nb.totalCount).toBe(2);
     expect(nb.buckets).toHaveLength(1);
     expect(typeof nb.buckets![0].keyValue).toBe("string");
     const groups = await h.iot.send(
-      new GetBucketsAggregationCommand({ queryString: "*", aggregationField: "registry.thingGroupNames", bucketsAggregationType: { termsAggregation: { maxBuckets: 10 } } }),
+      new GetBucketsAggregationCommand({
+        queryString: "*",
+        aggregationField: "registry.thingGroupNames",
+        bucketsAggregationType: { termsAggregation: { maxBuckets: 10 } },
+      }),
     );
     expect(groups.buckets).toEqual([
       { keyValue: "a", count: 2 },
@@ -379,14 +416,24 @@ describe("search", () => {
   });
 
   it("refuses aggregations on fields that are neither managed nor custom, and percentiles on non-numbers", async () => {
-    await expectAwsError(h.iot.send(new GetStatisticsCommand({ queryString: "*", aggregationField: "attributes.serialNumber" })), InvalidAggregationException, 400);
+    await expectAwsError(
+      h.iot.send(new GetStatisticsCommand({ queryString: "*", aggregationField: "attributes.serialNumber" })),
+      InvalidAggregationException,
+      400,
+    );
     await expectAwsError(h.iot.send(new GetPercentilesCommand({ queryString: "*", aggregationField: "attributes.model" })), InvalidAggregationException, 400);
     await expectAwsError(
-      h.iot.send(new GetBucketsAggregationCommand({ queryString: "*", aggregationField: "thingName", bucketsAggregationType: { termsAggregation: { maxBuckets: 0 } } })),
+      h.iot.send(
+        new GetBucketsAggregationCommand({ queryString: "*", aggregationField: "thingName", bucketsAggregationType: { termsAggregation: { maxBuckets: 0 } } }),
+      ),
       InvalidRequestException,
       400,
     );
-    await expectAwsError(h.iot.send(new GetStatisticsCommand({ queryString: "thingName:(", aggregationField: "registry.version" })), InvalidQueryException, 400);
+    await expectAwsError(
+      h.iot.send(new GetStatisticsCommand({ queryString: "thingName:(", aggregationField: "registry.version" })),
+      InvalidQueryException,
+      400,
+    );
   });
 
   it("follows registry, shadow and connectivity changes at once", async () => {
@@ -427,7 +474,8 @@ describe("search", () => {
 
 describe("paging", () => {
   it("pages to the end with an opaque token, at most 100 per page", async () => {
-    for (let i = 0; i < 130; i++) await h.iot.send(new CreateThingCommand({ thingName: `page-${String(i).padStart(3, "0")}`, attributePayload: { attributes: { batch: "p" } } }));
+    for (let i = 0; i < 130; i++)
+      await h.iot.send(new CreateThingCommand({ thingName: `page-${String(i).padStart(3, "0")}`, attributePayload: { attributes: { batch: "p" } } }));
     const first = await h.iot.send(new SearchIndexCommand({ queryString: "attributes.batch:p", maxResults: 500 }));
     expect(first.things).toHaveLength(100);
     expect(first.nextToken).toEqual(expect.any(String));
@@ -451,7 +499,13 @@ describe("paging", () => {
 describe("the thing group index (AWS_ThingGroups)", () => {
   it("searches thing groups once thing group indexing is on", async () => {
     await expectAwsError(h.iot.send(new SearchIndexCommand({ indexName: "AWS_ThingGroups", queryString: "*" })), ResourceNotFoundException, 404);
-    await h.iot.send(new CreateThingGroupCommand({ thingGroupName: "site-x", parentGroupName: "a", thingGroupProperties: { thingGroupDescription: "Site X", attributePayload: { attributes: { region: "eu" } } } }));
+    await h.iot.send(
+      new CreateThingGroupCommand({
+        thingGroupName: "site-x",
+        parentGroupName: "a",
+        thingGroupProperties: { thingGroupDescription: "Site X", attributePayload: { attributes: { region: "eu" } } },
+      }),
+    );
     await h.iot.send(new UpdateIndexingConfigurationCommand({ thingGroupIndexingConfiguration: { thingGroupIndexingMode: "ON" } }));
     await waitFor(async () => (await h.iot.send(new DescribeIndexCommand({ indexName: "AWS_ThingGroups" }))).indexStatus === "ACTIVE", "group index ACTIVE");
     expect((await h.iot.send(new ListIndicesCommand({}))).indexNames).toEqual(["AWS_ThingGroups", "AWS_Things"]);
@@ -481,11 +535,24 @@ describe("configuration changes", () => {
     const cfg = await h.iot.send(new GetIndexingConfigurationCommand({}));
     expect(cfg.thingIndexingConfiguration?.customFields).toEqual([{ name: "attributes.attr2", type: "Number" }]);
     expect(cfg.thingIndexingConfiguration?.managedFields?.map((f) => f.name)).toEqual(
-      expect.arrayContaining(["thingName", "thingId", "registry.version", "registry.thingTypeName", "registry.thingGroupNames", "shadow.hasDelta", "connectivity.connected", "connectivity.timestamp"]),
+      expect.arrayContaining([
+        "thingName",
+        "thingId",
+        "registry.version",
+        "registry.thingTypeName",
+        "registry.thingGroupNames",
+        "shadow.hasDelta",
+        "connectivity.connected",
+        "connectivity.timestamp",
+      ]),
     );
     expect(cfg.thingIndexingConfiguration?.filter?.namedShadowNames).toEqual(["config"]);
     await waitActive();
-    await expectAwsError(h.iot.send(new GetStatisticsCommand({ queryString: "*", aggregationField: "attributes.myAttribute" })), InvalidAggregationException, 400);
+    await expectAwsError(
+      h.iot.send(new GetStatisticsCommand({ queryString: "*", aggregationField: "attributes.myAttribute" })),
+      InvalidAggregationException,
+      400,
+    );
   });
 
   it("indexes only the configured sources", async () => {

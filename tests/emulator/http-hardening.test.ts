@@ -54,7 +54,13 @@ async function thingExists(name: string): Promise<boolean> {
 
 describe("requests from web pages", () => {
   it("refuses a no-cors POST from a foreign page (Origin) and changes nothing", async () => {
-    const r = await raw(h.emulator, "POST", `/things/from-a-page?${cred("iot")}`, { Origin: "https://evil.example", "Content-Type": "text/plain;charset=UTF-8" }, "{}");
+    const r = await raw(
+      h.emulator,
+      "POST",
+      `/things/from-a-page?${cred("iot")}`,
+      { Origin: "https://evil.example", "Content-Type": "text/plain;charset=UTF-8" },
+      "{}",
+    );
     expect(r.status).toBe(403);
     expect(r.errorType).toBe("AccessDeniedException");
     expect(await thingExists("from-a-page")).toBe(false);
@@ -76,7 +82,13 @@ describe("requests from web pages", () => {
   });
 
   it("refuses fault injection from any page, even a same-site one", async () => {
-    const r = await raw(h.emulator, "POST", "/_emulator/faults", { Origin: `http://127.0.0.1:${h.emulator.httpPort}` }, '{"service":"iot","code":"ThrottlingException"}');
+    const r = await raw(
+      h.emulator,
+      "POST",
+      "/_emulator/faults",
+      { Origin: `http://127.0.0.1:${h.emulator.httpPort}` },
+      '{"service":"iot","code":"ThrottlingException"}',
+    );
     expect(r.status).toBe(403);
     const list = (await (await fetch(`${h.emulator.endpoint}/_emulator/faults`)).json()) as { faults: unknown[] };
     expect(list.faults).toEqual([]);
@@ -91,7 +103,15 @@ describe("requests from web pages", () => {
 
   it("answers an allow-listed origin, with CORS headers", async () => {
     const dir = mkdtempSync(join(tmpdir(), "emu-origin-"));
-    const emu = await startEmulator({ host: "127.0.0.1", httpPort: 0, mqttPort: 0, dataDir: dir, region: "us-east-1", accountId: "000000000000", allowedOrigins: ["https://tool.example"] });
+    const emu = await startEmulator({
+      host: "127.0.0.1",
+      httpPort: 0,
+      mqttPort: 0,
+      dataDir: dir,
+      region: "us-east-1",
+      accountId: "000000000000",
+      allowedOrigins: ["https://tool.example"],
+    });
     try {
       const ok = await raw(emu, "GET", `/things?${cred("iot")}`, { Origin: "https://tool.example" });
       expect(ok.status).toBe(200);
@@ -113,10 +133,19 @@ describe("request bodies", () => {
 
   it("answers 413 as soon as a streamed body passes the limit, before the body ends, and keeps serving", async () => {
     const answer = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: "127.0.0.1", port: h.emulator.httpPort, method: "POST", path: `/things/streamed?${cred("iot")}`, headers: { "Content-Type": "application/json", "Transfer-Encoding": "chunked" } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        {
+          host: "127.0.0.1",
+          port: h.emulator.httpPort,
+          method: "POST",
+          path: `/things/streamed?${cred("iot")}`,
+          headers: { "Content-Type": "application/json", "Transfer-Encoding": "chunked" },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on("error", () => undefined); // the emulator closes the connection after its answer
       // 2 MiB (the limit is 1 MiB), and the request is never ended: only an answer given
       // as soon as the limit is passed can arrive.
@@ -158,7 +187,13 @@ describe("request bodies", () => {
     await h.iot.send(new CreateThingCommand({ thingName: "cli-shadow" }));
     const r = await raw(h.emulator, "POST", `/things/cli-shadow/shadow?${cred("iotdata")}`, {}, '{"state":{"reported":{"ok":true}}}');
     expect(r.status).toBe(200);
-    const refused = await raw(h.emulator, "POST", `/things/cli-shadow/shadow?${cred("iotdata")}`, { "Content-Type": "application/x-www-form-urlencoded" }, '{"state":{"reported":{"ok":false}}}');
+    const refused = await raw(
+      h.emulator,
+      "POST",
+      `/things/cli-shadow/shadow?${cred("iotdata")}`,
+      { "Content-Type": "application/x-www-form-urlencoded" },
+      '{"state":{"reported":{"ok":false}}}',
+    );
     expect(refused.status).toBe(415);
     expect(refused.errorType).toBe("UnsupportedDocumentEncodingException");
   });

@@ -182,9 +182,7 @@ describe("broker API", () => {
     const broker = await startBroker({ host: "127.0.0.1", port: 0, connectivity: tracker, principalOf: (id) => `cert-of-${id}` });
     try {
       const seen: Array<[string, string, string | undefined]> = [];
-      const unsubscribe = await broker.subscribe("$aws/things/+/shadow/update", (topic, payload, clientId) =>
-        seen.push([topic, payload.toString(), clientId]),
-      );
+      const unsubscribe = await broker.subscribe("$aws/things/+/shadow/update", (topic, payload, clientId) => seen.push([topic, payload.toString(), clientId]));
       const device = await connectClient(broker.port, "dev-1");
       const got = new Promise<string>((r) => device.once("message", (_t, p) => r(p.toString())));
       await device.subscribeAsync("$aws/things/dev-1/shadow/update/accepted", { qos: 1 });

@@ -40,7 +40,12 @@ const create = (policyName: string, policyDocument = doc()) => h.iot.send(new Cr
 describe("CreatePolicy / GetPolicy / ListPolicies", () => {
   it("creates version 1 and returns the document as a string", async () => {
     const out = await create("connect");
-    expect(out).toMatchObject({ policyName: "connect", policyArn: "arn:aws:iot:us-east-1:000000000000:policy/connect", policyDocument: doc(), policyVersionId: "1" });
+    expect(out).toMatchObject({
+      policyName: "connect",
+      policyArn: "arn:aws:iot:us-east-1:000000000000:policy/connect",
+      policyDocument: doc(),
+      policyVersionId: "1",
+    });
     const g = await h.iot.send(new GetPolicyCommand({ policyName: "connect" }));
     expect(g).toMatchObject({ policyName: "connect", policyArn: out.policyArn, policyDocument: doc(), defaultVersionId: "1" });
     expect(typeof g.policyDocument).toBe("string");
@@ -54,7 +59,11 @@ describe("CreatePolicy / GetPolicy / ListPolicies", () => {
     expect(dup.resourceArn).toBe("arn:aws:iot:us-east-1:000000000000:policy/connect");
     await expectAwsError(create("bad-json", "{not json"), MalformedPolicyException, 400);
     await expectAwsError(create("no-statement", JSON.stringify({ Version: "2012-10-17" })), MalformedPolicyException, 400);
-    await expectAwsError(create("no-version", JSON.stringify({ Statement: [{ Effect: "Allow", Action: "iot:*", Resource: "*" }] })), MalformedPolicyException, 400);
+    await expectAwsError(
+      create("no-version", JSON.stringify({ Statement: [{ Effect: "Allow", Action: "iot:*", Resource: "*" }] })),
+      MalformedPolicyException,
+      400,
+    );
     await expectAwsError(create("too-big", doc("iot:" + "x".repeat(2100))), MalformedPolicyException, 400);
     await expectAwsError(create("bad name!"), InvalidRequestException, 400);
     await expectAwsError(h.iot.send(new GetPolicyCommand({ policyName: "nope" })), ResourceNotFoundException, 404);
@@ -104,9 +113,17 @@ describe("attachments", () => {
 
   it("checks policy, target and the per-target limit of 10", async () => {
     await expectAwsError(h.iot.send(new AttachPolicyCommand({ policyName: "nope", target: certArn })), ResourceNotFoundException, 404);
-    await expectAwsError(h.iot.send(new AttachPolicyCommand({ policyName: "connect", target: `arn:aws:iot:us-east-1:000000000000:cert/${"0".repeat(64)}` })), ResourceNotFoundException, 404);
+    await expectAwsError(
+      h.iot.send(new AttachPolicyCommand({ policyName: "connect", target: `arn:aws:iot:us-east-1:000000000000:cert/${"0".repeat(64)}` })),
+      ResourceNotFoundException,
+      404,
+    );
     await expectAwsError(h.iot.send(new AttachPolicyCommand({ policyName: "connect", target: "whatever" })), InvalidRequestException, 400);
-    await expectAwsError(h.iot.send(new ListAttachedPoliciesCommand({ target: `arn:aws:iot:us-east-1:000000000000:cert/${"0".repeat(64)}` })), ResourceNotFoundException, 404);
+    await expectAwsError(
+      h.iot.send(new ListAttachedPoliciesCommand({ target: `arn:aws:iot:us-east-1:000000000000:cert/${"0".repeat(64)}` })),
+      ResourceNotFoundException,
+      404,
+    );
 
     const other = (await h.iot.send(new CreateKeysAndCertificateCommand({}))).certificateArn!;
     for (let i = 0; i < 10; i++) {
@@ -124,7 +141,10 @@ describe("attachments", () => {
     await h.iot.send(new AttachPolicyCommand({ policyName: "list-1", target: arn("root") }));
     await h.iot.send(new AttachPolicyCommand({ policyName: "list-2", target: arn("leaf") }));
     expect((await h.iot.send(new ListAttachedPoliciesCommand({ target: arn("leaf") }))).policies!.map((p) => p.policyName)).toEqual(["list-2"]);
-    expect((await h.iot.send(new ListAttachedPoliciesCommand({ target: arn("leaf"), recursive: true }))).policies!.map((p) => p.policyName)).toEqual(["list-1", "list-2"]);
+    expect((await h.iot.send(new ListAttachedPoliciesCommand({ target: arn("leaf"), recursive: true }))).policies!.map((p) => p.policyName)).toEqual([
+      "list-1",
+      "list-2",
+    ]);
   });
 });
 
@@ -139,7 +159,13 @@ describe("policy versions", () => {
     await expectAwsError(h.iot.send(new CreatePolicyVersionCommand({ policyName: "versioned", policyDocument: doc() })), VersionsLimitExceededException, 409);
 
     const versions = await h.iot.send(new ListPolicyVersionsCommand({ policyName: "versioned" }));
-    expect(versions.policyVersions!.map((v) => [v.versionId, v.isDefaultVersion])).toEqual([["5", false], ["4", false], ["3", false], ["2", true], ["1", false]]);
+    expect(versions.policyVersions!.map((v) => [v.versionId, v.isDefaultVersion])).toEqual([
+      ["5", false],
+      ["4", false],
+      ["3", false],
+      ["2", true],
+      ["1", false],
+    ]);
     const v1 = await h.iot.send(new GetPolicyVersionCommand({ policyName: "versioned", policyVersionId: "1" }));
     expect(v1).toMatchObject({ policyVersionId: "1", isDefaultVersion: false, policyDocument: doc("iot:Connect") });
 

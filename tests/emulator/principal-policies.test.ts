@@ -145,7 +145,11 @@ describe("Attach/DetachPrincipalPolicy, ListPrincipalPolicies, ListPolicyPrincip
     await expectAwsError(h.iot.send(new AttachPrincipalPolicyCommand({ policyName: "pp-err", principal: unknownCert })), ResourceNotFoundException, 404);
     await expectAwsError(h.iot.send(new ListPrincipalPoliciesCommand({ principal: unknownCert })), ResourceNotFoundException, 404);
     await expectAwsError(h.iot.send(new AttachPrincipalPolicyCommand({ policyName: "pp-err", principal: "whatever" })), InvalidRequestException, 400);
-    await expectAwsError(h.iot.send(new AttachPrincipalPolicyCommand({ policyName: "pp-err", principal: `${ARN}:thinggroup/pp-g` })), InvalidRequestException, 400);
+    await expectAwsError(
+      h.iot.send(new AttachPrincipalPolicyCommand({ policyName: "pp-err", principal: `${ARN}:thinggroup/pp-g` })),
+      InvalidRequestException,
+      400,
+    );
 
     // The SDK does not check required header members; the emulator must.
     const missing = undefined as unknown as string;

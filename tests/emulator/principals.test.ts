@@ -103,6 +103,10 @@ describe("thing principals", () => {
 
     const shared = await newCertArn();
     await h.iot.send(new AttachThingPrincipalCommand({ thingName: "p1", principal: shared }));
-    await expectAwsError(h.iot.send(new AttachThingPrincipalCommand({ thingName: "p2", principal: shared, thingPrincipalType: "EXCLUSIVE_THING" })), InvalidRequestException, 400);
+    await expectAwsError(
+      h.iot.send(new AttachThingPrincipalCommand({ thingName: "p2", principal: shared, thingPrincipalType: "EXCLUSIVE_THING" })),
+      InvalidRequestException,
+      400,
+    );
   });
 });

@@ -65,9 +65,11 @@ describe("per-region registry", () => {
     await expectAwsError(eu.send(new DescribeIndexCommand({ indexName: "AWS_Things" })), IotNotFound, 404);
     await eu.send(new UpdateIndexingConfigurationCommand({ thingIndexingConfiguration: { thingIndexingMode: "REGISTRY" } }));
     for (const c of [us, eu]) {
-      for (let i = 0; i < 100 && (await c.send(new DescribeIndexCommand({ indexName: "AWS_Things" }))).indexStatus !== "ACTIVE"; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 100 && (await c.send(new DescribeIndexCommand({ indexName: "AWS_Things" }))).indexStatus !== "ACTIVE"; i++)
+        await new Promise((r) => setTimeout(r, 50));
     }
-    const search = async (c: IoTClient) => ((await c.send(new SearchIndexCommand({ queryString: "thingName:indexed-*" }))).things ?? []).map((t) => t.thingName);
+    const search = async (c: IoTClient) =>
+      ((await c.send(new SearchIndexCommand({ queryString: "thingName:indexed-*" }))).things ?? []).map((t) => t.thingName);
     expect(await search(us)).toEqual(["indexed-us"]);
     expect(await search(eu)).toEqual(["indexed-eu"]);
   });
@@ -78,7 +80,8 @@ describe("per-region registry", () => {
     await us.send(new UpdateThingShadowCommand({ thingName: "twin", payload: new TextEncoder().encode('{"state":{"desired":{"color":"red"}}}') }));
     await expectAwsError(eu.send(new GetThingShadowCommand({ thingName: "twin" })), DataNotFound, 404);
     await eu.send(new UpdateThingShadowCommand({ thingName: "twin", payload: new TextEncoder().encode('{"state":{"desired":{"color":"blue"}}}') }));
-    const doc = async (c: IoTDataPlaneClient) => JSON.parse(new TextDecoder().decode((await c.send(new GetThingShadowCommand({ thingName: "twin" }))).payload)).state.desired;
+    const doc = async (c: IoTDataPlaneClient) =>
+      JSON.parse(new TextDecoder().decode((await c.send(new GetThingShadowCommand({ thingName: "twin" }))).payload)).state.desired;
     expect(await doc(us)).toEqual({ color: "red" });
     expect(await doc(eu)).toEqual({ color: "blue" });
   });
@@ -101,12 +104,29 @@ describe("per-region registry", () => {
   });
 
   it("serves a bounded number of regions", async () => {
-    const more = ["us-west-1", "us-west-2", "us-east-2", "eu-central-1", "eu-north-1", "eu-west-2", "eu-west-3", "ap-southeast-4", "ap-northeast-1", "ap-south-1", "sa-east-1", "ca-central-1", "cn-north-1", "us-gov-west-1"];
+    const more = [
+      "us-west-1",
+      "us-west-2",
+      "us-east-2",
+      "eu-central-1",
+      "eu-north-1",
+      "eu-west-2",
+      "eu-west-3",
+      "ap-southeast-4",
+      "ap-northeast-1",
+      "ap-south-1",
+      "sa-east-1",
+      "ca-central-1",
+      "cn-north-1",
+      "us-gov-west-1",
+    ];
     for (const region of more) expect(await thingNames(iotIn(region))).toEqual([]);
     const made = await iotIn("cn-north-1").send(new CreateThingCommand({ thingName: "china" }));
     expect(made.thingArn).toBe("arn:aws-cn:iot:cn-north-1:000000000000:thing/china");
     // Sixteen regions now hold state; a seventeenth is refused.
-    const err = (await iotIn("me-south-1").send(new ListThingsCommand({})).catch((e: unknown) => e)) as { name?: string; $metadata?: { httpStatusCode?: number } };
+    const err = (await iotIn("me-south-1")
+      .send(new ListThingsCommand({}))
+      .catch((e: unknown) => e)) as { name?: string; $metadata?: { httpStatusCode?: number } };
     expect(err.name).toBe("InvalidSignatureException");
     expect(err.$metadata?.httpStatusCode).toBe(403);
   });
@@ -116,8 +136,21 @@ describe("state written before regions existed", () => {
   it("is moved into the configured region at start", async () => {
     const dir = mkdtempSync(join(tmpdir(), "emu-legacy-"));
     const store = new Store(join(dir, "emulator.sqlite"));
-    store.put("iot.thing", "old-thing", { name: "old-thing", id: "11111111-2222-3333-4444-555555555555", attributes: { from: "before" }, version: 1, createdMs: 1_700_000_000_000 });
-    store.put("iotdata.shadow", "old-thing", { thingName: "old-thing", shadowName: null, state: { reported: { on: true } }, metadata: { reported: { on: { timestamp: 1_700_000_000 } } }, version: 3, timestamp: 1_700_000_000 });
+    store.put("iot.thing", "old-thing", {
+      name: "old-thing",
+      id: "11111111-2222-3333-4444-555555555555",
+      attributes: { from: "before" },
+      version: 1,
+      createdMs: 1_700_000_000_000,
+    });
+    store.put("iotdata.shadow", "old-thing", {
+      thingName: "old-thing",
+      shadowName: null,
+      state: { reported: { on: true } },
+      metadata: { reported: { on: { timestamp: 1_700_000_000 } } },
+      version: 3,
+      timestamp: 1_700_000_000,
+    });
     await store.committed();
     store.close();
     const legacy = await startHarness(IoTClient, { dataDir: dir, region: "eu-west-1" });

@@ -44,10 +44,13 @@ let billingGroupId: string;
 
 beforeAll(async () => {
   h = await startHarness(IoTClient, { dataDir });
-  await h.iot.send(new CreateThingTypeCommand({ thingTypeName: "Meter", thingTypeProperties: { thingTypeDescription: "power", searchableAttributes: ["site"] } }));
+  await h.iot.send(
+    new CreateThingTypeCommand({ thingTypeName: "Meter", thingTypeProperties: { thingTypeDescription: "power", searchableAttributes: ["site"] } }),
+  );
   await h.iot.send(new DeprecateThingTypeCommand({ thingTypeName: "Meter" }));
   await h.iot.send(new CreateThingTypeCommand({ thingTypeName: "Gauge" }));
-  thingId = (await h.iot.send(new CreateThingCommand({ thingName: "m-1", thingTypeName: "Gauge", attributePayload: { attributes: { site: "lyon" } } }))).thingId!;
+  thingId = (await h.iot.send(new CreateThingCommand({ thingName: "m-1", thingTypeName: "Gauge", attributePayload: { attributes: { site: "lyon" } } })))
+    .thingId!;
   await h.iot.send(new UpdateThingCommand({ thingName: "m-1", attributePayload: { attributes: { floor: "2" }, merge: true } }));
   await h.iot.send(new CreateThingCommand({ thingName: "m-2" }));
   await h.iot.send(new CreateThingCommand({ thingName: "m-3" }));
@@ -55,12 +58,19 @@ beforeAll(async () => {
   await h.iot.send(new CreateThingGroupCommand({ thingGroupName: "france" }));
   await h.iot.send(new CreateThingGroupCommand({ thingGroupName: "lyon", parentGroupName: "france" }));
   await h.iot.send(new AddThingToThingGroupCommand({ thingGroupName: "lyon", thingName: "m-1" }));
-  billingGroupId = (await h.iot.send(new CreateBillingGroupCommand({ billingGroupName: "premium", billingGroupProperties: { billingGroupDescription: "paid" } }))).billingGroupId!;
+  billingGroupId = (
+    await h.iot.send(new CreateBillingGroupCommand({ billingGroupName: "premium", billingGroupProperties: { billingGroupDescription: "paid" } }))
+  ).billingGroupId!;
   await h.iot.send(new CreateBillingGroupCommand({ billingGroupName: "basic" }));
   await h.iot.send(new AddThingToBillingGroupCommand({ billingGroupName: "premium", thingName: "m-2" }));
   cert = await h.iot.send(new CreateKeysAndCertificateCommand({ setAsActive: true }));
   await h.iot.send(new AttachThingPrincipalCommand({ thingName: "m-1", principal: cert.certificateArn }));
-  await h.iot.send(new CreatePolicyCommand({ policyName: "pol", policyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "iot:*", Resource: "*" }] }) }));
+  await h.iot.send(
+    new CreatePolicyCommand({
+      policyName: "pol",
+      policyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "iot:*", Resource: "*" }] }),
+    }),
+  );
   await h.iot.send(new AttachPolicyCommand({ policyName: "pol", target: cert.certificateArn }));
   await h.stop();
   h = await startHarness(IoTClient, { dataDir });

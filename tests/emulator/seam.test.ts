@@ -75,12 +75,18 @@ describe("an awsJson1_1 service through the seam", () => {
 
 describe("named operations", () => {
   it("aims a fault at one operation", async () => {
-    await admin("faults", { method: "POST", body: JSON.stringify({ service: "iot", operation: "DescribeEndpoint", code: "ThrottlingException", remaining: 1 }) });
+    await admin("faults", {
+      method: "POST",
+      body: JSON.stringify({ service: "iot", operation: "DescribeEndpoint", code: "ThrottlingException", remaining: 1 }),
+    });
     await h.iot.send(new ListThingsCommand({})); // another operation of the same service is not hit
     await expectAwsError(h.iot.send(new DescribeEndpointCommand({ endpointType: "iot:Data-ATS" })), ThrottlingException, 400);
     await h.iot.send(new DescribeEndpointCommand({ endpointType: "iot:Data-ATS" }));
 
-    await admin("faults", { method: "POST", body: JSON.stringify({ service: "toy", operation: "GetItem", code: "ThrottlingException", status: 400, remaining: 1 }) });
+    await admin("faults", {
+      method: "POST",
+      body: JSON.stringify({ service: "toy", operation: "GetItem", code: "ThrottlingException", status: 400, remaining: 1 }),
+    });
     expect((await callToy("Toy_20240101.PutItem", { id: "b", value: 1 })).status).toBe(200);
     const faulted = await callToy("Toy_20240101.GetItem", { id: "b" });
     expect(((await faulted.json()) as { __type: string }).__type).toBe("ThrottlingException");
@@ -95,7 +101,9 @@ describe("named operations", () => {
     await h.iot.send(new ListThingsCommand({}));
     const { counts } = (await (await admin("requests")).json()) as { counts: Record<string, number> };
     expect(counts).toEqual({ "toy PutItem": 1, "toy GetItem": 2, "iot ListThings": 1 });
-    const { operations } = (await (await admin("metrics")).json()) as { operations: Record<string, { count: number; errors: Record<string, number>; latencyMs: { max: number } }> };
+    const { operations } = (await (await admin("metrics")).json()) as {
+      operations: Record<string, { count: number; errors: Record<string, number>; latencyMs: { max: number } }>;
+    };
     expect(Object.keys(operations).sort()).toEqual(["iot ListThings", "toy GetItem", "toy PutItem"]);
     expect(operations["toy GetItem"]).toMatchObject({ count: 2, errors: { NoSuchItemException: 1 } });
     expect(operations["toy PutItem"]).toMatchObject({ count: 1, errors: {} });

@@ -21,7 +21,9 @@ beforeAll(async () => {
   await h.iot.send(new CreateThingCommand({ thingName: "committed-dev" }));
   device = await mqtt.connectAsync(h.emulator.mqttUrl, { clientId: "committed-dev", reconnectPeriod: 0, protocolVersion: 4 });
   device.on("message", (topic) => received.push(topic));
-  await device.subscribeAsync(["$aws/things/committed-dev/shadow/update/accepted", "$aws/things/committed-dev/shadow/update/delta", "echo/committed-dev"], { qos: 1 });
+  await device.subscribeAsync(["$aws/things/committed-dev/shadow/update/accepted", "$aws/things/committed-dev/shadow/update/delta", "echo/committed-dev"], {
+    qos: 1,
+  });
 });
 afterAll(async () => {
   await device.endAsync(true);

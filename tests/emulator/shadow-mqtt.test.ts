@@ -35,7 +35,16 @@ let seq = 0;
 const thing = () => `smq-${process.pid}-${++seq}`;
 const nowSec = () => Math.floor(Date.now() / 1000);
 const prefixOf = (t: string, shadowName?: string) => (shadowName ? `$aws/things/${t}/shadow/name/${shadowName}` : `$aws/things/${t}/shadow`);
-const RESPONSES = ["get/accepted", "get/rejected", "update/accepted", "update/rejected", "update/delta", "update/documents", "delete/accepted", "delete/rejected"];
+const RESPONSES = [
+  "get/accepted",
+  "get/rejected",
+  "update/accepted",
+  "update/rejected",
+  "update/delta",
+  "update/documents",
+  "delete/accepted",
+  "delete/rejected",
+];
 
 // ---- REST helpers ---------------------------------------------------------------------------
 
@@ -305,12 +314,24 @@ describe("rejected updates", () => {
     ["a desired that is no object", '{"state":{"desired":5},"clientToken":"t-4"}', 400, "Desired node must be an object", "t-4"],
     ["a reported that is no object", '{"state":{"reported":"x"},"clientToken":"t-5"}', 400, "Reported node must be an object", "t-5"],
     ["an unknown node in state", '{"state":{"delta":{"a":1}},"clientToken":"t-6"}', 400, "State contains an invalid node", "t-6"],
-    ["7 levels of nesting", '{"state":{"desired":{"a":{"b":{"c":{"d":{"e":{"f":{"g":1}}}}}}}},"clientToken":"t-7"}', 400, "JSON contains too many levels of nesting; maximum is 6", "t-7"],
+    [
+      "7 levels of nesting",
+      '{"state":{"desired":{"a":{"b":{"c":{"d":{"e":{"f":{"g":1}}}}}}}},"clientToken":"t-7"}',
+      400,
+      "JSON contains too many levels of nesting; maximum is 6",
+      "t-7",
+    ],
     ["a client token over 64 bytes", JSON.stringify({ state: { desired: { a: 1 } }, clientToken: "x".repeat(65) }), 400, "Invalid clientToken", undefined],
     ["a client token that is no string", '{"state":{"desired":{"a":1}},"clientToken":42}', 400, "Invalid clientToken", undefined],
     ["an invalid version", '{"state":{"desired":{"a":1}},"version":"one","clientToken":"t-8"}', 400, "Invalid version", "t-8"],
     ["a stale version", '{"state":{"desired":{"a":1}},"version":0,"clientToken":"t-9"}', 409, "Version conflict", "t-9"],
-    ["more than 8 KB of state", JSON.stringify({ state: { desired: { big: "x".repeat(8200) } }, clientToken: "t-10" }), 413, "The payload exceeds the maximum size allowed", "t-10"],
+    [
+      "more than 8 KB of state",
+      JSON.stringify({ state: { desired: { big: "x".repeat(8200) } }, clientToken: "t-10" }),
+      413,
+      "The payload exceeds the maximum size allowed",
+      "t-10",
+    ],
   ];
 
   it.each(cases)("rejects %s on update/rejected and changes nothing", async (_what, payload, code, message, token) => {
@@ -351,7 +372,12 @@ describe("rejected updates", () => {
     await d.publish(`${p}/update`, `{"state":{"reported":{"list":${deepArrays}}},"clientToken":"deep-2"}`);
     for (const token of ["deep-1", "deep-2"]) {
       const rejected = (await d.next(`${p}/update/rejected`)).body;
-      expect(rejected).toEqual({ code: 400, message: "JSON contains too many levels of nesting; maximum is 6", timestamp: expect.any(Number), clientToken: token });
+      expect(rejected).toEqual({
+        code: 400,
+        message: "JSON contains too many levels of nesting; maximum is 6",
+        timestamp: expect.any(Number),
+        clientToken: token,
+      });
     }
     expect(d.pending(`${p}/update/accepted`)).toEqual([]);
     expect((await restGet(t, shadowName)).version).toBe(1);
@@ -366,7 +392,10 @@ describe("rejected updates", () => {
     const d = await device();
     await d.watch({ thing: t });
     await d.client.publishAsync(`${prefixOf(t)}/update`, Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { qos: 1 });
-    expect((await d.next(`${prefixOf(t)}/update/rejected`)).body).toMatchObject({ code: 415, message: "Unsupported documented encoding; supported encoding is UTF-8" });
+    expect((await d.next(`${prefixOf(t)}/update/rejected`)).body).toMatchObject({
+      code: 415,
+      message: "Unsupported documented encoding; supported encoding is UTF-8",
+    });
   });
 
   it("rejects a get or delete with an invalid client token", async () => {
@@ -400,7 +429,11 @@ describe("REST and MQTT share one shadow", () => {
       clientToken: "rest-1",
     });
     const docs = (await d.next(`${p}/update/documents`)).body;
-    expect(docs).toEqual({ current: { state: { desired: { fw: "2.0", blocklist: ["a", "b"] } }, metadata: accepted.metadata, version: 1 }, timestamp: accepted.timestamp, clientToken: "rest-1" });
+    expect(docs).toEqual({
+      current: { state: { desired: { fw: "2.0", blocklist: ["a", "b"] } }, metadata: accepted.metadata, version: 1 },
+      timestamp: accepted.timestamp,
+      clientToken: "rest-1",
+    });
 
     // The device answers over MQTT; REST sees it, and the delta is gone.
     await d.publish(`${p}/update`, { state: { reported: { fw: "2.0", blocklist: ["a", "b"] } } });
@@ -447,7 +480,9 @@ describe("REST and MQTT share one shadow", () => {
     const p = prefixOf(t);
     const d = await device();
     await d.watch({ thing: t });
-    await data.send(new PublishCommand({ topic: `${p}/update`, qos: 1, payload: new TextEncoder().encode('{"state":{"desired":{"k":1}},"clientToken":"pub"}') }));
+    await data.send(
+      new PublishCommand({ topic: `${p}/update`, qos: 1, payload: new TextEncoder().encode('{"state":{"desired":{"k":1}},"clientToken":"pub"}') }),
+    );
     expect((await d.next(`${p}/update/accepted`)).body).toMatchObject({ state: { desired: { k: 1 } }, version: 1, clientToken: "pub" });
     expect((await restGet(t)).state.desired).toEqual({ k: 1 });
   });
@@ -577,7 +612,11 @@ describe("a fleet at once", () => {
     await Promise.all(agents.map((c, i) => c.subscribeAsync([`${prefixOf(names[i])}/update/accepted`, `${prefixOf(names[i])}/get/accepted`], { qos: 1 })));
 
     for (let r = 1; r <= ROUNDS; r++) {
-      await Promise.all(agents.map((c, i) => c.publishAsync(`${prefixOf(names[i])}/update`, JSON.stringify({ state: { reported: { round: r }, desired: { round: r + 1 } } }), { qos: 1 })));
+      await Promise.all(
+        agents.map((c, i) =>
+          c.publishAsync(`${prefixOf(names[i])}/update`, JSON.stringify({ state: { reported: { round: r }, desired: { round: r + 1 } } }), { qos: 1 }),
+        ),
+      );
       await Promise.all(agents.map((c, i) => c.publishAsync(`${prefixOf(names[i])}/get`, "", { qos: 1 })));
     }
     const answers = () => [...gets.values()].reduce((a, b) => a + b, 0) + [...versions.values()].reduce((a, v) => a + v.length, 0);

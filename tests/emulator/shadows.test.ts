@@ -103,7 +103,7 @@ describe("UpdateThingShadow and GetThingShadow", () => {
     expect((await update(t, { state: { reported: { b: 1 } } })).version).toBe(3);
   });
 
-  it("deletes a key with null and a whole section with \"desired\": null", async () => {
+  it('deletes a key with null and a whole section with "desired": null', async () => {
     const t = thing();
     await update(t, { state: { desired: { a: 1, b: 2, deep: { c: 3 } }, reported: { a: 1 } } });
     const accepted = await update(t, { state: { desired: { a: null, deep: { c: null } } } });
@@ -440,7 +440,13 @@ describe("onChange (what the fleet index follows)", () => {
     const changes: ShadowChange[] = [];
     svc.shadows.onChange((ch) => changes.push(ch));
     try {
-      await c.send(new UpdateThingShadowCommand({ thingName: "w", shadowName: "cfg", payload: new TextEncoder().encode('{"state":{"desired":{"a":1}},"clientToken":"k"}') }));
+      await c.send(
+        new UpdateThingShadowCommand({
+          thingName: "w",
+          shadowName: "cfg",
+          payload: new TextEncoder().encode('{"state":{"desired":{"a":1}},"clientToken":"k"}'),
+        }),
+      );
       await c.send(new UpdateThingShadowCommand({ thingName: "w", shadowName: "cfg", payload: new TextEncoder().encode('{"state":{"reported":{"a":1}}}') }));
       const got = decode((await c.send(new GetThingShadowCommand({ thingName: "w", shadowName: "cfg" }))).payload);
       await c.send(new DeleteThingShadowCommand({ thingName: "w", shadowName: "cfg" }));
@@ -450,7 +456,14 @@ describe("onChange (what the fleet index follows)", () => {
       expect(changes[1].previous).toBe(changes[0].shadow);
       // In sync, so GET has no delta: the change carries exactly what GET shows.
       expect(got.state).toEqual({ desired: { a: 1 }, reported: { a: 1 } });
-      expect(changes[1].shadow).toEqual({ thingName: "w", shadowName: "cfg", state: got.state, metadata: got.metadata, version: 2, timestamp: expect.any(Number) });
+      expect(changes[1].shadow).toEqual({
+        thingName: "w",
+        shadowName: "cfg",
+        state: got.state,
+        metadata: got.metadata,
+        version: 2,
+        timestamp: expect.any(Number),
+      });
       expect(changes[2]).toMatchObject({ thingName: "w", shadowName: "cfg", shadow: null, previous: { version: 2 } });
       expect(svc.shadows.get("w", "cfg")).toBeUndefined();
     } finally {

@@ -5,7 +5,7 @@ import { pageBySeq, pageOfSorted } from "../../emulator/services/iot/pagination"
 /** A tiny deterministic PRNG so failures reproduce. */
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 describe("SortedNames (the index behind ListThings paging)", () => {

@@ -59,7 +59,10 @@ async function listMembers(input: ListThingsInThingGroupCommandInput): Promise<s
 describe("thing group lifecycle", () => {
   it("creates a hierarchy and describes it", async () => {
     const root = await h.iot.send(
-      new CreateThingGroupCommand({ thingGroupName: "eu", thingGroupProperties: { thingGroupDescription: "Europe", attributePayload: { attributes: { region: "eu" } } } }),
+      new CreateThingGroupCommand({
+        thingGroupName: "eu",
+        thingGroupProperties: { thingGroupDescription: "Europe", attributePayload: { attributes: { region: "eu" } } },
+      }),
     );
     expect(root).toMatchObject({ thingGroupName: "eu", thingGroupArn: arnOf("eu") });
     expect(root.thingGroupId).toBeTruthy();
@@ -94,13 +97,21 @@ describe("thing group lifecycle", () => {
     for (let i = 2; i <= 7; i++) await group(`d${i}`, `d${i - 1}`);
     await expectAwsError(group("d8", "d7"), InvalidRequestException, 400);
     await group("wide");
-    await inBatches(Array.from({ length: 100 }, (_, i) => i), 25, (i) => group(`wide-${String(i).padStart(3, "0")}`, "wide"));
+    await inBatches(
+      Array.from({ length: 100 }, (_, i) => i),
+      25,
+      (i) => group(`wide-${String(i).padStart(3, "0")}`, "wide"),
+    );
     await expectAwsError(group("wide-100", "wide"), InvalidRequestException, 400);
   });
 
   it("updates properties with expectedVersion", async () => {
     const out = await h.iot.send(
-      new UpdateThingGroupCommand({ thingGroupName: "eu", expectedVersion: 1, thingGroupProperties: { attributePayload: { attributes: { tier: "1" }, merge: true } } }),
+      new UpdateThingGroupCommand({
+        thingGroupName: "eu",
+        expectedVersion: 1,
+        thingGroupProperties: { attributePayload: { attributes: { tier: "1" }, merge: true } },
+      }),
     );
     expect(out.version).toBe(2);
     await expectAwsError(
@@ -133,7 +144,15 @@ describe("thing group lifecycle", () => {
     // mt-1a > (mt-2a > mt-3a, mt-3b), (mt-2b > mt-3c, mt-3d); mt-1b alone.
     await group("mt-1a");
     await group("mt-1b");
-    for (const [child, parent] of [["mt-2a", "mt-1a"], ["mt-2b", "mt-1a"], ["mt-3a", "mt-2a"], ["mt-3b", "mt-2a"], ["mt-3c", "mt-2b"], ["mt-3d", "mt-2b"]]) await group(child, parent);
+    for (const [child, parent] of [
+      ["mt-2a", "mt-1a"],
+      ["mt-2b", "mt-1a"],
+      ["mt-3a", "mt-2a"],
+      ["mt-3b", "mt-2a"],
+      ["mt-3c", "mt-2b"],
+      ["mt-3d", "mt-2b"],
+    ])
+      await group(child, parent);
     expect(await listGroups({ namePrefixFilter: "mt-" })).toHaveLength(8);
     // recursive=false without a parent: root groups only.
     expect(await listGroups({ namePrefixFilter: "mt-", recursive: false })).toEqual(["mt-1a", "mt-1b"]);

@@ -36,7 +36,11 @@ describe("thing types", () => {
     expect(out.thingTypeId).toBeTruthy();
     const again = await h.iot.send(new CreateThingTypeCommand({ thingTypeName: "Thermo", thingTypeProperties: props }));
     expect(again.thingTypeId).toBe(out.thingTypeId);
-    await expectAwsError(h.iot.send(new CreateThingTypeCommand({ thingTypeName: "Thermo", thingTypeProperties: { thingTypeDescription: "other" } })), ResourceAlreadyExistsException, 409);
+    await expectAwsError(
+      h.iot.send(new CreateThingTypeCommand({ thingTypeName: "Thermo", thingTypeProperties: { thingTypeDescription: "other" } })),
+      ResourceAlreadyExistsException,
+      409,
+    );
 
     const d = await h.iot.send(new DescribeThingTypeCommand({ thingTypeName: "Thermo" }));
     expect(d).toMatchObject({ thingTypeName: "Thermo", thingTypeId: out.thingTypeId, thingTypeArn: out.thingTypeArn, thingTypeProperties: props });
@@ -48,7 +52,11 @@ describe("thing types", () => {
 
   it("validates input and reports unknown types", async () => {
     await expectAwsError(h.iot.send(new CreateThingTypeCommand({ thingTypeName: "bad name" })), InvalidRequestException, 400);
-    await expectAwsError(h.iot.send(new CreateThingTypeCommand({ thingTypeName: "TooMany", thingTypeProperties: { searchableAttributes: ["a", "b", "c", "d"] } })), InvalidRequestException, 400);
+    await expectAwsError(
+      h.iot.send(new CreateThingTypeCommand({ thingTypeName: "TooMany", thingTypeProperties: { searchableAttributes: ["a", "b", "c", "d"] } })),
+      InvalidRequestException,
+      400,
+    );
     await expectAwsError(h.iot.send(new DescribeThingTypeCommand({ thingTypeName: "Nope" })), ResourceNotFoundException, 404);
     await expectAwsError(h.iot.send(new DeprecateThingTypeCommand({ thingTypeName: "Nope" })), ResourceNotFoundException, 404);
     await expectAwsError(h.iot.send(new DeleteThingTypeCommand({ thingTypeName: "Nope" })), ResourceNotFoundException, 404);

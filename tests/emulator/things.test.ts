@@ -36,7 +36,14 @@ describe("CreateThing / DescribeThing", () => {
     expect(out.thingArn).toBe("arn:aws:iot:us-east-1:000000000000:thing/alpha");
     expect(out.thingId).toMatch(UUID);
     const d = await h.iot.send(new DescribeThingCommand({ thingName: "alpha" }));
-    expect(d).toMatchObject({ defaultClientId: "alpha", thingName: "alpha", thingId: out.thingId, thingArn: out.thingArn, version: 1, attributes: { color: "red", "site/zone": "a:1" } });
+    expect(d).toMatchObject({
+      defaultClientId: "alpha",
+      thingName: "alpha",
+      thingId: out.thingId,
+      thingArn: out.thingArn,
+      version: 1,
+      attributes: { color: "red", "site/zone": "a:1" },
+    });
     expect(d.thingTypeName).toBeUndefined();
     expect(d.$metadata.httpStatusCode).toBe(200);
   });
@@ -45,7 +52,11 @@ describe("CreateThing / DescribeThing", () => {
     const a = await h.iot.send(new CreateThingCommand({ thingName: "idem", thingTypeName: "Sensor", attributePayload: { attributes: { k: "v" } } }));
     const b = await h.iot.send(new CreateThingCommand({ thingName: "idem", thingTypeName: "Sensor", attributePayload: { attributes: { k: "v" } } }));
     expect(b.thingId).toBe(a.thingId);
-    const err = await expectAwsError(h.iot.send(new CreateThingCommand({ thingName: "idem", attributePayload: { attributes: { k: "other" } } })), ResourceAlreadyExistsException, 409);
+    const err = await expectAwsError(
+      h.iot.send(new CreateThingCommand({ thingName: "idem", attributePayload: { attributes: { k: "other" } } })),
+      ResourceAlreadyExistsException,
+      409,
+    );
     expect(err.resourceId).toBe(a.thingId);
     expect(err.resourceArn).toBe(a.thingArn);
   });
@@ -53,9 +64,21 @@ describe("CreateThing / DescribeThing", () => {
   it("validates names and attributes against the model", async () => {
     await expectAwsError(h.iot.send(new CreateThingCommand({ thingName: "has space" })), InvalidRequestException, 400);
     await expectAwsError(h.iot.send(new CreateThingCommand({ thingName: "x".repeat(129) })), InvalidRequestException, 400);
-    await expectAwsError(h.iot.send(new CreateThingCommand({ thingName: "v1", attributePayload: { attributes: { k: "no spaces allowed" } } })), InvalidRequestException, 400);
-    await expectAwsError(h.iot.send(new CreateThingCommand({ thingName: "v2", attributePayload: { attributes: { "bad key!": "v" } } })), InvalidRequestException, 400);
-    await expectAwsError(h.iot.send(new CreateThingCommand({ thingName: "v3", attributePayload: { attributes: { k: "x".repeat(801) } } })), InvalidRequestException, 400);
+    await expectAwsError(
+      h.iot.send(new CreateThingCommand({ thingName: "v1", attributePayload: { attributes: { k: "no spaces allowed" } } })),
+      InvalidRequestException,
+      400,
+    );
+    await expectAwsError(
+      h.iot.send(new CreateThingCommand({ thingName: "v2", attributePayload: { attributes: { "bad key!": "v" } } })),
+      InvalidRequestException,
+      400,
+    );
+    await expectAwsError(
+      h.iot.send(new CreateThingCommand({ thingName: "v3", attributePayload: { attributes: { k: "x".repeat(801) } } })),
+      InvalidRequestException,
+      400,
+    );
     await h.iot.send(new CreateThingCommand({ thingName: "v4", attributePayload: { attributes: { k: "x".repeat(800), "a_b.c,d@e/f:g#h-i": "=[]" } } }));
   });
 
@@ -64,7 +87,11 @@ describe("CreateThing / DescribeThing", () => {
     await h.iot.send(new CreateThingCommand({ thingName: "three", attributePayload: { attributes: attrs(3) } }));
     await expectAwsError(h.iot.send(new CreateThingCommand({ thingName: "four", attributePayload: { attributes: attrs(4) } })), InvalidRequestException, 400);
     await h.iot.send(new CreateThingCommand({ thingName: "fifty", thingTypeName: "Sensor", attributePayload: { attributes: attrs(50) } }));
-    await expectAwsError(h.iot.send(new CreateThingCommand({ thingName: "fifty1", thingTypeName: "Sensor", attributePayload: { attributes: attrs(51) } })), InvalidRequestException, 400);
+    await expectAwsError(
+      h.iot.send(new CreateThingCommand({ thingName: "fifty1", thingTypeName: "Sensor", attributePayload: { attributes: attrs(51) } })),
+      InvalidRequestException,
+      400,
+    );
     // Removing the type from a thing with 50 attributes would break the untyped limit.
     await expectAwsError(h.iot.send(new UpdateThingCommand({ thingName: "fifty", removeThingType: true })), InvalidRequestException, 400);
   });
@@ -94,7 +121,11 @@ describe("UpdateThing", () => {
 
   it("checks expectedVersion (VersionConflictException 409)", async () => {
     await h.iot.send(new CreateThingCommand({ thingName: "ver" }));
-    await expectAwsError(h.iot.send(new UpdateThingCommand({ thingName: "ver", expectedVersion: 7, attributePayload: { attributes: { a: "1" } } })), VersionConflictException, 409);
+    await expectAwsError(
+      h.iot.send(new UpdateThingCommand({ thingName: "ver", expectedVersion: 7, attributePayload: { attributes: { a: "1" } } })),
+      VersionConflictException,
+      409,
+    );
     await h.iot.send(new UpdateThingCommand({ thingName: "ver", expectedVersion: 1, attributePayload: { attributes: { a: "1" } } }));
     expect((await h.iot.send(new DescribeThingCommand({ thingName: "ver" }))).version).toBe(2);
   });
@@ -104,13 +135,21 @@ describe("UpdateThing", () => {
     await h.iot.send(new UpdateThingCommand({ thingName: "typed", thingTypeName: "Sensor" }));
     expect((await h.iot.send(new DescribeThingCommand({ thingName: "typed" }))).thingTypeName).toBe("Sensor");
     await expectAwsError(h.iot.send(new UpdateThingCommand({ thingName: "typed", thingTypeName: "Old" })), InvalidRequestException, 400);
-    await expectAwsError(h.iot.send(new UpdateThingCommand({ thingName: "typed", thingTypeName: "Sensor", removeThingType: true })), InvalidRequestException, 400);
+    await expectAwsError(
+      h.iot.send(new UpdateThingCommand({ thingName: "typed", thingTypeName: "Sensor", removeThingType: true })),
+      InvalidRequestException,
+      400,
+    );
     await h.iot.send(new UpdateThingCommand({ thingName: "typed", removeThingType: true }));
     expect((await h.iot.send(new DescribeThingCommand({ thingName: "typed" }))).thingTypeName).toBeUndefined();
   });
 
   it("fails for an unknown thing", async () => {
-    await expectAwsError(h.iot.send(new UpdateThingCommand({ thingName: "ghost", attributePayload: { attributes: { a: "1" } } })), ResourceNotFoundException, 404);
+    await expectAwsError(
+      h.iot.send(new UpdateThingCommand({ thingName: "ghost", attributePayload: { attributes: { a: "1" } } })),
+      ResourceNotFoundException,
+      404,
+    );
   });
 });
 
@@ -169,7 +208,10 @@ describe("ListThings paging and filters", () => {
     return names;
   }
 
-  const devs = (pred: (i: number) => boolean) => Array.from({ length: N }, (_, i) => i).filter(pred).map(name);
+  const devs = (pred: (i: number) => boolean) =>
+    Array.from({ length: N }, (_, i) => i)
+      .filter(pred)
+      .map(name);
   const only = (names: string[]) => names.filter((n) => n.startsWith("dev-"));
 
   it("pages through everything with maxResults 250: sorted, no duplicates, nothing missing", async () => {
@@ -215,7 +257,11 @@ describe("ListThings paging and filters", () => {
     await expectAwsError(h.iot.send(new ListThingsCommand({ maxResults: 251 })), InvalidRequestException, 400);
     await expectAwsError(h.iot.send(new ListThingsCommand({ nextToken: "garbage!" })), InvalidRequestException, 400);
     await expectAwsError(h.iot.send(new ListThingsCommand({ nextToken: Buffer.from("{}").toString("base64") })), InvalidRequestException, 400);
-    await expectAwsError(h.iot.send(new ListThingsCommand({ thingTypeName: "Sensor", attributeName: "batch", attributeValue: "b1" })), InvalidRequestException, 400);
+    await expectAwsError(
+      h.iot.send(new ListThingsCommand({ thingTypeName: "Sensor", attributeName: "batch", attributeValue: "b1" })),
+      InvalidRequestException,
+      400,
+    );
     await expectAwsError(h.iot.send(new ListThingsCommand({ attributeValue: "b1" })), InvalidRequestException, 400);
   });
 });

@@ -43,7 +43,12 @@ async function audit() {
 
 async function queries() {
   for (let i = 0; ; i++) {
-    const saved = upsertSavedQuery(db, owner.username, { name: `${prefix}-q-${i}`, query: `thingName:crash-${i}*`, columns: ["thingName"], shared: i % 2 === 0 });
+    const saved = upsertSavedQuery(db, owner.username, {
+      name: `${prefix}-q-${i}`,
+      query: `thingName:crash-${i}*`,
+      columns: ["thingName"],
+      shared: i % 2 === 0,
+    });
     ack("query", saved.id);
     await yieldToOthers();
   }

@@ -142,10 +142,24 @@ export function DriftView() {
       {data && indexed.length > 0 ? (
         <div className="grid items-start gap-3 xl:grid-cols-2">
           {data.byType ? (
-            <Breakdown title={`By thing type · ${scopeLabel(data.scope).toLowerCase()}`} noun="type" breakdown={data.byType} selected={type} onSelect={(v) => drill({ type: v })} searchHrefFor={typeHref} />
+            <Breakdown
+              title={`By thing type · ${scopeLabel(data.scope).toLowerCase()}`}
+              noun="type"
+              breakdown={data.byType}
+              selected={type}
+              onSelect={(v) => drill({ type: v })}
+              searchHrefFor={typeHref}
+            />
           ) : null}
           {data.byGroup ? (
-            <Breakdown title={`By thing group · ${scopeLabel(data.scope).toLowerCase()}`} noun="group" breakdown={data.byGroup} selected={group} onSelect={(v) => drill({ group: v })} searchHrefFor={groupHref} />
+            <Breakdown
+              title={`By thing group · ${scopeLabel(data.scope).toLowerCase()}`}
+              noun="group"
+              breakdown={data.byGroup}
+              selected={group}
+              onSelect={(v) => drill({ group: v })}
+              searchHrefFor={groupHref}
+            />
           ) : null}
         </div>
       ) : null}
@@ -159,7 +173,9 @@ export function DriftView() {
           onClear={(what) => void setParams(what === "all" ? { type: null, group: null, key: null } : { [what]: null })}
         />
       ) : data && indexed.length > 0 && data.any.drifted > 0 ? (
-        <p className="text-sm text-muted">Pick a thing type, a thing group or a key above to list its drifted things, each linked to its desired vs reported diff.</p>
+        <p className="text-sm text-muted">
+          Pick a thing type, a thing group or a key above to list its drifted things, each linked to its desired vs reported diff.
+        </p>
       ) : null}
     </div>
   );
@@ -197,8 +213,8 @@ function NotIndexed({ summary }: { summary: DriftSummary }) {
       <p className="font-semibold text-warn">Shadows are not in the fleet index, so drift cannot be seen here</p>
       <p className="mt-1">
         {summary.indexing.indexStatus === null ? "Fleet indexing is off." : "The index holds registry data only."} An admin can set the indexing mode to{" "}
-        <code className="font-mono">REGISTRY_AND_SHADOW</code> (and list the named shadows to index) in the indexing configuration. One thing&apos;s shadows can still be read on
-        its page.
+        <code className="font-mono">REGISTRY_AND_SHADOW</code> (and list the named shadows to index) in the indexing configuration. One thing&apos;s shadows can
+        still be read on its page.
       </p>
       <p className="mt-2">
         <Link href="/things">Browse things</Link>

@@ -38,7 +38,12 @@ export const DriftedThings = forwardRef<HTMLHeadingElement, Props>(function Drif
     <section aria-labelledby="drifted-things-title" className="rounded border border-accent/60 bg-surface" data-testid="drifted-things">
       <header className="flex flex-wrap items-center justify-between gap-2 border-b border-border px-3 py-2">
         <div className="flex flex-wrap items-center gap-2">
-          <h2 id="drifted-things-title" ref={headingRef} tabIndex={-1} className="text-sm font-semibold tracking-wide text-muted uppercase focus:outline-none focus-visible:outline-2">
+          <h2
+            id="drifted-things-title"
+            ref={headingRef}
+            tabIndex={-1}
+            className="text-sm font-semibold tracking-wide text-muted uppercase focus:outline-none focus-visible:outline-2"
+          >
             Drifted things
           </h2>
           <ul aria-label="Filters" className="flex flex-wrap items-center gap-1.5">
@@ -70,7 +75,9 @@ export const DriftedThings = forwardRef<HTMLHeadingElement, Props>(function Drif
         ) : data.matched === 0 ? (
           <div className="py-4 text-center">
             <p className="font-semibold">No drifted thing matches these filters</p>
-            <p className="mt-1 text-sm text-muted">It may have applied its desired state since the figures above were read, or the filters exclude each other.</p>
+            <p className="mt-1 text-sm text-muted">
+              It may have applied its desired state since the figures above were read, or the filters exclude each other.
+            </p>
           </div>
         ) : (
           <>
@@ -124,7 +131,12 @@ function FilterChip({ label, value, onRemove }: { label: string; value: string; 
         {value}
       </span>
       {onRemove ? (
-        <button type="button" className="rounded px-1 text-muted hover:bg-border hover:text-fg" aria-label={`Remove the ${label.toLowerCase()} filter (${value})`} onClick={onRemove}>
+        <button
+          type="button"
+          className="rounded px-1 text-muted hover:bg-border hover:text-fg"
+          aria-label={`Remove the ${label.toLowerCase()} filter (${value})`}
+          onClick={onRemove}
+        >
           ✕
         </button>
       ) : null}
@@ -139,7 +151,11 @@ function ThingRow({ row, filter }: { row: DriftThingRow; filter: DriftThingFilte
   return (
     <tr>
       <td className="max-w-72">
-        <Link href={thingShadowHref(row.thingName, shadow)} className="font-mono text-[13px] break-all" title={`Open the ${shadowShort(shadow)} shadow's desired vs reported diff`}>
+        <Link
+          href={thingShadowHref(row.thingName, shadow)}
+          className="font-mono text-[13px] break-all"
+          title={`Open the ${shadowShort(shadow)} shadow's desired vs reported diff`}
+        >
           {row.thingName}
         </Link>
         {row.thingGroupNames.length ? (
@@ -152,14 +168,18 @@ function ThingRow({ row, filter }: { row: DriftThingRow; filter: DriftThingFilte
       <td>
         <PendingChips keys={row.pending} highlight={filter.key} showShadow={many} />
       </td>
-      <td className="whitespace-nowrap">{row.oldestSinceSec === null ? <span className="text-muted">unknown</span> : <TimeAgo at={row.oldestSinceSec * 1000} />}</td>
+      <td className="whitespace-nowrap">
+        {row.oldestSinceSec === null ? <span className="text-muted">unknown</span> : <TimeAgo at={row.oldestSinceSec * 1000} />}
+      </td>
       <td className="whitespace-nowrap">
         {row.connected === null ? (
           <span className="text-muted" title="Connectivity is not indexed">
             —
           </span>
         ) : (
-          <ConnectivityStatus value={{ thingName: row.thingName, connected: row.connected, changedAtMs: row.connectivityChangedAtMs, disconnectReason: row.disconnectReason }} />
+          <ConnectivityStatus
+            value={{ thingName: row.thingName, connected: row.connected, changedAtMs: row.connectivityChangedAtMs, disconnectReason: row.disconnectReason }}
+          />
         )}
       </td>
     </tr>
@@ -168,7 +188,12 @@ function ThingRow({ row, filter }: { row: DriftThingRow; filter: DriftThingFilte
 
 function PendingChips({ keys, highlight, showShadow }: { keys: readonly PendingKey[]; highlight: string | null; showShadow: boolean }) {
   const [open, setOpen] = useState(false);
-  if (keys.length === 0) return <span className="text-muted" title="The index says this shadow has a delta, but its keys could not be read">unknown keys</span>;
+  if (keys.length === 0)
+    return (
+      <span className="text-muted" title="The index says this shadow has a delta, but its keys could not be read">
+        unknown keys
+      </span>
+    );
   const shown = open ? keys : keys.slice(0, CHIPS_SHOWN);
   return (
     <span className="flex flex-wrap items-center gap-1">
@@ -176,7 +201,11 @@ function PendingChips({ keys, highlight, showShadow }: { keys: readonly PendingK
         <span
           key={`${k.shadow}\u0000${k.path}`}
           title={`${shadowShort(k.shadow)} shadow · ${k.path}\ndesired written ${k.sinceSec === null ? "at an unknown time" : formatUtc(k.sinceSec * 1000)}\n${
-            k.error !== null ? `the agent reports an error applying it: ${k.error}` : k.reported ? "the agent reports a different value" : "the agent reports no value for it"
+            k.error !== null
+              ? `the agent reports an error applying it: ${k.error}`
+              : k.reported
+                ? "the agent reports a different value"
+                : "the agent reports no value for it"
           }`}
           className={`inline-flex max-w-full flex-wrap items-center gap-x-1 rounded border px-1 font-mono text-xs break-all ${
             k.error !== null ? "border-bad/60 bg-bad/10" : k.path === highlight ? "border-warn/60 bg-warn/15" : "border-border bg-surface-2"

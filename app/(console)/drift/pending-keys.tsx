@@ -133,8 +133,12 @@ export function PendingKeys({ keys, scope, selected, onSelect, searchHrefFor }: 
                       <td className={`text-right tabular-nums ${k.connected > 0 ? "font-semibold text-warn" : "text-muted"}`}>{formatCount(k.connected)}</td>
                       <td className={`text-right tabular-nums ${k.failing > 0 ? "font-semibold text-bad" : "text-muted"}`}>{formatCount(k.failing)}</td>
                       <td className={`text-right tabular-nums ${k.notReported > 0 ? "" : "text-muted"}`}>{formatCount(k.notReported)}</td>
-                      <td className="whitespace-nowrap">{k.oldestSinceSec === null ? <span className="text-muted">unknown</span> : <TimeAgo at={k.oldestSinceSec * 1000} />}</td>
-                      <td className="whitespace-nowrap">{k.medianSinceSec === null ? <span className="text-muted">unknown</span> : <TimeAgo at={k.medianSinceSec * 1000} />}</td>
+                      <td className="whitespace-nowrap">
+                        {k.oldestSinceSec === null ? <span className="text-muted">unknown</span> : <TimeAgo at={k.oldestSinceSec * 1000} />}
+                      </td>
+                      <td className="whitespace-nowrap">
+                        {k.medianSinceSec === null ? <span className="text-muted">unknown</span> : <TimeAgo at={k.medianSinceSec * 1000} />}
+                      </td>
                       <td className="text-right">
                         {href ? (
                           <Link href={href} className="text-xs whitespace-nowrap" aria-label={`Open the things where ${k.path} is pending in Search`}>

@@ -26,7 +26,13 @@ export function ScopeCards({ summary, scope, onScope }: { summary: DriftSummary;
   return (
     <div role="group" aria-label="Shadow in scope" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
       {cards.map((c) => (
-        <ScopeCard key={c.shadow} count={c} totalThings={summary.totalThings} active={c.shadow === scope || (cards.length === 1 && scope === ANY_SHADOW)} onClick={() => onScope(c.shadow)} />
+        <ScopeCard
+          key={c.shadow}
+          count={c}
+          totalThings={summary.totalThings}
+          active={c.shadow === scope || (cards.length === 1 && scope === ANY_SHADOW)}
+          onClick={() => onScope(c.shadow)}
+        />
       ))}
     </div>
   );
@@ -36,7 +42,8 @@ function ScopeCard({ count, totalThings, active, onClick }: { count: ShadowDrift
   const { shadow, drifted, withShadow } = count;
   const share = withShadow > 0 ? (drifted / withShadow) * 100 : 0;
   const label = scopeLabel(shadow);
-  const base = shadow === ANY_SHADOW ? "things with any indexed shadow" : withShadow === totalThings ? "things (every thing has it)" : "things that have this shadow";
+  const base =
+    shadow === ANY_SHADOW ? "things with any indexed shadow" : withShadow === totalThings ? "things (every thing has it)" : "things that have this shadow";
   return (
     <button
       type="button"
@@ -56,7 +63,8 @@ function ScopeCard({ count, totalThings, active, onClick }: { count: ShadowDrift
         <span className="text-sm">{drifted === 1 ? "thing has" : "things have"} pending changes</span>
       </span>
       <span className="mt-0.5 block text-sm text-muted">
-        of <span className="font-semibold text-fg tabular-nums">{formatCount(withShadow)}</span> {base} · <span className="font-semibold text-fg">{percentLabel(drifted, withShadow)}</span>
+        of <span className="font-semibold text-fg tabular-nums">{formatCount(withShadow)}</span> {base} ·{" "}
+        <span className="font-semibold text-fg">{percentLabel(drifted, withShadow)}</span>
       </span>
       <span aria-hidden="true" className="mt-2 flex h-2 overflow-hidden rounded bg-idle/25">
         <span className="h-full bg-warn" style={{ width: `${share}%` }} />

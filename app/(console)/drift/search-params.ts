@@ -20,4 +20,3 @@ export const driftParams = {
   group: valid(isRegistryName),
   key: valid(isKeyPath),
 };
-

@@ -39,7 +39,11 @@ export async function GroupDetails({ name, recursive }: { name: string; recursiv
         <nav aria-label="Path to root" className="font-mono text-[13px]">
           {path.map((p, i) => (
             <Fragment key={p}>
-              {i > 0 ? <span className="px-1 text-muted" aria-hidden="true">›</span> : null}
+              {i > 0 ? (
+                <span className="px-1 text-muted" aria-hidden="true">
+                  ›
+                </span>
+              ) : null}
               {p === detail.name ? <span className="font-semibold">{p}</span> : <Link href={groupHref(p)}>{p}</Link>}
             </Fragment>
           ))}
@@ -55,7 +59,16 @@ export async function GroupDetails({ name, recursive }: { name: string; recursiv
         <Panel title="Details" id="group-details">
           <KeyValues
             items={[
-              { label: "Parent", value: detail.parentName ? <Link href={groupHref(detail.parentName)} className="font-mono">{detail.parentName}</Link> : "— (root group)" },
+              {
+                label: "Parent",
+                value: detail.parentName ? (
+                  <Link href={groupHref(detail.parentName)} className="font-mono">
+                    {detail.parentName}
+                  </Link>
+                ) : (
+                  "— (root group)"
+                ),
+              },
               { label: "Depth", value: `level ${path.length} of max 7` },
               { label: "Created", value: formatUtc(detail.createdAt), mono: true },
               { label: "Version", value: detail.version ?? "—", mono: true },

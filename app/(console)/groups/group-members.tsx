@@ -44,14 +44,28 @@ export function GroupMembers({ group, recursive, initialPage, initialError, rend
         {initialPage ? (
           <MemberList group={group} recursive={recursive} initialPage={initialPage} renderedAtMs={renderedAtMs} />
         ) : (
-          <ErrorNotice error={initialError ?? { code: "internal", message: "Members could not be loaded." }} title="Could not list members" action={<RefreshButton />} />
+          <ErrorNotice
+            error={initialError ?? { code: "internal", message: "Members could not be loaded." }}
+            title="Could not list members"
+            action={<RefreshButton />}
+          />
         )}
       </div>
     </section>
   );
 }
 
-function MemberList({ group, recursive, initialPage, renderedAtMs }: { group: string; recursive: boolean; initialPage: GroupMemberPage; renderedAtMs: number }) {
+function MemberList({
+  group,
+  recursive,
+  initialPage,
+  renderedAtMs,
+}: {
+  group: string;
+  recursive: boolean;
+  initialPage: GroupMemberPage;
+  renderedAtMs: number;
+}) {
   const query = useInfiniteQuery({
     queryKey: [...groupMembersRoute.key(group, recursive, null), renderedAtMs],
     queryFn: ({ pageParam, signal }) => fetchRoute(groupMembersRoute, [group, recursive, pageParam], signal),
@@ -62,7 +76,15 @@ function MemberList({ group, recursive, initialPage, renderedAtMs }: { group: st
   });
   const { controls } = useLoadAll(query);
   const pages = query.data.pages;
-  const names = useMemo(() => flattenPages(pages, (p) => p.things, (n) => n), [pages]);
+  const names = useMemo(
+    () =>
+      flattenPages(
+        pages,
+        (p) => p.things,
+        (n) => n,
+      ),
+    [pages],
+  );
 
   if (names.length === 0) {
     return (

@@ -26,13 +26,26 @@ export default async function GroupsPage({ searchParams }: { searchParams: Searc
       </header>
       <div className="grid gap-3 lg:grid-cols-[minmax(18rem,24rem)_1fr]">
         <section aria-label="Group hierarchy" className="h-[calc(100vh-7rem)] overflow-hidden rounded border border-border bg-surface">
-          <Suspense fallback={<div className="p-3"><LinesSkeleton lines={12} label="Loading the group hierarchy" /></div>}>
+          <Suspense
+            fallback={
+              <div className="p-3">
+                <LinesSkeleton lines={12} label="Loading the group hierarchy" />
+              </div>
+            }
+          >
             <TreeLoader selected={group} />
           </Suspense>
         </section>
         <div className="min-w-0">
           {group ? (
-            <Suspense key={`${group}:${recursive}`} fallback={<div className="rounded border border-border bg-surface p-3"><LinesSkeleton lines={8} label="Loading the group" /></div>}>
+            <Suspense
+              key={`${group}:${recursive}`}
+              fallback={
+                <div className="rounded border border-border bg-surface p-3">
+                  <LinesSkeleton lines={8} label="Loading the group" />
+                </div>
+              }
+            >
               <GroupDetails name={group} recursive={recursive} />
             </Suspense>
           ) : (
@@ -51,9 +64,7 @@ async function TreeLoader({ selected }: { selected: string | null }) {
     const tree = await getGroupTree();
     return (
       <div className="flex h-full flex-col">
-        <p className="border-b border-border px-3 py-1.5 text-xs text-muted">
-          {plural(tree.total, "group")} · refreshed every 30 s
-        </p>
+        <p className="border-b border-border px-3 py-1.5 text-xs text-muted">{plural(tree.total, "group")} · refreshed every 30 s</p>
         <div className="min-h-0 flex-1">
           <GroupTree roots={tree.roots} selected={selected} />
         </div>

@@ -6,7 +6,14 @@ import { useRouteQuery } from "@/components/query/use-route-query";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { LinesSkeleton } from "@/components/ui/skeleton";
 import type { AggregationResult, AggregationType, IndexField } from "@/lib/fleet-search/contract";
-import { bucketFieldChoices, connectedSplit, numericFieldChoices, type BucketsResult, type PercentilesResult, type StatisticsResult } from "@/lib/fleet-search/aggregation-view";
+import {
+  bucketFieldChoices,
+  connectedSplit,
+  numericFieldChoices,
+  type BucketsResult,
+  type PercentilesResult,
+  type StatisticsResult,
+} from "@/lib/fleet-search/aggregation-view";
 import { toErrorData } from "@/lib/errors";
 import { formatCount } from "@/lib/format/count";
 import { isRetryingThrottled, retryDelayMs, retryThrottled } from "@/lib/http/poll-policy";
@@ -72,8 +79,8 @@ export function Aggregations({ q, fields, fieldsReady, connectivityIndexed, buck
   const id = useId();
   const bucketChoices = bucketFieldChoices(fields);
   const numericChoices = numericFieldChoices(fields);
-  const byField = bucketField && bucketChoices.includes(bucketField) ? bucketField : bucketChoices[0] ?? null;
-  const numField = numericField && numericChoices.includes(numericField) ? numericField : numericChoices[0] ?? null;
+  const byField = bucketField && bucketChoices.includes(bucketField) ? bucketField : (bucketChoices[0] ?? null);
+  const numField = numericField && numericChoices.includes(numericField) ? numericField : (numericChoices[0] ?? null);
 
   return (
     <section aria-labelledby={`${id}-title`} className="rounded border border-border bg-surface">
@@ -91,14 +98,20 @@ export function Aggregations({ q, fields, fieldsReady, connectivityIndexed, buck
           {connectivityIndexed ? <Connectivity q={q} /> : null}
 
           <FieldPicker label="Count by" choices={bucketChoices} value={byField} onChange={onBucketField}>
-            {byField ? <Buckets q={q} field={byField} /> : <p className="text-sm text-muted">No field can be aggregated: declare custom fields in the indexing configuration.</p>}
+            {byField ? (
+              <Buckets q={q} field={byField} />
+            ) : (
+              <p className="text-sm text-muted">No field can be aggregated: declare custom fields in the indexing configuration.</p>
+            )}
           </FieldPicker>
 
           <FieldPicker label="Numeric field" choices={numericChoices} value={numField} onChange={onNumericField}>
             {numField ? (
               <Numeric q={q} field={numField} />
             ) : (
-              <p className="text-sm text-muted">No Number field is indexed. Declare one (e.g. a shadow metric) as a custom field of type Number to see its statistics.</p>
+              <p className="text-sm text-muted">
+                No Number field is indexed. Declare one (e.g. a shadow metric) as a custom field of type Number to see its statistics.
+              </p>
             )}
           </FieldPicker>
         </div>
@@ -108,7 +121,19 @@ export function Aggregations({ q, fields, fieldsReady, connectivityIndexed, buck
 }
 
 /** One aggregation block: a labelled choice of field above what it shows. */
-function FieldPicker({ label, choices, value, onChange, children }: { label: string; choices: readonly string[]; value: string | null; onChange: (field: string) => void; children: ReactNode }) {
+function FieldPicker({
+  label,
+  choices,
+  value,
+  onChange,
+  children,
+}: {
+  label: string;
+  choices: readonly string[];
+  value: string | null;
+  onChange: (field: string) => void;
+  children: ReactNode;
+}) {
   const id = useId();
   return (
     <div className="space-y-2 px-3 py-2.5">
@@ -137,11 +162,7 @@ function Connectivity({ q }: { q: string }) {
   return (
     <div className="space-y-1.5 px-3 py-2.5">
       <h3 className="text-sm font-semibold">Connected vs disconnected</h3>
-      {data ? (
-        <ConnectedBar {...connectedSplit(data)} />
-      ) : (
-        <AggState query={query} what="connectivity" />
-      )}
+      {data ? <ConnectedBar {...connectedSplit(data)} /> : <AggState query={query} what="connectivity" />}
     </div>
   );
 }

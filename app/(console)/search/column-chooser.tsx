@@ -53,14 +53,7 @@ export function ColumnChooser({ columns, onChange, fields, shadowFields }: Props
 
   return (
     <div ref={root} className="relative">
-      <button
-        ref={button}
-        type="button"
-        className="btn"
-        aria-expanded={open}
-        aria-controls={`${id}-panel`}
-        onClick={() => setOpen((o) => !o)}
-      >
+      <button ref={button} type="button" className="btn" aria-expanded={open} aria-controls={`${id}-panel`} onClick={() => setOpen((o) => !o)}>
         Columns ({columns.length})
       </button>
       {open ? (
@@ -134,7 +127,13 @@ export function ColumnChooser({ columns, onChange, fields, shadowFields }: Props
                   <span className="text-xs text-muted">always first</span>
                 ) : (
                   <>
-                    <button type="button" className="btn px-1.5 py-0" aria-label={`Move ${c} earlier`} disabled={i <= 1} onClick={() => onChange(moveColumn(columns, i, -1))}>
+                    <button
+                      type="button"
+                      className="btn px-1.5 py-0"
+                      aria-label={`Move ${c} earlier`}
+                      disabled={i <= 1}
+                      onClick={() => onChange(moveColumn(columns, i, -1))}
+                    >
                       ↑
                     </button>
                     <button
@@ -146,7 +145,12 @@ export function ColumnChooser({ columns, onChange, fields, shadowFields }: Props
                     >
                       ↓
                     </button>
-                    <button type="button" className="btn px-1.5 py-0" aria-label={`Remove column ${c}`} onClick={() => onChange(columns.filter((x) => x !== c))}>
+                    <button
+                      type="button"
+                      className="btn px-1.5 py-0"
+                      aria-label={`Remove column ${c}`}
+                      onClick={() => onChange(columns.filter((x) => x !== c))}
+                    >
                       ✕
                     </button>
                   </>
@@ -161,7 +165,12 @@ export function ColumnChooser({ columns, onChange, fields, shadowFields }: Props
               <ul aria-label="Fields to add" className="mt-1 flex max-h-40 flex-wrap gap-1 overflow-y-auto">
                 {available.slice(0, 80).map((o) => (
                   <li key={o.name}>
-                    <button type="button" className="rounded border border-border bg-surface-2 px-1.5 py-px font-mono text-xs hover:border-accent" title={`${o.group}${o.type ? ` · ${o.type}` : ""}`} onClick={() => add(o.name)}>
+                    <button
+                      type="button"
+                      className="rounded border border-border bg-surface-2 px-1.5 py-px font-mono text-xs hover:border-accent"
+                      title={`${o.group}${o.type ? ` · ${o.type}` : ""}`}
+                      onClick={() => add(o.name)}
+                    >
                       + {o.name}
                     </button>
                   </li>

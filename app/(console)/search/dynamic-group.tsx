@@ -40,7 +40,8 @@ function DynamicGroupForm({ query, onClose }: { query: string; onClose: () => vo
     return (
       <div className="space-y-3">
         <p role="status">
-          Created the dynamic group <span className="font-mono font-semibold">{created}</span>. AWS IoT builds its membership from the index, then keeps it current as things change.
+          Created the dynamic group <span className="font-mono font-semibold">{created}</span>. AWS IoT builds its membership from the index, then keeps it
+          current as things change.
         </p>
         <div className="flex justify-end gap-2">
           <Link className="btn btn-primary hover:no-underline" href={`/groups?group=${encodeURIComponent(created)}`}>

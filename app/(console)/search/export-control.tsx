@@ -76,7 +76,10 @@ export function ExportControl({ q, columns, total, disabled }: { q: string; colu
       const error: AppErrorData =
         err instanceof AppError
           ? err.toData()
-          : { code: "unavailable", message: `The download broke off after ${formatCount(rows)} rows: the console or the fleet backend stopped answering. Nothing was saved; export again.` };
+          : {
+              code: "unavailable",
+              message: `The download broke off after ${formatCount(rows)} rows: the console or the fleet backend stopped answering. Nothing was saved; export again.`,
+            };
       setState({ status: "failed", format, rows, error });
     } finally {
       if (abort.current === controller) abort.current = null;
@@ -109,8 +112,8 @@ export function ExportControl({ q, columns, total, disabled }: { q: string; colu
           </div>
         ) : state.status === "done" ? (
           <p>
-            Exported <span className="font-semibold tabular-nums">{formatCount(state.rows)}</span> {state.rows === 1 ? "row" : "rows"} as {labelOf(state.format)} to{" "}
-            <span className="font-mono text-[13px]">{state.fileName}</span>
+            Exported <span className="font-semibold tabular-nums">{formatCount(state.rows)}</span> {state.rows === 1 ? "row" : "rows"} as{" "}
+            {labelOf(state.format)} to <span className="font-mono text-[13px]">{state.fileName}</span>
             {state.total !== null && state.total !== state.rows ? (
               <span className="text-muted"> (the count said {formatCount(state.total)}: the fleet changed while exporting)</span>
             ) : null}

@@ -73,14 +73,7 @@ export const QueryEditor = forwardRef<QueryEditorHandle, Props>(function QueryEd
         closeBrackets(),
         autocompletion({ override: [queryCompletions(() => latest.current.fields)], defaultKeymap: false, icons: false, activateOnTyping: true }),
         // Completion first: with the list open, Enter picks an entry instead of running.
-        Prec.highest(
-          keymap.of([
-            ...completionKeymap,
-            { key: "Enter", run },
-            { key: "Mod-Enter", run },
-            { key: "Shift-Enter", run },
-          ]),
-        ),
+        Prec.highest(keymap.of([...completionKeymap, { key: "Enter", run }, { key: "Mod-Enter", run }, { key: "Shift-Enter", run }])),
         keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, { key: "Alt-Space", run: startCompletion }]),
         // One line: pasted line breaks become spaces (AWS splits words on any whitespace anyway).
         EditorState.transactionFilter.of((tr) => {

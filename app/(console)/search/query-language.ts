@@ -62,7 +62,8 @@ export const queryHighlighting: Extension = ViewPlugin.fromClass(
   { decorations: (v) => v.decorations },
 );
 
-export type QueryCheck = { ok: true; warnings: Array<{ message: string; from: number; to: number }> } | { ok: false; message: string; from: number; to: number };
+export type QueryCheck =
+  { ok: true; warnings: Array<{ message: string; from: number; to: number }> } | { ok: false; message: string; from: number; to: number };
 
 /** The parse result as the workbench shows it; an empty query is fine (nothing runs). */
 export function checkQuery(text: string): QueryCheck {
@@ -188,7 +189,9 @@ export const queryTheme: Extension = EditorView.theme({
   ".cm-content": { padding: "5px 0", caretColor: "var(--fg)" },
   ".cm-line": { padding: "0 8px" },
   ".cm-cursor, .cm-dropCursor": { borderLeftColor: "var(--fg)" },
-  "&.cm-focused .cm-selectionBackground, .cm-selectionBackground, .cm-content ::selection": { backgroundColor: "color-mix(in srgb, var(--accent) 28%, transparent)" },
+  "&.cm-focused .cm-selectionBackground, .cm-selectionBackground, .cm-content ::selection": {
+    backgroundColor: "color-mix(in srgb, var(--accent) 28%, transparent)",
+  },
   ".cm-placeholder": { color: "var(--muted)" },
   ".cm-fq-field": { color: "var(--fq-field)" },
   ".cm-fq-operator": { color: "var(--fq-operator)", fontWeight: "600" },
@@ -217,7 +220,14 @@ export const queryTheme: Extension = EditorView.theme({
   ".cm-tooltip-autocomplete ul li[aria-selected] .cm-completionDetail": { color: "var(--accent-fg)" },
   ".cm-completionDetail": { color: "var(--muted)", fontStyle: "normal", marginLeft: "1em" },
   ".cm-completionMatchedText": { textDecoration: "none", fontWeight: "700" },
-  ".cm-completionSection, .cm-tooltip-autocomplete ul completion-section": { color: "var(--muted)", fontFamily: "inherit", fontSize: "11px", textTransform: "uppercase", padding: "4px 8px", borderBottom: "1px solid var(--border)" },
+  ".cm-completionSection, .cm-tooltip-autocomplete ul completion-section": {
+    color: "var(--muted)",
+    fontFamily: "inherit",
+    fontSize: "11px",
+    textTransform: "uppercase",
+    padding: "4px 8px",
+    borderBottom: "1px solid var(--border)",
+  },
   ".cm-completionInfo": { backgroundColor: "var(--surface)", color: "var(--fg)", border: "1px solid var(--border)" },
   ".cm-snippetField": { backgroundColor: "color-mix(in srgb, var(--accent) 18%, transparent)" },
 });

@@ -71,7 +71,14 @@ export function ResultsTable({ rows, columns, numericColumns, hasNextPage, isFet
     if (!row) return;
     const index = Number(row.dataset.index);
     const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 330) / ROW_HEIGHT) - 1);
-    const moves: Record<string, number> = { ArrowDown: index + 1, ArrowUp: index - 1, PageDown: index + page, PageUp: index - page, Home: 0, End: rows.length - 1 };
+    const moves: Record<string, number> = {
+      ArrowDown: index + 1,
+      ArrowUp: index - 1,
+      PageDown: index + page,
+      PageUp: index - page,
+      Home: 0,
+      End: rows.length - 1,
+    };
     if (!(e.key in moves)) return;
     e.preventDefault();
     focusRow(moves[e.key]!);
@@ -118,7 +125,9 @@ export function ResultsTable({ rows, columns, numericColumns, hasNextPage, isFet
                       "More results: scroll or press “Load more”"
                     )
                   ) : (
-                    <span className="font-semibold">End of results · {formatCount(rows.length)} {rows.length === 1 ? "thing" : "things"}</span>
+                    <span className="font-semibold">
+                      End of results · {formatCount(rows.length)} {rows.length === 1 ? "thing" : "things"}
+                    </span>
                   )}
                 </td>
               </tr>

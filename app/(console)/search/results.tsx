@@ -44,7 +44,12 @@ export function SearchResults({ q, columns, numericColumns, total, onFirstPage }
   const pages = query.data?.pages;
   const rowsState = useRef<PageRows<SearchPage, ThingSearchRow> | null>(null);
   const rows = useMemo(() => {
-    rowsState.current = updatePageRows(rowsState.current, pages ?? [], (p) => p.things, (t) => t.thingName);
+    rowsState.current = updatePageRows(
+      rowsState.current,
+      pages ?? [],
+      (p) => p.things,
+      (t) => t.thingName,
+    );
     return rowsState.current.rows;
   }, [pages]);
   const retrying = isRetryingThrottled(query);
@@ -68,7 +73,13 @@ export function SearchResults({ q, columns, numericColumns, total, onFirstPage }
     return (
       <ErrorNotice
         error={error}
-        title={error.code === "invalid_input" ? "The fleet index rejected this query" : error.code === "throttled" ? "Still rate limited after several retries" : "The search failed"}
+        title={
+          error.code === "invalid_input"
+            ? "The fleet index rejected this query"
+            : error.code === "throttled"
+              ? "Still rate limited after several retries"
+              : "The search failed"
+        }
         action={
           <button type="button" className="btn" onClick={() => void query.refetch()}>
             Retry
@@ -81,7 +92,10 @@ export function SearchResults({ q, columns, numericColumns, total, onFirstPage }
     return (
       <div className="rounded border border-border bg-surface px-4 py-8 text-center">
         <p className="text-base font-semibold">No things match this query</p>
-        <p className="mt-1 text-muted">Loosen a filter (a wildcard such as <code className="font-mono">thingName:agent*</code>, a wider range), or check the field names: they are case-sensitive.</p>
+        <p className="mt-1 text-muted">
+          Loosen a filter (a wildcard such as <code className="font-mono">thingName:agent*</code>, a wider range), or check the field names: they are
+          case-sensitive.
+        </p>
       </div>
     );
   }

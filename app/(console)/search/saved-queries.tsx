@@ -75,7 +75,12 @@ export function SavedQueries({ viewer, onOpen }: { viewer: Viewer; onOpen: (s: S
               return (
                 <li key={s.id} className="flex items-start gap-2 py-1.5">
                   <div className="min-w-0 flex-1">
-                    <button type="button" className="block max-w-full truncate text-left font-semibold text-accent hover:underline" onClick={() => onOpen(s)} title={`Open: ${s.query}`}>
+                    <button
+                      type="button"
+                      className="block max-w-full truncate text-left font-semibold text-accent hover:underline"
+                      onClick={() => onOpen(s)}
+                      title={`Open: ${s.query}`}
+                    >
                       {s.name}
                     </button>
                     <p className="truncate font-mono text-xs text-muted" title={s.query}>
@@ -90,7 +95,13 @@ export function SavedQueries({ viewer, onOpen }: { viewer: Viewer; onOpen: (s: S
                     </p>
                   </div>
                   {own || viewer.isAdmin ? (
-                    <button type="button" className="btn px-1.5 py-0 text-xs" aria-label={`Delete saved query ${s.name}`} disabled={pending && deleting === s.id} onClick={() => remove(s)}>
+                    <button
+                      type="button"
+                      className="btn px-1.5 py-0 text-xs"
+                      aria-label={`Delete saved query ${s.name}`}
+                      disabled={pending && deleting === s.id}
+                      onClick={() => remove(s)}
+                    >
                       {pending && deleting === s.id ? "Deleting…" : "Delete"}
                     </button>
                   ) : null}
@@ -134,7 +145,12 @@ export function QueryHistory({ onOpen }: { onOpen: (q: string) => void }) {
           <ol aria-label="Recent queries" className="max-h-56 space-y-0.5 overflow-y-auto">
             {list.data.map((h) => (
               <li key={`${h.atMs}-${h.query}`} className="flex items-baseline gap-2">
-                <button type="button" className="min-w-0 flex-1 truncate text-left font-mono text-[13px] text-accent hover:underline" title={h.query} onClick={() => onOpen(h.query)}>
+                <button
+                  type="button"
+                  className="min-w-0 flex-1 truncate text-left font-mono text-[13px] text-accent hover:underline"
+                  title={h.query}
+                  onClick={() => onOpen(h.query)}
+                >
                   {h.query}
                 </button>
                 <span className="shrink-0 text-xs text-muted">
@@ -154,7 +170,17 @@ export function QueryHistory({ onOpen }: { onOpen: (q: string) => void }) {
  * team. When the view came from one of the caller's saved queries, saving updates that
  * one unless they choose to save a new one.
  */
-export function SaveQueryButton({ query, columns, disabled, current }: { query: string; columns: readonly string[]; disabled: boolean; current: SavedQuery | null }) {
+export function SaveQueryButton({
+  query,
+  columns,
+  disabled,
+  current,
+}: {
+  query: string;
+  columns: readonly string[];
+  disabled: boolean;
+  current: SavedQuery | null;
+}) {
   const [open, setOpen] = useState(false);
   return (
     <>

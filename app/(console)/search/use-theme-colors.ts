@@ -20,7 +20,18 @@ export interface ThemeColors {
   warn: string;
 }
 
-const FALLBACK: ThemeColors = { fg: "#0f1217", muted: "#4b5362", border: "#d4d7dd", surface: "#ffffff", surface2: "#f3f4f6", accent: "#1d4ed8", ok: "#047857", idle: "#5b6472", bad: "#c81e1e", warn: "#a15c00" };
+const FALLBACK: ThemeColors = {
+  fg: "#0f1217",
+  muted: "#4b5362",
+  border: "#d4d7dd",
+  surface: "#ffffff",
+  surface2: "#f3f4f6",
+  accent: "#1d4ed8",
+  ok: "#047857",
+  idle: "#5b6472",
+  bad: "#c81e1e",
+  warn: "#a15c00",
+};
 
 let cached: { key: string; colors: ThemeColors } | null = null;
 

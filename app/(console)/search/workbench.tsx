@@ -248,12 +248,31 @@ export function SearchWorkbench({ nonce, viewer, canCreateGroup }: Props) {
   );
 }
 
-function MatchCount({ runnable, query }: { runnable: boolean; query: { data?: SearchCount; isPending: boolean; isError: boolean; error: unknown; fetchStatus: string; failureCount: number; failureReason: unknown } }) {
+function MatchCount({
+  runnable,
+  query,
+}: {
+  runnable: boolean;
+  query: { data?: SearchCount; isPending: boolean; isError: boolean; error: unknown; fetchStatus: string; failureCount: number; failureReason: unknown };
+}) {
   if (!runnable) return null;
   let body;
-  if (query.data) body = <><span className="font-semibold tabular-nums" data-testid="match-count">{formatCount(query.data.count)}</span> {query.data.count === 1 ? "thing matches" : "things match"}</>;
+  if (query.data)
+    body = (
+      <>
+        <span className="font-semibold tabular-nums" data-testid="match-count">
+          {formatCount(query.data.count)}
+        </span>{" "}
+        {query.data.count === 1 ? "thing matches" : "things match"}
+      </>
+    );
   else if (isRetryingThrottled(query)) body = <span className="text-warn">counting: rate limited, retrying…</span>;
-  else if (query.isError) body = <span className="text-warn" title={toErrorData(query.error).message}>count unavailable</span>;
+  else if (query.isError)
+    body = (
+      <span className="text-warn" title={toErrorData(query.error).message}>
+        count unavailable
+      </span>
+    );
   else body = <span className="text-muted">counting…</span>;
   return (
     <p role="status" className="mr-2 text-sm">
@@ -267,9 +286,9 @@ function StartHere({ onPick }: { onPick: (q: string) => void }) {
     <div className="rounded border border-border bg-surface px-4 py-5">
       <p className="text-base font-semibold">Type a query and press Enter</p>
       <p className="mt-1 text-muted">
-        Field searches (<code className="font-mono">attributes.customer:acme</code>), wildcards (<code className="font-mono">thingName:agent-01*</code>), ranges (
-        <code className="font-mono">attributes.agentVersion:[7.0 TO 7.2]</code>), comparisons, <code className="font-mono">AND</code> / <code className="font-mono">OR</code> /{" "}
-        <code className="font-mono">NOT</code> and parentheses. Or start from one of these:
+        Field searches (<code className="font-mono">attributes.customer:acme</code>), wildcards (<code className="font-mono">thingName:agent-01*</code>), ranges
+        (<code className="font-mono">attributes.agentVersion:[7.0 TO 7.2]</code>), comparisons, <code className="font-mono">AND</code> /{" "}
+        <code className="font-mono">OR</code> / <code className="font-mono">NOT</code> and parentheses. Or start from one of these:
       </p>
       <ul className="mt-3 flex flex-wrap gap-2">
         {EXAMPLES.map((e) => (

@@ -50,7 +50,9 @@ async function ThingTypesTable() {
             <th scope="col">Searchable attributes</th>
             <th scope="col">Created</th>
             <th scope="col">State</th>
-            <th scope="col" className="text-right">Things</th>
+            <th scope="col" className="text-right">
+              Things
+            </th>
           </tr>
         </thead>
         <tbody>

@@ -104,7 +104,6 @@ export function FiltersBar({ types }: { types: Promise<TypeOptions> }) {
           {pending ? "Updating…" : ""}
         </span>
       </div>
-
     </form>
   );
 }

@@ -45,7 +45,15 @@ export function ThingsTable({ filters, filtersActive, initialPage, renderedAtMs 
   const { controls } = useLoadAll(query);
 
   const pages = query.data.pages;
-  const things = useMemo(() => flattenPages(pages, (p) => p.things, (t) => t.name), [pages]);
+  const things = useMemo(
+    () =>
+      flattenPages(
+        pages,
+        (p) => p.things,
+        (t) => t.name,
+      ),
+    [pages],
+  );
   const connectivity = useConnectivity(pages);
 
   if (things.length === 0) {
@@ -73,7 +81,9 @@ export function ThingsTable({ filters, filtersActive, initialPage, renderedAtMs 
               <th scope="col">Name</th>
               <th scope="col">Type</th>
               <th scope="col">Attributes</th>
-              <th scope="col" className="text-right">Version</th>
+              <th scope="col" className="text-right">
+                Version
+              </th>
               <th scope="col">Connectivity</th>
             </tr>
           </thead>
@@ -108,7 +118,15 @@ type CellState = { status: "loading" } | { status: "done"; result: ConnectivityR
 /** One batch request per page chunk; keys follow page boundaries so loading more never refetches earlier rows. */
 function useConnectivity(pages: ThingPage[]): Map<string, CellState> {
   const batches = useMemo(
-    () => pages.flatMap((p) => chunk(p.things.map((t) => t.name), CONNECTIVITY_BATCH_MAX)).filter((b) => b.length > 0),
+    () =>
+      pages
+        .flatMap((p) =>
+          chunk(
+            p.things.map((t) => t.name),
+            CONNECTIVITY_BATCH_MAX,
+          ),
+        )
+        .filter((b) => b.length > 0),
     [pages],
   );
   const live = useLivePolling();

@@ -31,8 +31,8 @@ export default async function ChangePasswordPage({ searchParams }: { searchParam
         <div className="space-y-4 rounded border border-border bg-surface p-5">
           {forced ? (
             <p role="status" className="rounded border border-warn/50 bg-warn/10 px-3 py-2 text-sm">
-              You signed in as <span className="font-mono font-semibold">{session.username}</span> with a temporary password (generated at first start, or set by
-              an administrator). Choose your own to continue: the console opens once it is set.
+              You signed in as <span className="font-mono font-semibold">{session.username}</span> with a temporary password (generated at first start, or set
+              by an administrator). Choose your own to continue: the console opens once it is set.
             </p>
           ) : null}
           {session.source === "oidc" ? (

@@ -37,7 +37,8 @@ export function registerCertificateRoutes(router: Router, state: IotState): void
   router.add("CreateCertificateFromCsr", "POST", "/certificates", async (ctx) => {
     const active = queryBoolean(ctx, "setAsActive") ?? false;
     const csr = bodyOf(ctx).certificateSigningRequest;
-    if (typeof csr !== "string" || csr.length < 1 || csr.length > 4096) throw invalid("certificateSigningRequest is required and must be a PEM CSR of at most 4096 characters");
+    if (typeof csr !== "string" || csr.length < 1 || csr.length > 4096)
+      throw invalid("certificateSigningRequest is required and must be a PEM CSR of at most 4096 characters");
     const ca = await state.certificateAuthority();
     let issued: IssuedCertificate;
     try {
@@ -102,7 +103,8 @@ export function registerCertificateRoutes(router: Router, state: IotState): void
     if (INTERNAL_STATUSES.has(newStatus)) throw invalid(`The status ${newStatus} is used internally by AWS IoT and cannot be set`);
     const c = state.requireCert(id);
     if (c.status === newStatus) return { body: {} }; // idempotent
-    if (c.status === "REVOKED") throw new AwsError("CertificateStateException", `Certificate ${id} is revoked and its status cannot be changed to ${newStatus}`);
+    if (c.status === "REVOKED")
+      throw new AwsError("CertificateStateException", `Certificate ${id} is revoked and its status cannot be changed to ${newStatus}`);
     if (INTERNAL_STATUSES.has(c.status)) throw new AwsError("CertificateStateException", `Certificate ${id} is in status ${c.status} and cannot be updated`);
     // In place: the creation-order index holds this very record.
     Object.assign(c, { status: newStatus, modifiedMs: Date.now(), customerVersion: c.customerVersion + 1, generationId: randomUUID() });

@@ -38,7 +38,8 @@ function checkQueryVersion(value: unknown): string {
 
 export function parseCreateDynamicGroup(name: string, body: Record<string, unknown>): CreateDynamicGroupInput {
   if (body.queryString === undefined || body.queryString === null) throw validation(null, "queryString", "Member must not be null");
-  if (typeof body.queryString !== "string" || body.queryString.length < 1) throw validation(body.queryString, "queryString", "Member must have length greater than or equal to 1");
+  if (typeof body.queryString !== "string" || body.queryString.length < 1)
+    throw validation(body.queryString, "queryString", "Member must have length greater than or equal to 1");
   const queryString = body.queryString;
   const indexName = checkIndexName(body.indexName);
   const queryVersion = checkQueryVersion(body.queryVersion);
@@ -59,7 +60,8 @@ export function parseUpdateDynamicGroup(name: string, body: Record<string, unkno
   const queryVersion = body.queryVersion === undefined ? undefined : checkQueryVersion(body.queryVersion);
   let queryString: string | undefined;
   if (body.queryString !== undefined && body.queryString !== null) {
-    if (typeof body.queryString !== "string" || body.queryString.length < 1) throw validation(body.queryString, "queryString", "Member must have length greater than or equal to 1");
+    if (typeof body.queryString !== "string" || body.queryString.length < 1)
+      throw validation(body.queryString, "queryString", "Member must have length greater than or equal to 1");
     queryString = body.queryString;
   }
   return { name, properties: props, expectedVersion, indexName, queryVersion, queryString };

@@ -217,13 +217,19 @@ export interface CreatedDynamicGroup {
 /** CreateDynamicThingGroup: idempotent for the same definition; ResourceAlreadyExistsException otherwise. */
 export function createDynamicGroup(state: IotState, dyn: DynamicGroups, input: CreateDynamicGroupInput): CreatedDynamicGroup {
   if (!dyn.indexReady()) {
-    throw new AwsError("ResourceNotFoundException", "Index AWS_Things does not exist: dynamic thing groups need fleet indexing; turn it on with UpdateIndexingConfiguration");
+    throw new AwsError(
+      "ResourceNotFoundException",
+      "Index AWS_Things does not exist: dynamic thing groups need fleet indexing; turn it on with UpdateIndexingConfiguration",
+    );
   }
   const query = compileQuery(input.queryString, thingFieldRule);
   const { name } = input;
   const existing = state.groups.get(name);
   if (existing) {
-    const same = existing.dynamic?.queryString === input.queryString && existing.description === input.description && sameAttributes(existing.attributes, input.attributes);
+    const same =
+      existing.dynamic?.queryString === input.queryString &&
+      existing.description === input.description &&
+      sameAttributes(existing.attributes, input.attributes);
     if (same) return created(state, existing);
     throw new AwsError("ResourceAlreadyExistsException", `Thing Group ${name} already exists in current account with different properties`, undefined, {
       resourceId: existing.id,

@@ -30,7 +30,11 @@ function indexNameOf(body: Record<string, unknown>): string {
   const n = body.indexName;
   if (n === undefined || n === null) return THINGS_INDEX;
   if (typeof n !== "string" || n.length < 1 || n.length > 128 || !/^[a-zA-Z0-9:_-]+$/.test(n)) {
-    throw validation(n, "indexName", "Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [a-zA-Z0-9:_-]+");
+    throw validation(
+      n,
+      "indexName",
+      "Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [a-zA-Z0-9:_-]+",
+    );
   }
   return n;
 }
@@ -126,7 +130,11 @@ export function registerIndexingRoutes(router: Router, fi: FleetIndexing): void 
     if (kind === undefined || kind === null) throw validation(null, "bucketsAggregationType", "Member must not be null");
     const maxBuckets = kind.termsAggregation?.maxBuckets ?? 10;
     if (typeof maxBuckets !== "number" || !Number.isInteger(maxBuckets) || maxBuckets < 1 || maxBuckets > 10000) {
-      throw validation(maxBuckets, "bucketsAggregationType.termsAggregation.maxBuckets", "Member must have value less than or equal to 10000, Member must have value greater than or equal to 1");
+      throw validation(
+        maxBuckets,
+        "bucketsAggregationType.termsAggregation.maxBuckets",
+        "Member must have value less than or equal to 10000, Member must have value greater than or equal to 1",
+      );
     }
     const out = fi.aggregate(indexNameOf(body), requireQueryString(body), field, (bits, column, type) => ({
       totalCount: popcount(bits),
@@ -148,4 +156,3 @@ function percentsOf(value: unknown): number[] {
     return p;
   });
 }
-

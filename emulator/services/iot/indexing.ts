@@ -137,7 +137,8 @@ export class FleetIndexing {
     }
     if (JSON.stringify(prev.thingGroup) !== JSON.stringify(next.thingGroup)) {
       const wasOn = prev.thingGroup.thingGroupIndexingMode === "ON";
-      this.groupTransition = next.thingGroup.thingGroupIndexingMode === "OFF" ? null : { kind: wasOn ? "REBUILDING" : "BUILDING", readyAt: now + this.settleMs };
+      this.groupTransition =
+        next.thingGroup.thingGroupIndexingMode === "OFF" ? null : { kind: wasOn ? "REBUILDING" : "BUILDING", readyAt: now + this.settleMs };
     }
     this.config = next;
     this.deps.store.put(CONFIG_KIND, "config", next);
@@ -158,7 +159,12 @@ export class FleetIndexing {
   }
 
   /** SearchIndex: things or thing groups, by index name. */
-  search(input: { indexName: string; queryString: string; maxResults: number; nextToken?: string }): { things: ThingDocument[]; nextToken?: string } | { thingGroups: ThingGroupDocument[]; nextToken?: string } {
+  search(input: {
+    indexName: string;
+    queryString: string;
+    maxResults: number;
+    nextToken?: string;
+  }): { things: ThingDocument[]; nextToken?: string } | { thingGroups: ThingGroupDocument[]; nextToken?: string } {
     if (input.indexName === THINGS_INDEX) return this.searchThings(input.queryString, input.maxResults, input.nextToken);
     if (input.indexName === GROUPS_INDEX) return this.searchGroups(input.queryString, input.maxResults, input.nextToken);
     throw notFound(`Index ${input.indexName} does not exist`);
@@ -173,7 +179,8 @@ export class FleetIndexing {
     let bits: Bits | undefined;
     if (nextToken !== undefined) {
       const t = decodePageToken(nextToken);
-      if (t.h !== hash || t.g !== index.generation || typeof t.a !== "number") throw invalid("The nextToken is invalid, expired, or was issued for another query");
+      if (t.h !== hash || t.g !== index.generation || typeof t.a !== "number")
+        throw invalid("The nextToken is invalid, expired, or was issued for another query");
       after = t.a;
       const cached = this.pageCache.get(queryString);
       if (cached && cached.version === index.version) bits = cached.bits;

@@ -38,7 +38,9 @@ export function pageLimit(ctx: RequestContext, param: "maxResults" | "pageSize",
   if (raw === null || raw === "") return Math.min(fallback, max);
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > max) {
-    throw invalid(`1 validation error detected: Value '${raw}' at '${param}' failed to satisfy constraint: Member must have value less than or equal to ${max}, Member must have value greater than or equal to 1`);
+    throw invalid(
+      `1 validation error detected: Value '${raw}' at '${param}' failed to satisfy constraint: Member must have value less than or equal to ${max}, Member must have value greater than or equal to 1`,
+    );
   }
   return n;
 }
@@ -81,7 +83,13 @@ export function pageOfSorted(sorted: readonly string[], after: string | undefine
  * One page of a list sorted by ascending numeric key (creation sequence), read in either
  * direction, starting after the key `after`.
  */
-export function pageBySeq<T>(sorted: readonly T[], seqOf: (t: T) => number, after: number | undefined, limit: number, ascending: boolean): { items: T[]; nextSeq?: number } {
+export function pageBySeq<T>(
+  sorted: readonly T[],
+  seqOf: (t: T) => number,
+  after: number | undefined,
+  limit: number,
+  ascending: boolean,
+): { items: T[]; nextSeq?: number } {
   // First index whose key is > after (ascending) / last index whose key is < after (descending).
   let lo = 0;
   let hi = sorted.length;

@@ -34,7 +34,8 @@ export function checkDocument(value: unknown): string {
   const statements = Array.isArray(d.Statement) ? d.Statement : d.Statement && typeof d.Statement === "object" ? [d.Statement] : undefined;
   if (!statements || statements.length === 0) throw new AwsError("MalformedPolicyException", "Policy document must contain at least one Statement");
   for (const s of statements as Array<Record<string, unknown>>) {
-    if (!s || typeof s !== "object" || (s.Effect !== "Allow" && s.Effect !== "Deny")) throw new AwsError("MalformedPolicyException", "Each Statement must have an Effect of Allow or Deny");
+    if (!s || typeof s !== "object" || (s.Effect !== "Allow" && s.Effect !== "Deny"))
+      throw new AwsError("MalformedPolicyException", "Each Statement must have an Effect of Allow or Deny");
     if (s.Action === undefined && s.NotAction === undefined) throw new AwsError("MalformedPolicyException", "Each Statement must have an Action");
     if (s.Resource === undefined && s.NotResource === undefined) throw new AwsError("MalformedPolicyException", "Each Statement must have a Resource");
   }
@@ -70,8 +71,10 @@ export function createPolicy(state: IotState, name: string, document: string): P
 /** A policy can be deleted only when detached from everything and down to its default version. */
 export function deletePolicy(state: IotState, name: string): void {
   const p = state.requirePolicy(name);
-  if (p.targets.length) throw new AwsError("DeleteConflictException", `The policy cannot be deleted as the policy is attached to one or more principals (name=${name})`);
-  if (p.versions.length > 1) throw new AwsError("DeleteConflictException", `The policy cannot be deleted as versions other than the default version exist (name=${name})`);
+  if (p.targets.length)
+    throw new AwsError("DeleteConflictException", `The policy cannot be deleted as the policy is attached to one or more principals (name=${name})`);
+  if (p.versions.length > 1)
+    throw new AwsError("DeleteConflictException", `The policy cannot be deleted as versions other than the default version exist (name=${name})`);
   state.removePolicy(p);
 }
 
@@ -93,7 +96,8 @@ export function setDefaultPolicyVersion(state: IotState, p: PolicyRecord, id: st
 
 export function deletePolicyVersion(state: IotState, p: PolicyRecord, id: string | undefined): void {
   const v = requireVersion(p, id);
-  if (v.id === p.defaultVersionId) throw new AwsError("DeleteConflictException", `Cannot delete the default version of a policy (name=${p.name}, version=${v.id})`);
+  if (v.id === p.defaultVersionId)
+    throw new AwsError("DeleteConflictException", `Cannot delete the default version of a policy (name=${p.name}, version=${v.id})`);
   p.versions = p.versions.filter((x) => x !== v);
   state.putPolicy(p);
 }
@@ -180,7 +184,13 @@ export function listPrincipalPolicies(state: IotState, principal: string, after:
  * (AWS documents no order; `isAscendingOrder` defaults to false, so the latest attachment
  * first). The marker is the last principal returned; one detached since is "expired".
  */
-export function listPolicyPrincipals(state: IotState, name: string, after: string | undefined, limit: number, ascending: boolean): { items: string[]; nextKey?: string } {
+export function listPolicyPrincipals(
+  state: IotState,
+  name: string,
+  after: string | undefined,
+  limit: number,
+  ascending: boolean,
+): { items: string[]; nextKey?: string } {
   const p = state.requirePolicy(name);
   const principals = p.targets.filter((t) => state.groupNameFromArn(t) === undefined);
   if (!ascending) principals.reverse();

@@ -79,7 +79,9 @@ export function registerPolicyRoutes(router: Router, state: IotState): void {
     const p = state.requirePolicy(checkPolicyName(ctx.params.policyName));
     return {
       body: {
-        policyVersions: [...p.versions].reverse().map((v) => ({ versionId: v.id, isDefaultVersion: v.id === p.defaultVersionId, createDate: epochSeconds(v.createdMs) })),
+        policyVersions: [...p.versions]
+          .reverse()
+          .map((v) => ({ versionId: v.id, isDefaultVersion: v.id === p.defaultVersionId, createDate: epochSeconds(v.createdMs) })),
       },
     };
   });

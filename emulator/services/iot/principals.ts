@@ -59,7 +59,11 @@ export function registerPrincipalRoutes(router: Router, state: IotState): void {
 
   router.add("ListThingPrincipals", "GET", "/things/{thingName}/principals", (ctx) => {
     const t = state.requireThing(checkName(ctx.params.thingName, "thingName"));
-    const page = pageOfSorted(principalsOf(t).map((p) => p.principal), decodeToken<string>(ctx.query.get("nextToken"), "string"), pageLimit(ctx, "maxResults"));
+    const page = pageOfSorted(
+      principalsOf(t).map((p) => p.principal),
+      decodeToken<string>(ctx.query.get("nextToken"), "string"),
+      pageLimit(ctx, "maxResults"),
+    );
     return { body: { principals: page.items, ...next(page.nextKey) } };
   });
 

@@ -152,7 +152,12 @@ export function addThingToThingGroup(state: IotState, g: ThingGroupRecord, t: Th
 
 export function removeThingFromThingGroup(state: IotState, g: ThingGroupRecord, t: ThingRecord): void {
   if (g.dynamic) throw dynamicUnsupported(state, g.name);
-  if (t.groups?.includes(g.name)) setGroups(state, t, t.groups.filter((x) => x !== g.name));
+  if (t.groups?.includes(g.name))
+    setGroups(
+      state,
+      t,
+      t.groups.filter((x) => x !== g.name),
+    );
 }
 
 export function updateThingGroupsForThing(state: IotState, thingName: string, add: string[], remove: string[], overrideDynamicGroups: boolean): void {
@@ -187,7 +192,9 @@ function setGroups(state: IotState, t: ThingRecord, groups: string[], overrideDy
   // wins and the thing leaves its newest dynamic group (dynamic-groups.ts re-evaluates it).
   const dynamicCount = state.dynamicGroupsOf(t.name).length;
   if (!overrideDynamicGroups && groups.length > (t.groups?.length ?? 0) && groups.length + dynamicCount > MAX_GROUPS_PER_THING) {
-    throw invalid(`Thing ${t.name} cannot be added to more than ${MAX_GROUPS_PER_THING} thing groups (it is in ${dynamicCount} dynamic thing group(s); set overrideDynamicGroups to take a slot from a dynamic group)`);
+    throw invalid(
+      `Thing ${t.name} cannot be added to more than ${MAX_GROUPS_PER_THING} thing groups (it is in ${dynamicCount} dynamic thing group(s); set overrideDynamicGroups to take a slot from a dynamic group)`,
+    );
   }
   const byRoot = new Map<string, string>();
   for (const name of groups) {
@@ -230,4 +237,3 @@ export function resolveThing(state: IotState, name: unknown, thingArn: unknown):
   }
   throw invalid("Either thingName or thingArn must be specified");
 }
-

@@ -3,7 +3,17 @@ import { invalid } from "../../server/errors";
 import type { IotState, ThingGroupRecord } from "./state";
 import { epochSeconds } from "./context";
 import { decodeToken, encodeToken, pageLimit, pageOfSorted, type Page } from "./pagination";
-import { applyAttributePayload, bodyOf, checkAttributes, checkName, optionalBoolean, optionalInteger, optionalName, optionalString, queryBoolean } from "./validation";
+import {
+  applyAttributePayload,
+  bodyOf,
+  checkAttributes,
+  checkName,
+  optionalBoolean,
+  optionalInteger,
+  optionalName,
+  optionalString,
+  queryBoolean,
+} from "./validation";
 import {
   addThingToThingGroup,
   createThingGroup,

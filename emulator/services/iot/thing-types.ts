@@ -5,7 +5,15 @@ import type { IotState, ThingTypeRecord } from "./state";
 import { epochSeconds } from "./context";
 import { decodeToken, encodeToken, pageLimit } from "./pagination";
 import { bodyOf, checkName, optionalBoolean, optionalString } from "./validation";
-import { createThingType, deleteThingType, deprecateThingType, listThingTypes, requireThingType, updateThingType, type ThingTypeProps } from "./thing-types-model";
+import {
+  createThingType,
+  deleteThingType,
+  deprecateThingType,
+  listThingTypes,
+  requireThingType,
+  updateThingType,
+  type ThingTypeProps,
+} from "./thing-types-model";
 
 /** ListThings can filter on up to three searchable attributes per type. */
 const MAX_SEARCHABLE_ATTRIBUTES = 3;

@@ -132,7 +132,14 @@ function checkAttributeCount(attributes: Record<string, string>, typeName: strin
  * many, walks the global name order instead, where matches are then dense enough to fill
  * a page quickly.
  */
-function pageByAttribute(state: IotState, attrName: string, value: string | undefined, prefix: boolean, after: string | undefined, limit: number): Page<string> {
+function pageByAttribute(
+  state: IotState,
+  attrName: string,
+  value: string | undefined,
+  prefix: boolean,
+  after: string | undefined,
+  limit: number,
+): Page<string> {
   const byValue = state.thingsByAttr.get(attrName);
   if (!byValue) return { items: [] };
   const matches = (v: string) => value === undefined || (prefix ? v.startsWith(value) : v === value);

@@ -27,7 +27,11 @@ function validationError(value: unknown, member: string, constraint: string): Aw
 /** A name in the `[a-zA-Z0-9:_-]+`, 1..128 family (things, thing types, thing groups). */
 export function checkName(value: unknown, member: string): string {
   if (typeof value !== "string" || value.length < 1 || value.length > 128 || !NAME_PATTERN.test(value)) {
-    throw validationError(value, member, "Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [a-zA-Z0-9:_-]+");
+    throw validationError(
+      value,
+      member,
+      "Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [a-zA-Z0-9:_-]+",
+    );
   }
   return value;
 }
@@ -38,14 +42,22 @@ export function optionalName(value: unknown, member: string): string | undefined
 
 export function checkPolicyName(value: unknown, member = "policyName"): string {
   if (typeof value !== "string" || value.length < 1 || value.length > 128 || !POLICY_NAME_PATTERN.test(value)) {
-    throw validationError(value, member, "Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [\\w+=,.@-]+");
+    throw validationError(
+      value,
+      member,
+      "Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [\\w+=,.@-]+",
+    );
   }
   return value;
 }
 
 export function checkCertificateId(value: unknown): string {
   if (typeof value !== "string" || value.length !== 64 || !CERT_ID_PATTERN.test(value)) {
-    throw validationError(value, "certificateId", "Member must have length less than or equal to 64, Member must have length greater than or equal to 64, Member must satisfy regular expression pattern: (0x)?[a-fA-F0-9]+");
+    throw validationError(
+      value,
+      "certificateId",
+      "Member must have length less than or equal to 64, Member must have length greater than or equal to 64, Member must satisfy regular expression pattern: (0x)?[a-fA-F0-9]+",
+    );
   }
   return value.toLowerCase();
 }
@@ -57,10 +69,18 @@ export function checkAttributes(value: unknown, member: string): Record<string, 
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (k.length > MAX_ATTRIBUTE_NAME || !ATTR_NAME_PATTERN.test(k)) {
-      throw validationError(value, member, "Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must satisfy regular expression pattern: [a-zA-Z0-9_.,@/:#-]+]");
+      throw validationError(
+        value,
+        member,
+        "Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must satisfy regular expression pattern: [a-zA-Z0-9_.,@/:#-]+]",
+      );
     }
     if (typeof v !== "string" || v.length > MAX_ATTRIBUTE_VALUE || !ATTR_VALUE_PATTERN.test(v)) {
-      throw validationError(value, member, "Map value must satisfy constraint: [Member must have length less than or equal to 800, Member must have length greater than or equal to 0, Member must satisfy regular expression pattern: [a-zA-Z0-9_.,@/:#=\\[\\]-]*]");
+      throw validationError(
+        value,
+        member,
+        "Map value must satisfy constraint: [Member must have length less than or equal to 800, Member must have length greater than or equal to 0, Member must satisfy regular expression pattern: [a-zA-Z0-9_.,@/:#=\\[\\]-]*]",
+      );
     }
     out[k] = v;
   }

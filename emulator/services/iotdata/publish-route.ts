@@ -34,11 +34,17 @@ export function parsePublish(ctx: RequestContext): PublishInput {
 }
 
 export function registerPublishRoute(router: Router, publisher: () => Publisher | undefined, noBroker = "The message broker is not running"): void {
-  router.add("Publish", "POST", "/topics/{topic}", async (ctx) => {
-    const input = parsePublish(ctx);
-    const publish = publisher();
-    if (!publish) throw new AwsError("ServiceUnavailableException", noBroker, 503);
-    await publish(input.topic, input.payload, { qos: input.qos, retain: input.retain });
-    return { body: { message: "OK", traceId: randomUUID() } };
-  }, { payload: "blob" });
+  router.add(
+    "Publish",
+    "POST",
+    "/topics/{topic}",
+    async (ctx) => {
+      const input = parsePublish(ctx);
+      const publish = publisher();
+      if (!publish) throw new AwsError("ServiceUnavailableException", noBroker, 503);
+      await publish(input.topic, input.payload, { qos: input.qos, retain: input.retain });
+      return { body: { message: "OK", traceId: randomUUID() } };
+    },
+    { payload: "blob" },
+  );
 }

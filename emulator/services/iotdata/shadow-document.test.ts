@@ -244,7 +244,13 @@ describe("documents", () => {
   });
 
   it("delta and documents messages", () => {
-    expect(deltaDocument(shadow, 80, "t")).toEqual({ state: { b: [1, 2] }, metadata: { b: [{ timestamp: 50 }, { timestamp: 50 }] }, version: 5, timestamp: 80, clientToken: "t" });
+    expect(deltaDocument(shadow, 80, "t")).toEqual({
+      state: { b: [1, 2] },
+      metadata: { b: [{ timestamp: 50 }, { timestamp: 50 }] },
+      version: 5,
+      timestamp: 80,
+      clientToken: "t",
+    });
     expect(deltaDocument({ ...shadow, state: { desired: { a: 1 }, reported: { a: 1 } } }, 80)).toBeUndefined();
     const msg = documentsMessage(undefined, shadow, 90);
     expect(msg).toEqual({ current: { state: shadow.state, metadata: shadow.metadata, version: 5 }, timestamp: 90 });

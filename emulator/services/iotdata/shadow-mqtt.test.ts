@@ -29,7 +29,17 @@ describe("shadow topics", () => {
     for (const topic of ["$aws/things/t/shadow/get", "$aws/things/t/shadow/update", "$aws/things/t/shadow/delete", "$aws/things/t/shadow/name/s/update"]) {
       expect(isBrokerOnlyShadowTopic(topic), topic).toBe(false);
     }
-    for (const stub of ["get/accepted", "get/rejected", "update/accepted", "update/rejected", "update/delta", "update/documents", "delete/accepted", "delete/rejected", "foo"]) {
+    for (const stub of [
+      "get/accepted",
+      "get/rejected",
+      "update/accepted",
+      "update/rejected",
+      "update/delta",
+      "update/documents",
+      "delete/accepted",
+      "delete/rejected",
+      "foo",
+    ]) {
       expect(isBrokerOnlyShadowTopic(`$aws/things/t/shadow/${stub}`), stub).toBe(true);
       expect(isBrokerOnlyShadowTopic(`$aws/things/t/shadow/name/s/${stub}`), stub).toBe(true);
     }

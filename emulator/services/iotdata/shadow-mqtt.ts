@@ -175,8 +175,7 @@ function handleRequest(shadows: ShadowStore, t: ShadowTopic, payload: Buffer, pu
       // The document as it is now, sent once what it shows is on disk (as every answer).
       const doc = getDocument(shadows.require(t.thingName, t.shadowName), shadows.nowSeconds(), clientToken);
       shadows.afterCommit(() => publish(`${prefix}/get/accepted`, doc));
-    }
-    else shadows.delete(t.thingName, t.shadowName, clientToken);
+    } else shadows.delete(t.thingName, t.shadowName, clientToken);
   } catch (err) {
     // The request is read a second time only when it failed, to echo its token.
     if (op === "update") clientToken = clientTokenOf(payload);

@@ -24,11 +24,17 @@ export function registerShadowRoutes(router: Router, shadows: ShadowStore): void
     return { body: getDocument(shadow, shadows.nowSeconds()) };
   });
 
-  router.add("UpdateThingShadow", "POST", "/things/{thingName}/shadow", (ctx) => {
-    const { thingName, shadowName } = target(ctx);
-    const req = parseUpdateRequest(ctx.rawBody);
-    return { body: shadows.update(thingName, shadowName, req).accepted };
-  }, { payload: "blob" });
+  router.add(
+    "UpdateThingShadow",
+    "POST",
+    "/things/{thingName}/shadow",
+    (ctx) => {
+      const { thingName, shadowName } = target(ctx);
+      const req = parseUpdateRequest(ctx.rawBody);
+      return { body: shadows.update(thingName, shadowName, req).accepted };
+    },
+    { payload: "blob" },
+  );
 
   router.add("DeleteThingShadow", "DELETE", "/things/{thingName}/shadow", (ctx) => {
     const { thingName, shadowName } = target(ctx);

@@ -71,7 +71,12 @@ describe("ShadowStore", () => {
     shadows.update("t", null, req({ state: { desired: { x: 1 } } }));
     shadows.update("t", "a", req({ state: { desired: { x: 1 } } }));
     shadows.update("u", "z", req({ state: { desired: { x: 1 } } }));
-    expect(shadows.forThing("t").map((s) => s.shadowName).sort()).toEqual([null, "a", "b"].sort());
+    expect(
+      shadows
+        .forThing("t")
+        .map((s) => s.shadowName)
+        .sort(),
+    ).toEqual([null, "a", "b"].sort());
     expect([...shadows.all()]).toHaveLength(4);
     expect(shadows.namedShadows("t")).toEqual(["a", "b"]);
     expect(shadows.namedShadows("nope")).toEqual([]);

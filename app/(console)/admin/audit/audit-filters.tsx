@@ -53,7 +53,12 @@ export function AuditFilters({ actions }: { actions: string[] }) {
         <label htmlFor={`${id}-action`} className="text-xs font-semibold text-muted">
           Action
         </label>
-        <select id={`${id}-action`} className="input min-w-44 font-mono" value={f.action ?? ""} onChange={(e) => void setF({ action: e.target.value || null, before: null })}>
+        <select
+          id={`${id}-action`}
+          className="input min-w-44 font-mono"
+          value={f.action ?? ""}
+          onChange={(e) => void setF({ action: e.target.value || null, before: null })}
+        >
           <option value="">All actions</option>
           {actions.map((a) => (
             <option key={a} value={a}>

@@ -57,14 +57,26 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
 
 type Values = Awaited<ReturnType<typeof loadAuditSearchParams>>;
 
-function AuditResults({ db, filter, values, filtered }: { db: ReturnType<typeof consoleDb>; filter: Parameters<typeof queryAudit>[1]; values: Values; filtered: boolean }) {
+function AuditResults({
+  db,
+  filter,
+  values,
+  filtered,
+}: {
+  db: ReturnType<typeof consoleDb>;
+  filter: Parameters<typeof queryAudit>[1];
+  values: Values;
+  filtered: boolean;
+}) {
   const { records, nextBeforeId } = queryAudit(db, filter, { limit: AUDIT_PAGE_SIZE, beforeId: values.before ?? undefined });
   const href = (before: number | null) => serializeAuditSearchParams("/admin/audit", { ...values, before });
 
   if (records.length === 0) {
     return (
       <div className="rounded border border-border bg-surface px-3 py-6 text-center">
-        <p className="font-semibold">{values.before !== null ? "No older records." : filtered ? "No audit records match these filters." : "The audit trail is empty."}</p>
+        <p className="font-semibold">
+          {values.before !== null ? "No older records." : filtered ? "No audit records match these filters." : "The audit trail is empty."}
+        </p>
         {values.before !== null ? (
           <Link href={href(null)} className="mt-2 inline-block">
             Back to the newest records

@@ -55,7 +55,12 @@ export function UserActions({ user, self }: Props) {
           type="button"
           className="btn"
           disabled={roleLocked || pending || role === user.role}
-          onClick={() => run(() => setUserRole({ username: user.username, role }), (d) => `${d.username} is now ${d.role}; their sessions were ended.`)}
+          onClick={() =>
+            run(
+              () => setUserRole({ username: user.username, role }),
+              (d) => `${d.username} is now ${d.role}; their sessions were ended.`,
+            )
+          }
         >
           Change role
         </button>
@@ -77,7 +82,12 @@ export function UserActions({ user, self }: Props) {
             type="button"
             className="btn"
             disabled={pending}
-            onClick={() => run(() => unlockUser({ username: user.username }), (d) => `${d.username} is unlocked and can sign in again now.`)}
+            onClick={() =>
+              run(
+                () => unlockUser({ username: user.username }),
+                (d) => `${d.username} is unlocked and can sign in again now.`,
+              )
+            }
           >
             Unlock
           </button>
@@ -134,7 +144,12 @@ function ResetPassword({ id, username, self, onClose }: { id: string; username: 
               <button
                 type="button"
                 className="btn"
-                onClick={() => void navigator.clipboard?.writeText(done.generated!).then(() => setCopied(true), () => undefined)}
+                onClick={() =>
+                  void navigator.clipboard?.writeText(done.generated!).then(
+                    () => setCopied(true),
+                    () => undefined,
+                  )
+                }
               >
                 {copied ? "Copied" : "Copy"}
               </button>

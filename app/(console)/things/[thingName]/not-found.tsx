@@ -19,9 +19,7 @@ export default function ThingNotFound() {
       <h1 className="text-xl font-bold">
         The thing <span className="font-mono break-all">“{name}”</span> does not exist
       </h1>
-      <p>
-        No thing with this name is registered in AWS IoT. It may have been deleted, or the name is misspelled (thing names are case-sensitive).
-      </p>
+      <p>No thing with this name is registered in AWS IoT. It may have been deleted, or the name is misspelled (thing names are case-sensitive).</p>
       <p>
         <Link href="/things" className="btn hover:no-underline">
           Back to the things list

@@ -27,7 +27,12 @@ export function ThingTabs({ thingName, active }: { thingName: string; active: Ta
             {t.label}
           </Link>
         ) : (
-          <span key={t.id} aria-disabled="true" title={`${t.label}: coming soon`} className="-mb-px flex cursor-not-allowed items-center gap-1.5 border-b-2 border-transparent px-3 py-1.5 text-muted/70">
+          <span
+            key={t.id}
+            aria-disabled="true"
+            title={`${t.label}: coming soon`}
+            className="-mb-px flex cursor-not-allowed items-center gap-1.5 border-b-2 border-transparent px-3 py-1.5 text-muted/70"
+          >
             {t.label}
             <span className="rounded border border-border px-1 text-[10px] uppercase tracking-wide">coming</span>
           </span>

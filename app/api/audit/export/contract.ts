@@ -8,16 +8,17 @@ import { auditFilterFrom, type AuditSearchValues } from "@/app/(console)/admin/a
  * CSV file. The parameters are the audit page's own URL state (other parameters, such
  * as the page's `before` cursor, are ignored), read with the page's own rules.
  */
-const text = z.string().optional().transform((v) => v ?? null);
+const text = z
+  .string()
+  .optional()
+  .transform((v) => v ?? null);
 
-export const auditExportQuery = z
-  .object({ user: text, action: text, target: text, from: text, to: text })
-  .transform((values, ctx): AuditFilter => {
-    const parsed = auditFilterFrom(values);
-    if (parsed.ok) return parsed.filter;
-    ctx.addIssue({ code: "custom", message: parsed.issues.join(" ") });
-    return z.NEVER;
-  });
+export const auditExportQuery = z.object({ user: text, action: text, target: text, from: text, to: text }).transform((values, ctx): AuditFilter => {
+  const parsed = auditFilterFrom(values);
+  if (parsed.ok) return parsed.filter;
+  ctx.addIssue({ code: "custom", message: parsed.issues.join(" ") });
+  return z.NEVER;
+});
 
 export const auditExportRoute = defineRoute<never>()({
   path: "/api/audit/export",
@@ -25,4 +26,3 @@ export const auditExportRoute = defineRoute<never>()({
   query: auditExportQuery,
   request: (values: AuditSearchValues) => ({ query: { user: values.user, action: values.action, target: values.target, from: values.from, to: values.to } }),
 });
-

@@ -29,7 +29,13 @@ export const GET = apiRoute(searchExportRoute, async ({ query, req }) => {
   let count: number | null;
   try {
     // The count is usually a cache hit: the workbench has just shown it.
-    const [firstPage, counted] = await Promise.all([pages.next(), countMatches(q).then((c) => c.count, () => null)]);
+    const [firstPage, counted] = await Promise.all([
+      pages.next(),
+      countMatches(q).then(
+        (c) => c.count,
+        () => null,
+      ),
+    ]);
     first = firstPage;
     count = counted;
   } catch (err) {

@@ -24,7 +24,11 @@ export async function GroupsPanel({ thingName }: { thingName: string }) {
           <nav aria-label={`Path to ${g.name}`}>
             {g.path.map((p, i) => (
               <Fragment key={p}>
-                {i > 0 ? <span className="px-1 text-muted" aria-hidden="true">›</span> : null}
+                {i > 0 ? (
+                  <span className="px-1 text-muted" aria-hidden="true">
+                    ›
+                  </span>
+                ) : null}
                 <Link href={groupHref(p)} className={i === g.path.length - 1 ? "font-semibold" : ""}>
                   {p}
                 </Link>

@@ -66,6 +66,8 @@ async function loadPolicies(target: string): Promise<CertificateView["policies"]
   const settled = await Promise.allSettled(names.map((n) => getPolicy(n)));
   return {
     ok: true,
-    data: settled.map((s, i) => (s.status === "fulfilled" ? { ok: true as const, data: s.value } : { ok: false as const, name: names[i], error: toErrorData(s.reason) })),
+    data: settled.map((s, i) =>
+      s.status === "fulfilled" ? { ok: true as const, data: s.value } : { ok: false as const, name: names[i], error: toErrorData(s.reason) },
+    ),
   };
 }

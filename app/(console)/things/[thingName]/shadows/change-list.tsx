@@ -10,7 +10,15 @@ const KIND_CLASS = { add: "text-ok", change: "text-accent", remove: "text-bad" }
  * `section`, each line says whether desired or reported changed; `highlight` marks paths
  * (the operator's own edit) that a line touches too.
  */
-export function ChangeList({ changes, highlight = [], label }: { changes: ReadonlyArray<Change | DocumentChange>; highlight?: readonly string[][]; label: string }) {
+export function ChangeList({
+  changes,
+  highlight = [],
+  label,
+}: {
+  changes: ReadonlyArray<Change | DocumentChange>;
+  highlight?: readonly string[][];
+  label: string;
+}) {
   if (changes.length === 0) return <p className="text-sm text-muted">Nothing.</p>;
   return (
     <ul aria-label={label} className="space-y-0.5 text-sm">

@@ -89,10 +89,16 @@ export function ComparisonTable({
             return (
               <tr key={pathKey(r.path)} data-status={r.status} data-path={path} className={ROW_TINT[r.status]}>
                 {/* A row header, without the column headers' look (keys are case-sensitive: no uppercase). */}
-                <th scope="row" className="static z-auto border-b border-border bg-transparent px-3 py-1.5 text-left align-top text-sm font-normal tracking-normal text-fg normal-case">
+                <th
+                  scope="row"
+                  className="static z-auto border-b border-border bg-transparent px-3 py-1.5 text-left align-top text-sm font-normal tracking-normal text-fg normal-case"
+                >
                   <span className="font-mono text-[13px] font-semibold break-all">{path}</span>
                   {r.inDelta ? (
-                    <span className="ml-1.5 rounded bg-warn/20 px-1 text-xs font-semibold text-warn" title="In AWS's delta: the device is asked to apply the desired value">
+                    <span
+                      className="ml-1.5 rounded bg-warn/20 px-1 text-xs font-semibold text-warn"
+                      title="In AWS's delta: the device is asked to apply the desired value"
+                    >
                       Δ<span className="sr-only"> in delta</span>
                     </span>
                   ) : null}
@@ -122,7 +128,13 @@ export function ComparisonTable({
                 {canEdit ? (
                   <td className="text-right">
                     {r.desired !== undefined ? (
-                      <button type="button" className="btn px-2 py-0.5 text-xs" onClick={() => onRemove(r.path)} aria-label={`Remove ${path} from desired`} title="Remove this key from desired state (sends null)">
+                      <button
+                        type="button"
+                        className="btn px-2 py-0.5 text-xs"
+                        onClick={() => onRemove(r.path)}
+                        aria-label={`Remove ${path} from desired`}
+                        title="Remove this key from desired state (sends null)"
+                      >
                         Remove
                       </button>
                     ) : null}

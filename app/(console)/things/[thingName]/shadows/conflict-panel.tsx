@@ -92,7 +92,9 @@ export function ConflictPanel({
         <button type="button" className="btn" onClick={onDiscard}>
           Discard my changes
         </button>
-        <span className="text-xs text-muted">Re-applying puts the latest desired state with your changes in the editor, for you to review and send. Your text as typed stays available.</span>
+        <span className="text-xs text-muted">
+          Re-applying puts the latest desired state with your changes in the editor, for you to review and send. Your text as typed stays available.
+        </span>
       </div>
     </section>
   );

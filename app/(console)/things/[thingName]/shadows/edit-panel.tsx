@@ -67,7 +67,10 @@ export function EditPanel({ thingName, shadowName, session, live, nonce, onSessi
   const canSend = check.ok && !!check.patch && !session.conflict && !review && !pending;
   const paths = (
     <>
-      {changedSince.slice(0, 3).map((c) => formatPath(c.path)).join(", ")}
+      {changedSince
+        .slice(0, 3)
+        .map((c) => formatPath(c.path))
+        .join(", ")}
       {changedSince.length > 3 ? ` and ${changedSince.length - 3} more` : ""}
     </>
   );
@@ -78,7 +81,12 @@ export function EditPanel({ thingName, shadowName, session, live, nonce, onSessi
     const changes = check.changes;
     setError(null);
     startTransition(async () => {
-      const r = await updateShadowDesiredState({ thingName, shadowName: shadowName ?? "", desired: JSON.stringify(patch), version: base ? base.version : null });
+      const r = await updateShadowDesiredState({
+        thingName,
+        shadowName: shadowName ?? "",
+        desired: JSON.stringify(patch),
+        version: base ? base.version : null,
+      });
       if (r.ok) {
         onSent(r.data, changes);
         return;
@@ -101,7 +109,14 @@ export function EditPanel({ thingName, shadowName, session, live, nonce, onSessi
           Edit desired state <span className="font-normal text-muted">· {shadowLabel(shadowName)}</span>
         </h2>
         <p className="text-xs text-muted">
-          Based on {base ? <>version <strong className="text-fg">{base.version}</strong></> : "no shadow yet (creates it)"}
+          Based on{" "}
+          {base ? (
+            <>
+              version <strong className="text-fg">{base.version}</strong>
+            </>
+          ) : (
+            "no shadow yet (creates it)"
+          )}
         </p>
       </header>
 
@@ -124,17 +139,19 @@ export function EditPanel({ thingName, shadowName, session, live, nonce, onSessi
           <p className="min-w-0 flex-1">
             {review === "deleted" ? (
               <>
-                <strong className="text-warn">The shadow was deleted while you were editing.</strong> Sending now would create it again holding only your changes.
+                <strong className="text-warn">The shadow was deleted while you were editing.</strong> Sending now would create it again holding only your
+                changes.
               </>
             ) : review === "created" ? (
               <>
-                <strong className="text-warn">Someone created this shadow while you were editing</strong> (now version {live?.version}), with desired state: {paths}. Your edit started from no
-                shadow, so it would be merged into theirs without a version check. Review what changed and re-apply your changes before sending.
+                <strong className="text-warn">Someone created this shadow while you were editing</strong> (now version {live?.version}), with desired state:{" "}
+                {paths}. Your edit started from no shadow, so it would be merged into theirs without a version check. Review what changed and re-apply your
+                changes before sending.
               </>
             ) : (
               <>
-                <strong className="text-warn">Desired state changed since you started editing</strong> (version {base?.version ?? "—"} → {live?.version}): {paths}. Sending now would be
-                refused.
+                <strong className="text-warn">Desired state changed since you started editing</strong> (version {base?.version ?? "—"} → {live?.version}):{" "}
+                {paths}. Sending now would be refused.
               </>
             )}
           </p>
@@ -151,17 +168,27 @@ export function EditPanel({ thingName, shadowName, session, live, nonce, onSessi
       ) : null}
       {session.overlaps.length > 0 ? (
         <div role="alert" className="rounded border border-warn/60 bg-warn/10 px-3 py-1.5 text-sm">
-          <strong className="text-warn">Check before sending:</strong> someone else also changed {session.overlaps.map(formatPath).join(", ")}. Your value is in the editor and will win if you send.
+          <strong className="text-warn">Check before sending:</strong> someone else also changed {session.overlaps.map(formatPath).join(", ")}. Your value is in
+          the editor and will win if you send.
         </div>
       ) : null}
 
       <div className="grid gap-3 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="space-y-1">
           <p id={hintId} className="text-xs text-muted">
-            The whole <code className="font-mono">desired</code> object. A key you delete, or set to <code className="font-mono">null</code>, is removed; keys you leave as they are
-            are not sent. <kbd className="font-sans font-semibold">Ctrl+Enter</kbd> sends; <kbd className="font-sans font-semibold">Tab</kbd> leaves the editor.
+            The whole <code className="font-mono">desired</code> object. A key you delete, or set to <code className="font-mono">null</code>, is removed; keys
+            you leave as they are are not sent. <kbd className="font-sans font-semibold">Ctrl+Enter</kbd> sends;{" "}
+            <kbd className="font-sans font-semibold">Tab</kbd> leaves the editor.
           </p>
-          <JsonEditor value={session.text} onChange={(text) => text !== session.text && onSession(editText(session, text))} onSubmit={send} nonce={nonce} labelId={labelId} describedById={describedBy} invalid={issues.length > 0} />
+          <JsonEditor
+            value={session.text}
+            onChange={(text) => text !== session.text && onSession(editText(session, text))}
+            onSubmit={send}
+            nonce={nonce}
+            labelId={labelId}
+            describedById={describedBy}
+            invalid={issues.length > 0}
+          />
           <div id={`${hintId}-issues`} aria-live="polite" className="space-y-0.5 text-sm">
             {issues.map((i) => (
               <p key={i.message} className="font-semibold text-bad" data-testid="edit-error">
@@ -185,12 +212,20 @@ export function EditPanel({ thingName, shadowName, session, live, nonce, onSessi
         <div className="space-y-3">
           <div>
             <h3 className="mb-1 text-xs font-semibold tracking-wide text-muted uppercase">Will send</h3>
-            {check.edited ? <ChangeList changes={check.changes} label="Changes to send" /> : <p className="text-sm text-muted">Fix the JSON to see the changes.</p>}
+            {check.edited ? (
+              <ChangeList changes={check.changes} label="Changes to send" />
+            ) : (
+              <p className="text-sm text-muted">Fix the JSON to see the changes.</p>
+            )}
           </div>
           <div className="space-y-1.5">
             <h3 className="text-xs font-semibold tracking-wide text-muted uppercase">AWS IoT limits</h3>
-            {check.bytes !== null ? <Meter label="desired + reported after the update" value={check.bytes} max={SHADOW_LIMITS.maxStateBytes} unit="bytes" /> : null}
-            {check.depth !== null ? <Meter label="nesting of this update (desired = level 1)" value={check.depth} max={SHADOW_LIMITS.maxDepth} unit="levels" /> : null}
+            {check.bytes !== null ? (
+              <Meter label="desired + reported after the update" value={check.bytes} max={SHADOW_LIMITS.maxStateBytes} unit="bytes" />
+            ) : null}
+            {check.depth !== null ? (
+              <Meter label="nesting of this update (desired = level 1)" value={check.depth} max={SHADOW_LIMITS.maxDepth} unit="levels" />
+            ) : null}
             <p className="text-xs text-muted">No null inside arrays; null on a key removes it.</p>
           </div>
         </div>
@@ -217,11 +252,11 @@ export function EditPanel({ thingName, shadowName, session, live, nonce, onSessi
             ? "Resolve the conflict above first."
             : review
               ? "Review what changed above first."
-            : !check.ok
-              ? "Fix the errors to send."
-              : !check.patch
-                ? "Nothing changed yet."
-                : "The device receives the change as a delta and reports back when it has applied it."}
+              : !check.ok
+                ? "Fix the errors to send."
+                : !check.patch
+                  ? "Nothing changed yet."
+                  : "The device receives the change as a delta and reports back when it has applied it."}
         </span>
       </div>
     </section>

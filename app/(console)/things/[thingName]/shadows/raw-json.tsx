@@ -39,7 +39,12 @@ export function RawJson({ doc }: { doc: ShadowDocument }) {
         </button>
       </div>
       {/* Focusable so keyboard users can scroll it. */}
-      <pre tabIndex={0} aria-label="Shadow document (JSON)" className="max-h-[36rem] overflow-auto px-3 py-2 font-mono text-[13px] leading-relaxed" data-testid="raw-json">
+      <pre
+        tabIndex={0}
+        aria-label="Shadow document (JSON)"
+        className="max-h-[36rem] overflow-auto px-3 py-2 font-mono text-[13px] leading-relaxed"
+        data-testid="raw-json"
+      >
         {text}
       </pre>
     </div>

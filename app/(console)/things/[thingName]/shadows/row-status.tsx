@@ -13,7 +13,7 @@ export const STATUS: Record<RowStatus, { label: string; symbol: string; tone: To
     label: "Type mismatch",
     symbol: "≠",
     tone: "bad",
-    explain: "Desired and reported hold values of different JSON types (e.g. \"60\" vs 60). The device may never match it on its own.",
+    explain: 'Desired and reported hold values of different JSON types (e.g. "60" vs 60). The device may never match it on its own.',
   },
   reported_only: {
     label: "Reported only",

@@ -17,7 +17,17 @@ function lastWrittenMs(doc: ShadowDocument): number | null {
   return s === null ? null : s * 1000;
 }
 
-function Toggle<T extends string>({ label, value, options, onChange }: { label: string; value: T; options: ReadonlyArray<{ value: T; label: string }>; onChange: (v: T) => void }) {
+function Toggle<T extends string>({
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  value: T;
+  options: ReadonlyArray<{ value: T; label: string }>;
+  onChange: (v: T) => void;
+}) {
   return (
     <div role="group" aria-label={label} className="inline-flex overflow-hidden rounded border border-border">
       {options.map((o) => (
@@ -76,7 +86,10 @@ export function ShadowSummary({
       <div className="flex flex-wrap items-baseline gap-x-4 gap-y-1">
         <h2 className="text-base font-semibold">{shadowLabel(doc.shadowName)}</h2>
         <span className="text-sm">
-          <span className="text-muted">Version</span> <strong className="font-mono" data-testid="shadow-version">{doc.version}</strong>
+          <span className="text-muted">Version</span>{" "}
+          <strong className="font-mono" data-testid="shadow-version">
+            {doc.version}
+          </strong>
         </span>
         <span className="text-sm" title={written !== null ? formatUtc(written) : undefined}>
           <span className="text-muted">Last written</span> {written !== null ? <TimeAgo at={written} /> : "—"}

@@ -10,7 +10,17 @@ import { ShadowsTab } from "./shadows-tab";
  * takes over and polls. A failed read here is not an error page: the client reads again
  * and shows the error in place, with a retry.
  */
-export async function ShadowsSection({ thingName, shadowParam, canEdit, role }: { thingName: string; shadowParam: string | null; canEdit: boolean; role: string }) {
+export async function ShadowsSection({
+  thingName,
+  shadowParam,
+  canEdit,
+  role,
+}: {
+  thingName: string;
+  shadowParam: string | null;
+  canEdit: boolean;
+  role: string;
+}) {
   const shadowName = shadowFromParam(shadowParam);
   const nonce = (await headers()).get("x-nonce") ?? undefined;
   let initial: ShadowViewResponse | null = null;

@@ -71,9 +71,12 @@ export function ShadowsTab({ thingName, canEdit, role, nonce, initialJson, initi
   const [edits, setEdits] = useState<Record<string, EditSession>>({});
   // Own keys only: "__proto__" is a valid shadow name.
   const session = Object.hasOwn(edits, key) ? edits[key] : null;
-  const setSession = useCallback((next: EditSession | null) => {
-    setEdits(({ [key]: _, ...rest }) => (next ? { ...rest, [key]: next } : rest));
-  }, [key]);
+  const setSession = useCallback(
+    (next: EditSession | null) => {
+      setEdits(({ [key]: _, ...rest }) => (next ? { ...rest, [key]: next } : rest));
+    },
+    [key],
+  );
   /** The last update sent from this tab: which keys it wrote, to follow them until the device reports them. */
   const [flash, setFlash] = useState<{ key: string; version: number; written: string[][]; removed: string[][] } | null>(null);
   const editRef = useRef<HTMLDivElement>(null);
@@ -95,7 +98,10 @@ export function ShadowsTab({ thingName, canEdit, role, nonce, initialJson, initi
   }, [dirty]);
 
   const comparison = useMemo(() => (doc ? compareShadow(doc) : null), [doc]);
-  const rows = useMemo(() => (comparison ? (keys === "differences" ? comparison.rows.filter((r) => r.status !== "in_sync") : comparison.rows) : []), [comparison, keys]);
+  const rows = useMemo(
+    () => (comparison ? (keys === "differences" ? comparison.rows.filter((r) => r.status !== "in_sync") : comparison.rows) : []),
+    [comparison, keys],
+  );
 
   const openEditor = (s: EditSession) => {
     setSession(s);
@@ -105,7 +111,9 @@ export function ShadowsTab({ thingName, canEdit, role, nonce, initialJson, initi
   const onRemove = (path: string[]) => {
     const current = session ?? startEdit(doc);
     const next = removeKey(current, path);
-    openEditor(next ?? { ...current, note: "Your text is not valid JSON, so the key could not be marked for removal. Fix the JSON, or delete the key in the editor." });
+    openEditor(
+      next ?? { ...current, note: "Your text is not valid JSON, so the key could not be marked for removal. Fix the JSON, or delete the key in the editor." },
+    );
   };
   const onSent = (result: ShadowUpdateResult, changes: Change[]) => {
     setSession(null);
@@ -148,8 +156,8 @@ export function ShadowsTab({ thingName, canEdit, role, nonce, initialJson, initi
         <>
           {refreshError ? (
             <div role="alert" className="rounded border border-warn/50 bg-warn/10 px-3 py-1.5 text-sm">
-              <strong className="text-warn">Could not refresh:</strong> {refreshError.message} Showing what was read{" "}
-              <TimeAgo at={query.dataUpdatedAt} />; the console tries again less often until it works.
+              <strong className="text-warn">Could not refresh:</strong> {refreshError.message} Showing what was read <TimeAgo at={query.dataUpdatedAt} />; the
+              console tries again less often until it works.
             </div>
           ) : null}
 
@@ -167,7 +175,14 @@ export function ShadowsTab({ thingName, canEdit, role, nonce, initialJson, initi
               onKeys={(k) => void setParams({ keys: k })}
             />
           ) : (
-            <NoShadow shadowName={shadowName} named={named ?? []} canEdit={canEdit} editing={!!session} onCreate={() => openEditor(startEdit(null))} onPickClassic={() => void setParams({ shadow: null })} />
+            <NoShadow
+              shadowName={shadowName}
+              named={named ?? []}
+              canEdit={canEdit}
+              editing={!!session}
+              onCreate={() => openEditor(startEdit(null))}
+              onPickClassic={() => void setParams({ shadow: null })}
+            />
           )}
 
           {session ? (

@@ -24,10 +24,13 @@ export function UpdateFlash({
   const list = (paths: string[][]) => paths.map(formatPath).join(", ");
   const done = waiting.length === 0;
   return (
-    <div role="status" className={`flex items-start gap-2 rounded border px-3 py-2 ${done ? "border-ok/50 bg-ok/10" : "border-accent/40 bg-accent/10"}`} data-testid="update-flash">
+    <div
+      role="status"
+      className={`flex items-start gap-2 rounded border px-3 py-2 ${done ? "border-ok/50 bg-ok/10" : "border-accent/40 bg-accent/10"}`}
+      data-testid="update-flash"
+    >
       <p className="min-w-0 flex-1">
-        <strong>Desired state updated (version {flash.version}).</strong>{" "}
-        {flash.written.length ? <>Set {list(flash.written)}. </> : null}
+        <strong>Desired state updated (version {flash.version}).</strong> {flash.written.length ? <>Set {list(flash.written)}. </> : null}
         {flash.removed.length ? <>Removed {list(flash.removed)}. </> : null}
         {flash.written.length === 0 ? null : done ? (
           <span className="font-semibold text-ok">✓ The device has reported the new value{flash.written.length === 1 ? "" : "s"}: in sync.</span>
@@ -54,7 +57,17 @@ function useSecondsSince(at: number | null): number | null {
   return at === null ? null : Math.max(0, Math.floor((now - at) / 1000));
 }
 
-export function RefreshStatus({ updatedAt, fetching, failed, onRefresh }: { updatedAt: number | null; fetching: boolean; failed: boolean; onRefresh: () => void }) {
+export function RefreshStatus({
+  updatedAt,
+  fetching,
+  failed,
+  onRefresh,
+}: {
+  updatedAt: number | null;
+  fetching: boolean;
+  failed: boolean;
+  onRefresh: () => void;
+}) {
   const seconds = useSecondsSince(updatedAt);
   return (
     <div className="flex items-center gap-2 text-xs text-muted">
@@ -91,7 +104,12 @@ export function NoShadow({
           <p className="text-base font-semibold">This thing has no classic shadow yet</p>
           <p className="mt-1 max-w-prose text-muted">
             Its device has not reported any state, and nobody has set desired state. AWS IoT creates the shadow on the first update
-            {named.length ? <>; this thing has {named.length} named shadow{named.length === 1 ? "" : "s"} (pick one above)</> : null}.
+            {named.length ? (
+              <>
+                ; this thing has {named.length} named shadow{named.length === 1 ? "" : "s"} (pick one above)
+              </>
+            ) : null}
+            .
           </p>
         </>
       ) : (
