@@ -43,8 +43,14 @@ export async function startEmulator(config: EmulatorConfig, opts: StartOptions =
   // One CA for the account, kept in the store's own (unprefixed) metadata: devices trust
   // one emulator-ca.pem whatever region registered them, as every AWS region's device
   // certificates chain to the same Amazon roots; the emulator serves one account.
+  // A failed load (a damaged key in the store) is forgotten, so the next call tries again.
   let ca: Promise<EmulatorCa> | undefined;
-  const regions = new Regions(store, services, base, { ca: () => (ca ??= EmulatorCa.loadOrCreate(store, config.dataDir)) });
+  const loadCa = () =>
+    (ca ??= EmulatorCa.loadOrCreate(store, config.dataDir).catch((err: unknown) => {
+      ca = undefined;
+      throw err;
+    }));
+  const regions = new Regions(store, services, base, { ca: loadCa });
   const home = regions.start();
 
   // The broker serves the home region: its connectivity, shadow topics and principals.
@@ -70,6 +76,9 @@ export async function startEmulator(config: EmulatorConfig, opts: StartOptions =
     protocol: s.protocol,
     errors: s.errors,
     maxBodyBytes: s.maxBodyBytes,
+    // Every region has the same routes: the home region's match the operation before a
+    // request may build (and so use up) a region.
+    routes: (home.services.get(s.name) as ServiceRegion).router,
     router: (region) => (regions.get(region).services.get(s.name) as ServiceRegion).router,
   }));
   const server = createHttpServer({

@@ -1,4 +1,4 @@
-import { computeDelta, deepEqual, isObject } from "../lib/shadow-document";
+import { computeDelta, deepEqual, deltaLeafPaths, isObject, own } from "../lib/shadow-document";
 import { blocklistEntries } from "./agent-state";
 import { Rng } from "./rng";
 
@@ -78,15 +78,9 @@ export function shadowDelta(desired: JsonObject, reported: JsonObject): JsonObje
   return computeDelta(desired, reported);
 }
 
-/** Leaves of a state section with their dotted paths; arrays and empty objects are leaves. */
-export function leaves(state: JsonObject, prefix = ""): Array<{ path: string; value: unknown }> {
-  const out: Array<{ path: string; value: unknown }> = [];
-  for (const [k, v] of Object.entries(state)) {
-    const path = prefix ? `${prefix}.${k}` : k;
-    if (isObject(v) && Object.keys(v).length > 0) out.push(...leaves(v, path));
-    else out.push({ path, value: v });
-  }
-  return out;
+/** Leaves of a state section with their dotted paths (the shared walk: arrays and empty objects are leaves). */
+export function leaves(state: JsonObject): Array<{ path: string; value: unknown }> {
+  return deltaLeafPaths(state).map((path) => ({ path: path.join("."), value: path.reduce<unknown>((at, k) => own(at, k), state) }));
 }
 
 export function getPath(state: JsonObject, path: string): unknown {

@@ -2,6 +2,7 @@ import { Router } from "./router";
 import type { Fault, FaultInjector } from "./faults";
 import type { OperationMetrics } from "./metrics";
 import type { Store } from "../store/store";
+import { isRegionName } from "./regions";
 
 export interface AdminDeps {
   faults: FaultInjector;
@@ -10,6 +11,11 @@ export interface AdminDeps {
   store: Store;
   regions: () => string[];
 }
+
+/** Bounds on injected faults: a tool's typo must not grow the list, or a message, without end. */
+export const MAX_FAULTS = 100;
+const MAX_FIELD = 256;
+const MAX_MESSAGE = 2048;
 
 /** The emulator's own routes under /_emulator/ (local tools only: see caller-guard.ts). */
 export function adminRoutes({ faults, requestCounts, metrics, store, regions }: AdminDeps): Router {
@@ -44,6 +50,12 @@ export function adminRoutes({ faults, requestCounts, metrics, store, regions }: 
       (["operation", "method", "pathPrefix", "region", "message"] as const).find((k) => f[k] !== undefined && typeof f[k] !== "string") ??
       (["status", "remaining"] as const).find((k) => f[k] !== undefined && !Number.isInteger(f[k]));
     if (wrong) return { status: 400, body: { message: `${wrong} has the wrong type` } };
+    const tooLong = (["service", "code", "operation", "method", "pathPrefix", "region"] as const).find((k) => (f[k]?.length ?? 0) > MAX_FIELD);
+    if (tooLong) return { status: 400, body: { message: `${tooLong} is longer than ${MAX_FIELD} characters` } };
+    if ((f.message?.length ?? 0) > MAX_MESSAGE) return { status: 400, body: { message: `message is longer than ${MAX_MESSAGE} characters` } };
+    if (f.status !== undefined && (f.status < 100 || f.status > 599)) return { status: 400, body: { message: "status must be an HTTP status, 100 to 599" } };
+    if (f.region !== undefined && !isRegionName(f.region)) return { status: 400, body: { message: "region must be an AWS region name, such as us-east-1" } };
+    if (faults.size >= MAX_FAULTS) return { status: 400, body: { message: `at most ${MAX_FAULTS} faults may be waiting; clear them first` } };
     faults.add({
       service: f.service,
       code: f.code,

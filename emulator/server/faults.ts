@@ -39,6 +39,11 @@ export class FaultInjector {
     this.faults = [];
   }
 
+  /** How many faults are waiting. */
+  get size(): number {
+    return this.faults.length;
+  }
+
   list(): Fault[] {
     return this.faults.map((f) => ({ ...f }));
   }

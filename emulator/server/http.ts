@@ -18,6 +18,11 @@ export interface ServiceBinding {
   protocol: Protocol;
   /** exception → status beyond the common ones. */
   errors: ErrorTable;
+  /**
+   * Routes every region shares (any one region's router), for matching the operation
+   * before a region is looked up: a request that names no operation builds no region.
+   */
+  routes: Router;
   /** The region's router; throws an AwsError for a region that cannot be served. */
   router(region: string): Router;
   /** Largest request body the service takes (default 1 MiB). */
@@ -67,7 +72,7 @@ type ErrorStyle = { protocol: Protocol; errors: ErrorTable };
  * scope (never from the path: paths collide across services), the region's state from
  * the scope's region, then the operation as the service's protocol names it (restJson1:
  * method + path; awsJson1_1: `X-Amz-Target`). In order: the caller (no web pages, own
- * host names), the service and region, the operation, the body (bounded, of the route's
+ * host names), the service, the operation, the region, the body (bounded, of the route's
  * content type), faults, the handler, then the commit of what the handler changed, and
  * only then the answer, in the service's protocol.
  */
@@ -132,6 +137,9 @@ async function dispatch(
   if (!binding) {
     return refuse(res, NO_SERVICE, new AwsError("UnknownOperationException", `The emulator does not serve the service '${scope.service}'`, 404), requestId);
   }
+  const wanted = { method, path: rawPath, headers: req.headers };
+  const known = binding.protocol.match(binding.routes, wanted);
+  if (known instanceof AwsError) return refuse(res, binding, known, requestId);
   let router: Router;
   try {
     router = binding.router(scope.region);
@@ -139,7 +147,8 @@ async function dispatch(
     if (!(err instanceof AwsError)) throw err;
     return refuse(res, binding, err, requestId);
   }
-  const match = binding.protocol.match(router, { method, path: rawPath, headers: req.headers });
+  // Matched again for the region's own handlers (the same routes, so the same operation).
+  const match = router === binding.routes ? known : binding.protocol.match(router, wanted);
   if (match instanceof AwsError) return refuse(res, binding, match, requestId);
   const rawBody = await boundedBody(req, res, binding.maxBodyBytes ?? DEFAULT_MAX_BODY, budget, binding, requestId);
   if (!rawBody) return;

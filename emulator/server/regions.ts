@@ -19,6 +19,11 @@ export function isRegionName(region: string): boolean {
   return REGION.test(region);
 }
 
+/** A client's string in an error message: at most 64 characters of it. */
+function quoted(s: string): string {
+  return s.length > 64 ? `${s.slice(0, 64)}…` : s;
+}
+
 export interface Region {
   account: string;
   region: string;
@@ -44,6 +49,15 @@ export class Regions {
     private readonly limit = MAX_REGIONS,
   ) {
     this.ordered = buildOrder(services);
+    // A kind is one service's: two owners (or one listing it twice) would share documents.
+    const owner = new Map<string, string>();
+    for (const s of services) {
+      for (const { kind } of s.kinds) {
+        const other = owner.get(kind);
+        if (other !== undefined) throw new Error(`store kind ${kind} is declared by ${other === s.name ? `${s.name} twice` : `${other} and ${s.name}`}`);
+        owner.set(kind, s.name);
+      }
+    }
   }
 
   private prefix(region: string): string {
@@ -76,11 +90,13 @@ export class Regions {
   get(region: string): Region {
     const known = this.regions.get(region);
     if (known) return known;
-    if (!isRegionName(region)) throw new AwsError("InvalidSignatureException", `Credential should be scoped to a valid region, not '${region}'.`, 403);
+    if (!isRegionName(region)) {
+      throw new AwsError("InvalidSignatureException", `Credential should be scoped to a valid region, not '${quoted(region)}'.`, 403);
+    }
     if (this.regions.size >= this.limit) {
       throw new AwsError(
         "InvalidSignatureException",
-        `Credential should be scoped to a valid region: the emulator keeps state for at most ${this.limit} regions (${[...this.regions.keys()].join(", ")}), and '${region}' is not one of them.`,
+        `Credential should be scoped to a valid region: the emulator keeps state for at most ${this.limit} regions (${[...this.regions.keys()].join(", ")}), and '${quoted(region)}' is not one of them.`,
         403,
       );
     }

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -6,7 +6,26 @@ import { join, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
 import { Readable } from "node:stream";
 import { text } from "node:stream/consumers";
+import Database from "better-sqlite3";
 import { BlobKeyError, BlobRangeError, BlobSizeMismatchError, BlobStore, BlobTooLargeError } from "./blobs";
+
+// Which directories the blob area syncs with fsyncSync (directory entries; bodies use FileHandle.sync).
+const syncs = vi.hoisted(() => ({ paths: [] as string[], fds: new Map<number, string>() }));
+vi.mock("node:fs", async (importOriginal) => {
+  const fs = await importOriginal<typeof import("node:fs")>();
+  return {
+    ...fs,
+    openSync: (...args: Parameters<typeof fs.openSync>) => {
+      const fd = fs.openSync(...args);
+      syncs.fds.set(fd, String(args[0]));
+      return fd;
+    },
+    fsyncSync: (fd: number) => {
+      syncs.paths.push(syncs.fds.get(fd) ?? `fd ${fd}`);
+      fs.fsyncSync(fd);
+    },
+  };
+});
 
 const dirs: string[] = [];
 const opened: BlobStore[] = [];
@@ -110,6 +129,27 @@ describe("BlobStore", () => {
     expect(await store.get("missing")).toBeUndefined();
   });
 
+  it("refuses a range that is not whole numbers in order before opening the file (no descriptor left open)", async () => {
+    const store = blobStore();
+    await store.put("k", ["0123456789"]);
+    const openFds = () => readdirSync("/proc/self/fd").length;
+    const before = existsSync("/proc/self/fd") ? openFds() : 0;
+    for (const range of [{ start: 0, end: Number.NaN }, { start: 0, end: 2.5 }, { start: 5, end: 4 }, { start: 0, end: -1 }, { start: 1.5 }, { start: -1 }]) {
+      await expect(store.get("k", range), JSON.stringify(range)).rejects.toBeInstanceOf(BlobRangeError);
+    }
+    if (existsSync("/proc/self/fd")) expect(openFds()).toBe(before);
+  });
+
+  it("syncs the parent of each directory it creates, and syncs none when they exist", () => {
+    const dir = dataDir();
+    syncs.paths.length = 0;
+    blobStore(dir).close();
+    expect(syncs.paths).toEqual([dir, join(dir, "blobs"), join(dir, "blobs")]);
+    syncs.paths.length = 0;
+    blobStore(dir);
+    expect(syncs.paths).toEqual([]);
+  });
+
   it("keeps nothing, and the old object, when the source errors midway", async () => {
     const dir = dataDir();
     const store = blobStore(dir);
@@ -180,6 +220,24 @@ describe("BlobStore", () => {
     expect(store.list("a/", "a/\uffee", 3)).toMatchObject({ objects: [{ key: "a/😀" }], truncated: false });
     expect(store.list("", undefined, 100).objects).toHaveLength(keys.length);
     expect(store.list("\u00ff\u00ff").objects).toEqual([]);
+  });
+
+  it("lists at least one and at most 1000 objects, whatever limit is asked for", async () => {
+    const dir = dataDir();
+    const store = blobStore(dir);
+    await store.put("k0000", ["x"]);
+    // 1000 more index rows sharing that body: list() reads only the index (1001 puts would take seconds).
+    const index = new Database(join(dir, "blobs", "index.sqlite"));
+    const copy = index.prepare("INSERT INTO objects SELECT ?, file, size, sha256, md5, mtime, metadata FROM objects WHERE key = ?");
+    index.transaction(() => {
+      for (let i = 1; i <= 1000; i++) copy.run(Buffer.from(`k${String(i).padStart(4, "0")}`), Buffer.from("k0000"));
+    })();
+    index.close();
+    for (const limit of [0, -5, 0.5]) expect(store.list("", undefined, limit), String(limit)).toMatchObject({ objects: [{ key: "k0000" }], truncated: true });
+    for (const limit of [5000, Number.POSITIVE_INFINITY, Number.NaN]) {
+      const page = store.list("", undefined, limit);
+      expect([page.objects.length, page.truncated, page.objects.at(-1)?.key], String(limit)).toEqual([1000, true, "k0999"]);
+    }
   });
 
   it("takes any key up to 1024 bytes: traversal, case variants, unicode; never as a path", async () => {

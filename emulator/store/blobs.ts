@@ -1,9 +1,9 @@
 import Database from "better-sqlite3";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, mkdtempSync, openSync, readdirSync, rmSync } from "node:fs";
 import { mkdir, open, rename, rm, type FileHandle } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { createPrivateFile, ensurePrivateDir, PRIVATE_FILE_MODE } from "../../lib/fs/private-files";
 
@@ -76,6 +76,8 @@ export class BlobRangeError extends Error {
 }
 
 export const MAX_KEY_BYTES = 1024;
+/** The most objects one list() returns (S3's max-keys). */
+export const MAX_LIST = 1000;
 /** S3's limit for a single PUT. */
 export const DEFAULT_MAX_OBJECT_BYTES = 5 * 1024 ** 3;
 
@@ -107,9 +109,7 @@ export class BlobStore {
   constructor(dataDir: string, opts: { maxObjectBytes?: number } = {}) {
     this.dir = join(dataDir, "blobs");
     this.maxObjectBytes = opts.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
-    ensurePrivateDir(this.dir);
-    ensurePrivateDir(join(this.dir, "tmp"));
-    ensurePrivateDir(join(this.dir, "objects"));
+    for (const dir of [this.dir, join(this.dir, "tmp"), join(this.dir, "objects")]) durableDir(dir);
     const file = join(this.dir, "index.sqlite");
     createPrivateFile(file);
     this.db = new Database(file);
@@ -206,9 +206,10 @@ export class BlobStore {
     for (let attempt = 0; ; attempt++) {
       const row = this.row(keyBytes);
       if (!row) return undefined;
+      // Checked before the file is opened: whole numbers, a start within the object, an end not before it.
+      if (range && !validRange(range, row.size)) throw new BlobRangeError(row.size);
       const start = range?.start ?? 0;
       const end = Math.min(range?.end ?? row.size - 1, row.size - 1);
-      if (range && (!Number.isInteger(start) || start < 0 || start >= row.size || end < start)) throw new BlobRangeError(row.size);
       let fh: FileHandle;
       try {
         fh = await open(this.pathOf(row.file), "r");
@@ -217,7 +218,13 @@ export class BlobStore {
         if ((err as NodeJS.ErrnoException).code === "ENOENT" && attempt < 3) continue;
         throw err;
       }
-      const stream = row.size === 0 ? fh.createReadStream({ start: 0 }) : fh.createReadStream({ start, end });
+      let stream: Readable;
+      try {
+        stream = row.size === 0 ? fh.createReadStream({ start: 0 }) : fh.createReadStream({ start, end });
+      } catch (err) {
+        await fh.close();
+        throw err;
+      }
       return { stream, size: row.size === 0 ? 0 : end - start + 1, start, end, info: toInfo(row) };
     }
   }
@@ -246,15 +253,17 @@ export class BlobStore {
    * Objects whose key starts with `prefix`, in UTF-8 byte order (as S3 lists), after
    * `startAfter`, at most `limit`; `truncated` when more follow.
    */
-  list(prefix = "", startAfter?: string, limit = 1000): { objects: BlobInfo[]; truncated: boolean } {
+  list(prefix = "", startAfter?: string, limit = MAX_LIST): { objects: BlobInfo[]; truncated: boolean } {
+    // 1 to 1000, as S3's max-keys: a page is never empty by request, nor unbounded.
+    limit = Number.isFinite(limit) ? Math.min(MAX_LIST, Math.max(1, Math.floor(limit))) : MAX_LIST;
     const lower = Buffer.from(prefix, "utf8");
     const after = startAfter === undefined ? Buffer.alloc(0) : Buffer.from(startAfter, "utf8");
     const upper = prefixEnd(lower);
     const rows = this.db
       .prepare("SELECT * FROM objects WHERE key >= ? AND key > ? AND (? IS NULL OR key < ?) ORDER BY key LIMIT ?")
-      .all(lower, after, upper, upper, Math.max(0, limit) + 1) as Row[];
+      .all(lower, after, upper, upper, limit + 1) as Row[];
     const truncated = rows.length > limit;
-    return { objects: rows.slice(0, Math.max(0, limit)).map(toInfo), truncated };
+    return { objects: rows.slice(0, limit).map(toInfo), truncated };
   }
 
   close(): void {
@@ -307,6 +316,30 @@ async function writeAll(fh: FileHandle, buf: Uint8Array): Promise<void> {
   for (let off = 0; off < buf.byteLength;) {
     const { bytesWritten } = await fh.write(buf, off, buf.byteLength - off);
     off += bytesWritten;
+  }
+}
+
+function validRange(range: BlobRange, size: number): boolean {
+  const { start, end } = range;
+  if (!Number.isSafeInteger(start) || start < 0 || start >= size) return false;
+  return end === undefined || (Number.isSafeInteger(end) && end >= start);
+}
+
+/** Creates `dir` (owner-only) when missing, and then syncs its parent, so the new entry survives a power cut. */
+function durableDir(dir: string): void {
+  const existed = existsSync(dir);
+  ensurePrivateDir(dir);
+  if (existed) return;
+  let fd: number | undefined;
+  try {
+    fd = openSync(dirname(dir), "r");
+    fsyncSync(fd);
+  } catch (err) {
+    // As in fsyncDir: a directory cannot be synced on Windows.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== "EISDIR" && code !== "EPERM" && code !== "EINVAL") throw err;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -110,6 +110,53 @@ describe("Store.defineKind", () => {
     again.close();
   });
 
+  it("migrates a document whose id is the empty string (the first page is inclusive)", () => {
+    const file = join(tempDir(), "s.sqlite");
+    const seed = new Store(file);
+    seed.putMany("thing", [
+      ["", { name: "blank" }],
+      ["a", { name: "a" }],
+    ]);
+    seed.close();
+    const store = new Store(file);
+    store.defineKind({ kind: "thing", version: 1, migrations: { 1: v1 } });
+    expect(store.get("thing", "")).toEqual({ thingName: "blank" });
+    expect(store.get("thing", "a")).toEqual({ thingName: "a" });
+    store.close();
+  });
+
+  it("records a version only when it is needed: not for version 0, and for an empty kind only with its first document", async () => {
+    const file = join(tempDir(), "s.sqlite");
+    const store = new Store(file);
+    const region = store.view("000000000000/eu-west-1/");
+    region.defineKind({ kind: "plain", version: 0 });
+    region.defineKind({ kind: "thing", version: 1, migrations: { 1: v1 } });
+    region.defineKind({ kind: "bulk", version: 2, migrations: { 1: v1, 2: v2 } });
+    const versionRows = () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return db.prepare("SELECT key, value FROM meta WHERE key LIKE 'kind-version:%' ORDER BY key").all();
+      } finally {
+        db.close();
+      }
+    };
+    expect(versionRows()).toEqual([]);
+    region.put("plain", "p", {});
+    region.put("thing", "a", { thingName: "a" });
+    await store.committed();
+    region.putMany("bulk", [["b", { thingName: "b", version: 1 }]]);
+    expect(versionRows()).toEqual([
+      { key: "kind-version:000000000000/eu-west-1/bulk", value: "2" },
+      { key: "kind-version:000000000000/eu-west-1/thing", value: "1" },
+    ]);
+    store.close();
+    // The document written at version 1 is not taken for a version-0 one at the next start.
+    const again = new Store(file);
+    again.view("000000000000/eu-west-1/").defineKind({ kind: "thing", version: 2, migrations: { 1: v1, 2: v2 } });
+    expect(again.view("000000000000/eu-west-1/").get("thing", "a")).toEqual({ thingName: "a", version: 1 });
+    again.close();
+  });
+
   it("leaves documents and version as they were when a step throws part-way (one transaction), and runs again in full next time", () => {
     const file = seeded(2500); // three pages of the paged migration: two written before the failure
     const store = new Store(file);

@@ -64,6 +64,12 @@ export function migrateKind(db: Database.Database, def: KindDefinition): number 
     );
   }
   if (recorded === version) return 0;
+  // Nothing to record for a kind that has none yet: no row already means version 0, and
+  // a later version is recorded by the first commit that writes the kind (Store.flush), so
+  // a region built for one stray request leaves no meta rows behind.
+  if (recorded === undefined && (version === 0 || db.prepare("SELECT 1 FROM docs WHERE kind = ? LIMIT 1").get(kind) === undefined)) return 0;
+  // The first page takes every id (the empty one included), later pages those after the last.
+  const first = db.prepare("SELECT id, body FROM docs WHERE kind = ? ORDER BY id LIMIT ?");
   const select = db.prepare("SELECT id, body FROM docs WHERE kind = ? AND id > ? ORDER BY id LIMIT ?");
   const update = db.prepare("UPDATE docs SET body = ? WHERE kind = ? AND id = ?");
   const remove = db.prepare("DELETE FROM docs WHERE kind = ? AND id = ?");
@@ -71,9 +77,9 @@ export function migrateKind(db: Database.Database, def: KindDefinition): number 
     if (stored < version) {
       // Paged by id, so a kind of a million documents is never all in memory; each page
       // is read in full before it is written (better-sqlite3 cannot write mid-iteration).
-      let after = "";
+      let after: string | undefined;
       for (;;) {
-        const rows = select.all(kind, after, PAGE) as Array<{ id: string; body: string }>;
+        const rows = (after === undefined ? first.all(kind, PAGE) : select.all(kind, after, PAGE)) as Array<{ id: string; body: string }>;
         if (rows.length === 0) break;
         for (const { id, body } of rows) {
           let doc: unknown = JSON.parse(body);

@@ -95,13 +95,15 @@ describe("Store views", () => {
     store.close();
   });
 
-  it("prefixes meta keys and kind definitions", () => {
+  it("prefixes meta keys and kind definitions", async () => {
     const store = new Store(":memory:");
     const east = store.view("e/");
     east.setMeta("ca", "east-ca");
     expect(store.getMeta("ca")).toBeUndefined();
     expect(store.getMeta("e/ca")).toBe("east-ca");
     east.defineKind({ kind: "thing", version: 1, migrations: { 1: (d) => d } });
+    east.put("thing", "a", {}); // an empty kind's version is recorded with its first document
+    await store.committed();
     expect(store.getMeta("kind-version:e/thing")).toBe("1");
     store.close();
   });

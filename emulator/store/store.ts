@@ -43,6 +43,8 @@ export class Store implements RecordStore {
   private selectOne: Database.Statement;
   private closed = false;
   private defined = new Map<string, number>();
+  /** Kinds defined at a version above 0 while empty: the first commit that writes one records it. */
+  private unrecorded = new Map<string, number>();
 
   /**
    * `bulkLoad`: for a one-off writer that fills a fresh store (seed:large): a large page
@@ -183,6 +185,20 @@ export class Store implements RecordStore {
     }
     migrateKind(this.db, def);
     this.defined.set(def.kind, def.version);
+    if (def.version > 0 && recordedVersion(this.db, def.kind) === undefined) this.unrecorded.set(def.kind, def.version);
+  }
+
+  /** Inside a write transaction: the version of each deferred kind among `written`. */
+  private recordFirstWrites(written: string[]): void {
+    for (const kind of new Set(written)) {
+      const version = this.unrecorded.get(kind);
+      if (version !== undefined) recordVersion(this.db, kind, version);
+    }
+  }
+
+  /** Once that transaction committed. */
+  private forgetRecorded(written: string[]): void {
+    for (const kind of written) this.unrecorded.delete(kind);
   }
 
   /** Commits what is queued for `kinds` now, so an immediate change sees it on disk. */
@@ -242,7 +258,9 @@ export class Store implements RecordStore {
         this.upsert.run(kind, id, JSON.stringify(doc));
         n++;
       }
+      if (n > 0) this.recordFirstWrites([kind]);
     })();
+    if (n > 0) this.forgetRecorded([kind]);
     return n;
   }
 
@@ -299,7 +317,9 @@ export class Store implements RecordStore {
             if (body === undefined) this.remove.run(kind, id);
             else this.upsert.run(kind, id, body);
           }
+          if (this.unrecorded.size > 0) this.recordFirstWrites(batch.filter((p) => p.body !== undefined).map((p) => p.kind));
         })();
+        if (this.unrecorded.size > 0) this.forgetRecorded(batch.filter((p) => p.body !== undefined).map((p) => p.kind));
       } catch (err) {
         this.failing = new StoreUnavailableError(describe(err), sqliteCode(err));
         if (this.retryDelayMs === 0) console.error(`[emulator] store commit failed (${this.failing.message}); ${batch.length} changes kept and retried`);

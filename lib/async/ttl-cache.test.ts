@@ -108,3 +108,57 @@ describe("createTtlCache: a lifetime per load", () => {
     expect(await cache.get("long", async () => "l3", 1_000)).toBe("l1");
   });
 });
+
+describe("createTtlCache: what it keeps", () => {
+  it("a lifetime of 0 or less stores nothing, and still shares the call in flight", async () => {
+    for (const ttlMs of [0, -1]) {
+      const cache = createTtlCache<number>({ ttlMs, maxEntries: 2_000 });
+      for (let i = 0; i < 50; i++) await cache.get(`k${i}`, async () => i);
+      expect(cache.size()).toBe(0);
+      let loads = 0;
+      let release!: (v: number) => void;
+      const load = () => {
+        loads++;
+        return new Promise<number>((r) => (release = r));
+      };
+      const a = cache.get("shared", load);
+      const b = cache.get("shared", load);
+      release(7);
+      expect(await Promise.all([a, b])).toEqual([7, 7]);
+      expect(loads).toBe(1);
+      expect(cache.size()).toBe(0);
+      expect(cache.inFlight()).toBe(0);
+    }
+  });
+
+  it("a load asking for a lifetime of 0 is not stored in a cache that keeps others", async () => {
+    const cache = createTtlCache<string>({ ttlMs: 1_000 });
+    await cache.get("once", async () => "a", 0);
+    await cache.get("kept", async () => "b");
+    expect(cache.size()).toBe(1);
+    expect(await cache.get("once", async () => "a2", 0)).toBe("a2");
+  });
+
+  it("invalidating keys nothing loads leaves nothing behind", async () => {
+    const cache = createTtlCache<string>({ ttlMs: 1_000 });
+    await cache.get("k", async () => "v");
+    for (let i = 0; i < 1_000; i++) cache.invalidate(`gone${i}`);
+    cache.invalidate("k");
+    expect(cache.size()).toBe(0);
+    expect(cache.inFlight()).toBe(0);
+  });
+
+  it("a detached load finishing after later loads and invalidations still stores nothing", async () => {
+    const cache = createTtlCache<string>({ ttlMs: 1_000 });
+    let release!: (v: string) => void;
+    const old = cache.get("k", () => new Promise<string>((r) => (release = r)));
+    cache.invalidate("k");
+    expect(await cache.get("k", async () => "fresh")).toBe("fresh");
+    cache.invalidate("k"); // nothing in flight for k but the detached load
+    expect(cache.inFlight()).toBe(0);
+    release("stale");
+    expect(await old).toBe("stale");
+    expect(cache.size()).toBe(0);
+    expect(await cache.get("k", async () => "reloaded")).toBe("reloaded");
+  });
+});

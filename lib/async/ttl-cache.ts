@@ -18,18 +18,26 @@ export interface TtlCache<V> {
   /** `ttlMs` overrides the cache's own lifetime for the answer this load stores. */
   get(key: string, load: () => Promise<V>, ttlMs?: number): Promise<V>;
   invalidate(key?: string): void;
+  /** Answers stored. */
   size(): number;
+  /** Loads running that later callers would join. */
+  inFlight(): number;
 }
 
 export function createTtlCache<V>(opts: TtlCacheOptions): TtlCache<V> {
   const now = opts.now ?? Date.now;
   const maxEntries = opts.maxEntries ?? 500;
   const values = new Map<string, { value: V; expiresAt: number }>();
-  const inFlight = new Map<string, { promise: Promise<V> }>();
-  /** Bumped by `invalidate`: a load started under an older generation does not store its answer. */
-  const generation = new Map<string, number>();
-  let allGeneration = 0;
-  const genOf = (key: string) => `${allGeneration}:${generation.get(key) ?? 0}`;
+  /** `detached` is set by `invalidate`: that load may predate the change, so its answer is not stored. */
+  type Load = { promise: Promise<V>; detached: boolean };
+  const inFlight = new Map<string, Load>();
+  // No bookkeeping per key beyond `values` and `inFlight`: a key invalidated while nothing
+  // loads it leaves nothing behind.
+  const detach = (key: string) => {
+    const load = inFlight.get(key);
+    if (load) load.detached = true;
+    inFlight.delete(key);
+  };
 
   return {
     get(key, load, ttlMs = opts.ttlMs) {
@@ -39,14 +47,14 @@ export function createTtlCache<V>(opts: TtlCacheOptions): TtlCache<V> {
       const pending = inFlight.get(key);
       if (pending) return pending.promise;
 
-      const startedIn = genOf(key);
       // Registered before the load starts: a load that throws at once clears it again.
-      const entry = {} as { promise: Promise<V> };
+      const entry = { detached: false } as Load;
       inFlight.set(key, entry);
       entry.promise = (async () => {
         try {
           const value = await load();
-          if (genOf(key) === startedIn) {
+          // A lifetime of 0 only shares the call in flight: an entry stored dead would stay until evicted.
+          if (!entry.detached && ttlMs > 0) {
             values.set(key, { value, expiresAt: now() + ttlMs });
             while (values.size > maxEntries) values.delete(values.keys().next().value as string);
           }
@@ -61,15 +69,13 @@ export function createTtlCache<V>(opts: TtlCacheOptions): TtlCache<V> {
     invalidate(key) {
       if (key === undefined) {
         values.clear();
-        inFlight.clear();
-        generation.clear();
-        allGeneration++;
+        for (const k of [...inFlight.keys()]) detach(k);
       } else {
         values.delete(key);
-        inFlight.delete(key);
-        generation.set(key, (generation.get(key) ?? 0) + 1);
+        detach(key);
       }
     },
     size: () => values.size,
+    inFlight: () => inFlight.size,
   };
 }

@@ -87,4 +87,14 @@ describe("toAppError: per-operation wording", () => {
     expect(toAppError(withHeader).toData()).toMatchObject({ code: "throttled", retryAfterMs: 3_000 });
     expect(toAppError(awsError("InvalidRequestException", 400)).retryAfterMs).toBeUndefined();
   });
+
+  it("keeps AWS's Retry-After within 0 to 60 seconds", () => {
+    const hinted = (value: string) =>
+      toAppError(Object.assign(awsError("ThrottlingException", 429), { $response: { headers: { "retry-after": value } } })).retryAfterMs;
+    expect(hinted("3600")).toBe(60_000);
+    expect(hinted("60")).toBe(60_000);
+    expect(hinted("-5")).toBe(0);
+    expect(hinted(new Date(Date.now() + 3_600_000).toUTCString())).toBe(60_000);
+    expect(hinted(new Date(Date.now() - 3_600_000).toUTCString())).toBe(0);
+  });
 });

@@ -161,14 +161,19 @@ export function awsErrorName(err: unknown): string | undefined {
   return typeof name === "string" && name ? name : undefined;
 }
 
-/** A `Retry-After` the response carried (seconds or an HTTP date), in ms. */
+/** A hint is kept to at most a minute: the console retries throttled reads itself, and a page should not sit idle longer. */
+const MAX_RETRY_AFTER_MS = 60_000;
+
+const clampRetryAfter = (ms: number) => Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
+
+/** A `Retry-After` the response carried (seconds or an HTTP date), in ms, within 0 to 60 s. */
 function retryAfterOf(err: ErrorLike): number {
   const raw = (err as { $response?: { headers?: Record<string, string | undefined> } }).$response?.headers?.["retry-after"];
-  if (raw !== undefined) {
+  if (raw !== undefined && raw.trim() !== "") {
     const seconds = Number(raw);
-    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+    if (Number.isFinite(seconds)) return clampRetryAfter(seconds * 1000);
     const at = Date.parse(raw);
-    if (Number.isFinite(at)) return Math.max(0, at - Date.now());
+    if (Number.isFinite(at)) return clampRetryAfter(at - Date.now());
   }
   return DEFAULT_RETRY_AFTER_MS;
 }

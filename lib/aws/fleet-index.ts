@@ -155,8 +155,8 @@ export async function searchIndex(query: string, opts: SearchIndexOptions = {}):
   const nextToken = opts.nextToken || undefined;
   const { value, cached } = await readIotWithMeta(
     indexRead("SearchIndex", { queryString: query, nextToken, maxResults }, { coalesce: opts.cache !== false, signal: opts.signal }),
-    (c, signal) =>
-      c.send(new SearchIndexCommand({ indexName: THINGS_INDEX, queryString: query, nextToken, maxResults }), { abortSignal: signal ?? opts.signal }),
+    // Only the signal the gate passes: a shared call serves every caller, not the first one's abort.
+    (c, signal) => c.send(new SearchIndexCommand({ indexName: THINGS_INDEX, queryString: query, nextToken, maxResults }), { abortSignal: signal }),
     { afterResponse: opts.afterResponse },
   );
   return { things: (value.things ?? []).map(toSearchRow), nextToken: normalizeToken(value.nextToken), cached };

@@ -37,18 +37,18 @@ export const fieldParam = z
   .max(256)
   .regex(/^[A-Za-z0-9_.:@/#$-]+$/, { message: "A field is a dotted name such as attributes.os or shadow.reported.cpu." });
 
-const intParam = (name: string, min: number, max: number) =>
+const intParam = (min: number, max: number) =>
   z
     .string()
-    .regex(/^\d+$/, { message: `${name} is a whole number from ${min} to ${max}.` })
+    .regex(/^\d+$/, { message: `a whole number from ${min} to ${max}.` })
     .transform(Number)
-    .refine((n) => n >= min && n <= max, { message: `${name} is a whole number from ${min} to ${max}.` });
+    .refine((n) => n >= min && n <= max, { message: `a whole number from ${min} to ${max}.` });
 
 export const searchPageParams = z
   .object({
     q: queryParam,
     nextToken: nextTokenParam,
-    pageSize: intParam("pageSize", 1, MAX_PAGE_SIZE)
+    pageSize: intParam(1, MAX_PAGE_SIZE)
       .optional()
       .transform((n) => n ?? MAX_PAGE_SIZE),
   })
@@ -64,9 +64,9 @@ const percentsParam = z
       .map((p) => p.trim())
       .filter(Boolean),
   )
-  .refine((ps) => ps.length >= 1 && ps.length <= MAX_PERCENTS, { message: `percents: 1 to ${MAX_PERCENTS} values, comma-separated.` })
+  .refine((ps) => ps.length >= 1 && ps.length <= MAX_PERCENTS, { message: `1 to ${MAX_PERCENTS} values, comma-separated.` })
   .transform((ps) => ps.map(Number))
-  .refine((ps) => ps.every((p) => Number.isFinite(p) && p >= 0 && p <= 100), { message: "percents: each is a number from 0 to 100." });
+  .refine((ps) => ps.every((p) => Number.isFinite(p) && p >= 0 && p <= 100), { message: "each is a number from 0 to 100." });
 
 export const AGGREGATION_TYPES = ["buckets", "statistics", "percentiles", "cardinality"] as const satisfies readonly AggregationType[];
 
@@ -74,8 +74,8 @@ export const aggregateParams = z
   .object({
     q: queryParam,
     field: fieldParam,
-    type: z.enum(AGGREGATION_TYPES, { message: `type: one of ${AGGREGATION_TYPES.join(", ")}.` }),
-    maxBuckets: intParam("maxBuckets", 1, MAX_BUCKETS).optional(),
+    type: z.enum(AGGREGATION_TYPES, { message: `one of ${AGGREGATION_TYPES.join(", ")}.` }),
+    maxBuckets: intParam(1, MAX_BUCKETS).optional(),
     percents: percentsParam.optional(),
   })
   .strict();
@@ -88,7 +88,7 @@ export const exportParams = z
   .object({
     q: queryParam,
     format: z
-      .enum(EXPORT_FORMATS, { message: "format: csv or jsonl." })
+      .enum(EXPORT_FORMATS, { message: "csv or jsonl." })
       .optional()
       .transform((f) => f ?? "csv"),
     columns: z

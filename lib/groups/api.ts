@@ -16,7 +16,7 @@ export const membersQuerySchema = z
       .max(128)
       .regex(NAME_PATTERN, { message: "Group names are 1–128 letters, digits, ':', '_' or '-'." }),
     recursive: z
-      .enum(["0", "1", "true", "false"], { message: "recursive: use 1 or 0." })
+      .enum(["0", "1", "true", "false"], { message: "use 1 or 0." })
       .optional()
       .transform((v) => v === "1" || v === "true"),
     nextToken: nextTokenParam,

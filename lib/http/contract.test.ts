@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { NextRequest } from "next/server";
 import { AppError } from "@/lib/errors";
-import { searchAggregateRoute, searchExportRoute, searchPageRoute } from "@/lib/fleet-search/routes";
+import { searchAggregateRoute, searchCountRoute, searchExportRoute, searchPageRoute } from "@/lib/fleet-search/routes";
 import { groupMembersRoute } from "@/lib/groups/api";
 import { driftSummaryRoute, driftThingsRoute } from "@/lib/shadow-drift/routes";
 import { shadowViewRoute } from "@/lib/shadows/api";
@@ -16,6 +16,44 @@ function parse(route: AnyRoute, url: string) {
   const u = new URL(url, "http://console.test");
   return route.query.safeParse(queryObject(u.searchParams));
 }
+
+// Written by hand: what the browser requests, as the handlers and the old per-feature url() helpers knew it.
+describe("URL builders write the URLs the handlers expect", () => {
+  it("search: page, count, aggregate, export", () => {
+    expect(searchPageRoute.url("attributes.customer:acme AND thingName:a*", null)).toBe(
+      "/api/search?q=attributes.customer%3Aacme+AND+thingName%3Aa*&pageSize=100",
+    );
+    expect(searchPageRoute.url("x", "tok/+=")).toBe("/api/search?q=x&nextToken=tok%2F%2B%3D&pageSize=100");
+    expect(searchCountRoute.url("a b")).toBe("/api/search/count?q=a+b");
+    expect(searchAggregateRoute.url("*", "attributes.customer", "buckets", { maxBuckets: 10 })).toBe(
+      "/api/search/aggregate?q=*&field=attributes.customer&type=buckets&maxBuckets=10",
+    );
+    expect(searchAggregateRoute.url("*", "n", "percentiles", { percents: [50, 99] })).toBe(
+      "/api/search/aggregate?q=*&field=n&type=percentiles&percents=50%2C99",
+    );
+    expect(searchExportRoute.url("*", "csv", ["thingName", "attributes.os"])).toBe("/api/search/export?q=*&format=csv&columns=thingName%2Cattributes.os");
+  });
+
+  it("drift summary and things", () => {
+    expect(driftSummaryRoute.url("config")).toBe("/api/drift/summary?shadow=config");
+    expect(driftThingsRoute.url({ scope: "classic", type: "sensor", group: null, key: "policy.mode" }, 50)).toBe(
+      "/api/drift/things?shadow=classic&type=sensor&key=policy.mode&limit=50",
+    );
+    expect(driftThingsRoute.url({ scope: "any", type: null, group: "acme:fra1", key: null }, 200)).toBe("/api/drift/things?group=acme%3Afra1&limit=200");
+  });
+
+  it("things, connectivity, group members, shadows", () => {
+    const filters = { type: "gateway", attribute: { name: "site", value: "paris/b=1", prefix: true }, size: 250 };
+    expect(thingsRoute.url(filters, "AQID+/token==")).toBe(
+      "/api/things?type=gateway&attr=site&value=paris%2Fb%3D1&prefix=1&size=250&nextToken=AQID%2B%2Ftoken%3D%3D",
+    );
+    expect(thingsRoute.url({ type: null, attribute: null, size: 25 }, null)).toBe("/api/things?size=25");
+    expect(connectivityRoute.url(["a", "b:c"])).toBe("/api/connectivity?things=a%2Cb%3Ac");
+    expect(groupMembersRoute.url("g-1", true, "t")).toBe("/api/groups/members?group=g-1&recursive=1&nextToken=t");
+    expect(groupMembersRoute.url("g-1", false, null)).toBe("/api/groups/members?group=g-1");
+    expect(shadowViewRoute.url("agent-1", "config")).toBe("/api/things/agent-1/shadows?name=config");
+  });
+});
 
 describe("URL builders round-trip through the route's schema", () => {
   it("search", () => {
@@ -83,7 +121,16 @@ describe("contractHandler", () => {
     const run = vi.fn(() => ({}));
     const res = await call(driftThingsRoute, "/api/drift/things?limit=0", run);
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ error: { code: "invalid_input", message: "limit: limit: a whole number from 1 to 5000." } });
+    expect(await res.json()).toEqual({ error: { code: "invalid_input", message: "limit: a whole number from 1 to 5000." } });
+    // The parameter is named once: the schemas' messages leave it to firstIssueMessage.
+    const message = async (route: AnyRoute, url: string) => ((await (await call(route, url, run)).json()) as { error: { message: string } }).error.message;
+    expect(await message(searchPageRoute, "/api/search?q=*&pageSize=500")).toBe("pageSize: a whole number from 1 to 100.");
+    expect(await message(searchAggregateRoute, "/api/search/aggregate?q=*&field=f&type=median")).toBe(
+      "type: one of buckets, statistics, percentiles, cardinality.",
+    );
+    expect(await message(driftThingsRoute, "/api/drift/things?type=a%2Fb")).toBe("type: letters, digits, ':', '_' and '-', at most 128 characters.");
+    expect(await message(groupMembersRoute, "/api/groups/members?group=g&recursive=yes")).toBe("recursive: use 1 or 0.");
+    expect(await message(thingsRoute, "/api/things?size=1.5")).toBe("size: a whole number.");
     const unknown = await call(thingsRoute, "/api/things?tpye=gateway", run);
     expect(await unknown.json()).toEqual({ error: { code: "invalid_input", message: "Unknown query parameter(s): tpye." } });
     const badPath = await call(shadowViewRoute, "/api/things/x/shadows", run, { thingName: "bad thing" });

@@ -3,7 +3,7 @@ import type { Requirement } from "@/lib/auth/permissions";
 
 /**
  * One definition per route of the console's own API, shared by both ends: the server
- * handler (lib/http/handler.ts) takes its permission and parses its query with its
+ * handler (lib/http/route.ts `contractHandler`, wrapped by lib/http/api-route.ts) takes its permission and parses its query with its
  * schema; the browser builds its URL and its react-query key from it. So a parameter
  * renamed in one place cannot drift from the other. No server-only imports here: client
  * components import these definitions.

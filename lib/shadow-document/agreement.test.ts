@@ -67,6 +67,48 @@ const { doc } = fc.letrec<{ doc: J; value: unknown }>((tie) => ({
 const pairs = fc.tuple(doc, doc);
 const sorted = (xs: string[]) => [...new Set(xs)].sort();
 
+/**
+ * Updates: like documents, with `null` (remove the key) at any level but inside arrays
+ * (AWS rejects those); a whole section may be `null` (cleared).
+ */
+const { patch } = fc.letrec<{ patch: J; value: unknown }>((tie) => ({
+  patch: fc.dictionary(key, tie("value"), { maxKeys: 3 }) as fc.Arbitrary<J>,
+  value: fc.oneof({ depthSize: "small", withCrossShrink: true }, fc.constant(null), scalar, fc.array(scalar, { maxLength: 2 }), tie("patch")),
+}));
+const sectionPatch = fc.oneof({ weight: 1, arbitrary: fc.constant(null) }, { weight: 5, arbitrary: patch });
+
+/**
+ * The reference merge, from the developer guide's update rules as lib/shadow-document
+ * documents them: `null` removes a key, objects merge key by key, any other value replaces
+ * what was there; `{}` is stored where there was no object and changes nothing in an
+ * object; an object that the update's nulls leave without keys is removed.
+ */
+function referenceMerge(stored: J, update: J | null): J {
+  if (update === null) return {};
+  const out: J = { ...stored };
+  for (const k of Object.keys(update)) {
+    const v = update[k];
+    if (v === null) delete out[k];
+    else if (isObj(v) && Object.keys(v).length === 0) {
+      if (!isObj(out[k])) out[k] = {};
+    } else if (isObj(v)) {
+      const merged = referenceMerge(isObj(out[k]) ? (out[k] as J) : {}, v);
+      if (Object.keys(merged).length === 0) delete out[k];
+      else out[k] = merged;
+    } else out[k] = v;
+  }
+  return out;
+}
+
+/** Documents, then an update of each section (nulls included), through the emulator; and what the reference expects. */
+const updated = fc.tuple(doc, doc, sectionPatch, sectionPatch).map(([d0, r0, dp, rp]) => {
+  let s = applyUpdate(undefined, 0, { state: { desired: d0 } }, 1);
+  s = applyUpdate(s, 1, { state: { reported: r0 } }, 2);
+  s = applyUpdate(s, 2, { state: { desired: dp } }, 3);
+  s = applyUpdate(s, 3, { state: { reported: rp } }, 4);
+  return { stored: s, r0, rp, desired: referenceMerge(d0, dp), reported: referenceMerge(r0, rp) };
+});
+
 describe("one answer for desired vs reported", () => {
   it("the emulator stores both as written and its delta has the reference's paths", () => {
     fc.assert(
@@ -81,26 +123,58 @@ describe("one answer for desired vs reported", () => {
     );
   });
 
+  it("the emulator applies updates with nulls as the reference merges them, and its delta follows", () => {
+    fc.assert(
+      fc.property(updated, ({ stored, desired, reported }) => {
+        expect(canon(stored.state.desired ?? {})).toBe(canon(desired));
+        expect(canon(stored.state.reported ?? {})).toBe(canon(reported));
+        const delta = (getDocument(stored, 5).state as J).delta;
+        expect(sorted(leafPaths(delta))).toEqual(sorted(referenceLeaves(desired, reported)));
+      }),
+    );
+  });
+
+  it("the simulator merges its reports (nulls included) as the reference does", () => {
+    fc.assert(
+      fc.property(updated, ({ r0, rp }) => {
+        if (rp === null) return; // the agent never clears a whole section
+        expect(canon(simMerge(r0, rp))).toBe(canon(referenceMerge(r0, rp)));
+      }),
+    );
+  });
+
   it("the drift view's pending keys are the reference's delta leaves", () => {
     fc.assert(
-      fc.property(pairs, ([desired, reported]) => {
-        const keys = shadowPending("classic", { desired, reported }).keys.map((k) => k.path);
-        expect(sorted(keys)).toEqual(sorted(referenceLeaves(desired, reported)));
-      }),
+      fc.property(
+        fc.oneof(
+          pairs,
+          updated.map((u): [J, J] => [u.desired, u.reported]),
+        ),
+        ([desired, reported]) => {
+          const keys = shadowPending("classic", { desired, reported }).keys.map((k) => k.path);
+          expect(sorted(keys)).toEqual(sorted(referenceLeaves(desired, reported)));
+        },
+      ),
     );
   });
 
   it("the console's comparison flags exactly the reference's delta paths (pending or type mismatch)", () => {
     fc.assert(
-      fc.property(pairs, ([desired, reported]) => {
-        const open = compareSections(desired as never, reported as never).rows.filter((r) => r.status === "pending" || r.status === "type_mismatch");
-        const want = referenceDeltaPaths(desired, reported).map((p) => {
-          // Where desired holds an object the device lacks, the comparison lists its leaves.
-          const v = at(desired, p.split("."));
-          return at(reported, p.split(".")) === undefined && isObj(v) && Object.keys(v).length > 0 ? leafPaths(v).map((l) => `${p}.${l}`) : [p];
-        });
-        expect(sorted(open.map((r) => r.path.join(".")))).toEqual(sorted(want.flat()));
-      }),
+      fc.property(
+        fc.oneof(
+          pairs,
+          updated.map((u): [J, J] => [u.desired, u.reported]),
+        ),
+        ([desired, reported]) => {
+          const open = compareSections(desired as never, reported as never).rows.filter((r) => r.status === "pending" || r.status === "type_mismatch");
+          const want = referenceDeltaPaths(desired, reported).map((p) => {
+            // Where desired holds an object the device lacks, the comparison lists its leaves.
+            const v = at(desired, p.split("."));
+            return at(reported, p.split(".")) === undefined && isObj(v) && Object.keys(v).length > 0 ? leafPaths(v).map((l) => `${p}.${l}`) : [p];
+          });
+          expect(sorted(open.map((r) => r.path.join(".")))).toEqual(sorted(want.flat()));
+        },
+      ),
     );
   });
 

@@ -11,14 +11,14 @@ export const MAX_THINGS_LIMIT = 5_000;
 
 const scopeParam = z
   .string()
-  .refine(isScope, { message: "shadow: any, classic or the name of an indexed named shadow." })
+  .refine(isScope, { message: "any, classic or the name of an indexed named shadow." })
   .optional()
   .transform((s) => s ?? ANY_SHADOW);
 
-const nameParam = (what: string) =>
+const nameParam = () =>
   z
     .string()
-    .refine(isRegistryName, { message: `${what}: letters, digits, ':', '_' and '-', at most 128 characters.` })
+    .refine(isRegistryName, { message: "letters, digits, ':', '_' and '-', at most 128 characters." })
     .optional()
     .transform((s) => s ?? null);
 
@@ -27,18 +27,18 @@ export const summaryParams = z.object({ shadow: scopeParam }).strict();
 export const thingsParams = z
   .object({
     shadow: scopeParam,
-    type: nameParam("type"),
-    group: nameParam("group"),
+    type: nameParam(),
+    group: nameParam(),
     key: z
       .string()
-      .refine(isKeyPath, { message: `key: a shadow key path such as policy.mode, at most ${MAX_KEY_LENGTH} characters.` })
+      .refine(isKeyPath, { message: `a shadow key path such as policy.mode, at most ${MAX_KEY_LENGTH} characters.` })
       .optional()
       .transform((s) => s ?? null),
     limit: z
       .string()
-      .regex(/^\d+$/, { message: `limit: a whole number from 1 to ${MAX_THINGS_LIMIT}.` })
+      .regex(/^\d+$/, { message: `a whole number from 1 to ${MAX_THINGS_LIMIT}.` })
       .transform(Number)
-      .refine((n) => n >= 1 && n <= MAX_THINGS_LIMIT, { message: `limit: a whole number from 1 to ${MAX_THINGS_LIMIT}.` })
+      .refine((n) => n >= 1 && n <= MAX_THINGS_LIMIT, { message: `a whole number from 1 to ${MAX_THINGS_LIMIT}.` })
       .optional()
       .transform((n) => n ?? DEFAULT_THINGS_LIMIT),
   })

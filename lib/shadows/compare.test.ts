@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { awaitingDevice, compareSections, deltaPaths, differencesFirst, metadataTimeMs, newestTimestamp } from "./compare";
+import { deltaLeafPaths } from "@/lib/shadow-document";
+import { awaitingDevice, compareSections, differencesFirst, metadataTimeMs, newestTimestamp } from "./compare";
 import type { JsonObject } from "./types";
 
 const T = 1_790_000_000; // epoch seconds
@@ -105,7 +106,7 @@ describe("compareSections", () => {
       ["prototype.z", "reported_only", false, null, 3_000],
     ]);
     expect(r.summary).toMatchObject({ total: 4, inSync: 1, pending: 2, reportedOnly: 1 });
-    expect(deltaPaths(parse('{"__proto__":{"y":2}}'))).toEqual([["__proto__", "y"]]);
+    expect(deltaLeafPaths(parse('{"__proto__":{"y":2}}'))).toEqual([["__proto__", "y"]]);
   });
 });
 
@@ -127,10 +128,11 @@ describe("metadata timestamps", () => {
   });
 });
 
-describe("deltaPaths", () => {
-  it("lists leaf paths, arrays whole", () => {
-    expect(deltaPaths({ a: { b: 1, c: [1, 2] }, d: "x" })).toEqual([["a", "b"], ["a", "c"], ["d"]]);
-    expect(deltaPaths(null)).toEqual([]);
+describe("deltaLeafPaths (the rows' inDelta)", () => {
+  it("lists leaf paths, arrays whole, {} as a leaf", () => {
+    expect(deltaLeafPaths({ a: { b: 1, c: [1, 2] }, d: "x", e: {} })).toEqual([["a", "b"], ["a", "c"], ["d"], ["e"]]);
+    expect(deltaLeafPaths(null)).toEqual([]);
+    expect(deltaLeafPaths(undefined)).toEqual([]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { deltaLeafPaths } from "@/lib/shadow-document";
 import { deepEqual, get, has, isObject, jsonType, pathsOverlap } from "./json";
 import type { JsonObject, JsonValue, ShadowDocument } from "./types";
 
@@ -77,20 +78,6 @@ export function metadataTimeMs(meta: JsonObject | null | undefined, path: readon
   return s === null ? null : s * 1000;
 }
 
-/** Every leaf path of a delta (arrays and scalars are leaves). */
-export function deltaPaths(delta: JsonObject | null | undefined): string[][] {
-  const out: string[][] = [];
-  const walk = (o: JsonObject, path: string[]) => {
-    for (const k of Object.keys(o)) {
-      const v = o[k];
-      if (isObject(v) && Object.keys(v).length) walk(v, [...path, k]);
-      else out.push([...path, k]);
-    }
-  };
-  if (delta) walk(delta, []);
-  return out;
-}
-
 /** Keys of both sides: desired's order first, then what only reported holds, in its order. */
 function unionKeys(d: JsonObject | undefined, r: JsonObject | undefined): string[] {
   const keys = d ? Object.keys(d) : [];
@@ -106,7 +93,7 @@ export function compareSections(
   delta: JsonObject | null | undefined = undefined,
 ): Comparison {
   const rows: ComparisonRow[] = [];
-  const deltas = deltaPaths(delta);
+  const deltas = deltaLeafPaths(delta);
   const row = (path: string[], status: RowStatus, d: JsonValue | undefined, r: JsonValue | undefined, pendingReason?: ComparisonRow["pendingReason"]) => {
     rows.push({
       path,

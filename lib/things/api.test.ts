@@ -20,7 +20,7 @@ describe("GET /api/things contract", () => {
   });
 
   it("rejects bad input with a message for a person", () => {
-    expect(query("/api/things?size=abc")).toEqual({ ok: false, message: "size: size must be a number." });
+    expect(query("/api/things?size=abc")).toEqual({ ok: false, message: "size: a number." });
     expect(query("/api/things?size=30").ok).toBe(false);
     expect(query("/api/things?attr=site&value=a%20b")).toMatchObject({ ok: false, message: expect.stringMatching(/spaces/) });
     expect(query("/api/things?prefix=yes")).toEqual({ ok: false, message: "prefix: Use 1 or 0." });

@@ -19,7 +19,7 @@ export const thingsQuerySchema = z
     attr: z.string().optional(),
     value: z.string().optional(),
     prefix: flag.optional(),
-    size: z.coerce.number({ message: "size must be a number." }).int({ message: "size must be a whole number." }).optional(),
+    size: z.coerce.number({ message: "a number." }).int({ message: "a whole number." }).optional(),
     nextToken: nextTokenParam,
   })
   .strict()

@@ -171,3 +171,42 @@ describe("state written before regions existed", () => {
     }
   });
 });
+
+describe("requests that name no operation", () => {
+  const signedFor = (region: string) => ({
+    Authorization: `AWS4-HMAC-SHA256 Credential=test/20240101/${region}/iot/aws4_request, SignedHeaders=host, Signature=00`,
+  });
+
+  it("build no region: unknown paths for 20 regions leave every slot free", async () => {
+    const fresh = await startHarness(IoTClient);
+    try {
+      for (let i = 1; i <= 20; i++) {
+        const r = await fetch(`${fresh.emulator.endpoint}/no-such-operation`, { headers: signedFor(`eu-stray-${i}`) });
+        expect(r.status).toBe(404);
+        expect(r.headers.get("x-amzn-errortype") ?? ((await r.json()) as { __type?: string }).__type).toMatch(/UnknownOperationException/);
+      }
+      const regions = ((await (await fetch(`${fresh.emulator.endpoint}/_emulator/regions`)).json()) as { regions: string[] }).regions;
+      expect(regions).toEqual(["us-east-1"]);
+      // The slots are all there for real requests.
+      for (let i = 1; i <= 15; i++) {
+        const c = new IoTClient({ ...fresh.clientConfig, region: `eu-real-${i}`, maxAttempts: 1 });
+        try {
+          expect(await thingNames(c)).toEqual([]);
+        } finally {
+          c.destroy();
+        }
+      }
+    } finally {
+      await fresh.stop();
+    }
+  });
+
+  it("does not echo an overlong region in full", async () => {
+    const long = `xx-${"a".repeat(4000)}-1`;
+    const r = await fetch(`${h.emulator.endpoint}/things`, { headers: signedFor(long) });
+    expect(r.status).toBe(403);
+    const text = await r.text();
+    expect(text).toContain(`'xx-${"a".repeat(61)}…'`); // 64 characters of it
+    expect(text.length).toBeLessThan(400);
+  });
+});

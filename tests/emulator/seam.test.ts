@@ -4,6 +4,9 @@ import { Router } from "../../emulator/server/router";
 import { AwsError } from "../../emulator/server/errors";
 import { awsJson1_1 } from "../../emulator/server/protocol";
 import type { EmulatorService } from "../../emulator/service";
+import { Regions } from "../../emulator/server/regions";
+import { Store } from "../../emulator/store/store";
+import { SERVICES } from "../../emulator/services/registry";
 import { expectAwsError, startHarness, type Harness } from "./harness";
 
 /**
@@ -125,5 +128,51 @@ describe("the request log", () => {
       await logged.stop();
     }
     expect(lines.some((l) => l.includes("ListThings") && !l.includes("200"))).toBe(false);
+  });
+});
+
+describe("fault injection input", () => {
+  const addFault = (fault: Record<string, unknown>) =>
+    admin("faults", { method: "POST", body: JSON.stringify({ service: "nope", code: "ThrottlingException", ...fault }) });
+  const messageOf = async (r: Response) => ((await r.json()) as { message: string }).message;
+
+  it("refuses a status outside 100..599, a region that is not one, and an overlong operation", async () => {
+    for (const status of [99, 600, 200.5, -1]) expect((await addFault({ status })).status, String(status)).toBe(400);
+    expect(await messageOf(await addFault({ status: 600 }))).toMatch(/100 to 599/);
+    expect((await addFault({ region: "moon" })).status).toBe(400);
+    expect((await addFault({ operation: "A".repeat(1000) })).status).toBe(400);
+    expect((await addFault({ message: "m".repeat(10_000) })).status).toBe(400);
+    expect((await addFault({ status: 503, region: "eu-west-1", operation: "ListThings" })).status).toBe(201);
+    await admin("faults", { method: "DELETE" });
+  });
+
+  it("keeps at most 100 waiting faults", async () => {
+    try {
+      for (let i = 0; i < 100; i++) expect((await addFault({ operation: `Op${i}` })).status).toBe(201);
+      const over = await addFault({ operation: "Op100" });
+      expect(over.status).toBe(400);
+      expect(await messageOf(over)).toMatch(/at most 100 faults/);
+      expect(((await (await admin("faults")).json()) as { faults: unknown[] }).faults).toHaveLength(100);
+    } finally {
+      await admin("faults", { method: "DELETE" });
+    }
+  });
+});
+
+describe("store kinds", () => {
+  const config = { host: "127.0.0.1", httpPort: 0, mqttPort: 0, dataDir: ":memory:", region: "us-east-1", accountId: "000000000000" };
+  const shared = { ca: () => Promise.reject(new Error("not in this test")) };
+
+  it("are each declared by one service, once", () => {
+    const store = new Store(":memory:");
+    try {
+      expect(() => new Regions(store, [...SERVICES], { ...config }, shared)).not.toThrow();
+      const twice: EmulatorService = { ...toy, kinds: [toy.kinds[0]!, toy.kinds[0]!] };
+      expect(() => new Regions(store, [twice], { ...config }, shared)).toThrow(/toy\.item is declared by toy twice/);
+      const other: EmulatorService = { ...toy, name: "toy2", signingNames: ["toy2"] };
+      expect(() => new Regions(store, [toy, other], { ...config }, shared)).toThrow(/toy\.item is declared by toy and toy2/);
+    } finally {
+      store.close();
+    }
   });
 });

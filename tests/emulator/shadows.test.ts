@@ -430,7 +430,7 @@ describe("onChange (what the fleet index follows)", () => {
   it("fires after each REST update and delete with the stored document", async () => {
     const svc = createIotDataService({ store: new Store(":memory:") });
     const server = createHttpServer({
-      services: [{ ...iotDataService, router: () => svc.router }],
+      services: [{ ...iotDataService, routes: svc.router, router: () => svc.router }],
       faults: new FaultInjector(),
       admin: new Router(),
       region: "us-east-1",

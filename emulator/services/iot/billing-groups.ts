@@ -2,7 +2,7 @@ import type { RequestContext, Router } from "../../server/router";
 import { invalid } from "../../server/errors";
 import type { BillingGroupRecord, IotState } from "./state";
 import { epochSeconds } from "./context";
-import { decodeToken, encodeToken, pageLimit, type Page } from "./pagination";
+import { decodeToken, nextTokenOf, pageLimit } from "./pagination";
 import { bodyOf, checkName, optionalInteger, optionalName, optionalString } from "./validation";
 import {
   addThingToBillingGroup,
@@ -39,7 +39,7 @@ export function registerBillingGroupRoutes(router: Router, state: IotState): voi
     const prefix = ctx.query.get("namePrefixFilter") || undefined;
     if (prefix !== undefined) checkName(prefix, "namePrefixFilter");
     const page = listBillingGroups(state, prefix, after(ctx), pageLimit(ctx, "maxResults"));
-    return { body: { billingGroups: page.items.map((n) => ({ groupName: n, groupArn: state.billingGroupArn(n) })), ...next(page) } };
+    return { body: { billingGroups: page.items.map((n) => ({ groupName: n, groupArn: state.billingGroupArn(n) })), ...nextTokenOf(page) } };
   });
 
   router.add("UpdateBillingGroup", "PATCH", "/billing-groups/{billingGroupName}", (ctx) => {
@@ -74,7 +74,7 @@ export function registerBillingGroupRoutes(router: Router, state: IotState): voi
   router.add("ListThingsInBillingGroup", "GET", "/billing-groups/{billingGroupName}/things", (ctx) => {
     const name = checkName(ctx.params.billingGroupName, "billingGroupName");
     const page = listThingsInBillingGroup(state, name, after(ctx), pageLimit(ctx, "maxResults"));
-    return { body: { things: page.items, ...next(page) } };
+    return { body: { things: page.items, ...nextTokenOf(page) } };
   });
 }
 
@@ -112,8 +112,4 @@ function describe(state: IotState, g: BillingGroupRecord) {
 
 function after(ctx: RequestContext): string | undefined {
   return decodeToken<string>(ctx.query.get("nextToken"), "string");
-}
-
-function next(page: Page<string>) {
-  return page.nextKey !== undefined ? { nextToken: encodeToken(page.nextKey) } : {};
 }

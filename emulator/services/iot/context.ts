@@ -10,7 +10,7 @@ export interface IotDeps {
   /** The region's store view. */
   store: RecordStore;
   connectivity: ConnectivityTracker;
-  /** The account's CA (one for every region; see services/registry.ts). */
+  /** The account's CA (one for every region; made on first use in emulator.ts). */
   ca: () => Promise<EmulatorCa>;
 }
 

@@ -70,17 +70,9 @@ export const iotService: EmulatorService<IotRegion> = {
     ConflictingResourceUpdateException: 409,
     TransferAlreadyCompletedException: 410,
   },
-  kinds: [
-    "iot.thing",
-    "iot.thingType",
-    "iot.thingGroup",
-    "iot.billingGroup",
-    "iot.billingGroup",
-    "iot.certificate",
-    "iot.policy",
-    "iot.indexingConfiguration",
-    "connectivity",
-  ].map((kind) => ({ kind, version: 0 })),
+  kinds: ["iot.thing", "iot.thingType", "iot.thingGroup", "iot.billingGroup", "iot.certificate", "iot.policy", "iot.indexingConfiguration", "connectivity"].map(
+    (kind) => ({ kind, version: 0 }),
+  ),
   uses: ["iotdata"],
   createRegion(ctx) {
     const connectivity = new ConnectivityTracker(ctx.store);

@@ -63,6 +63,11 @@ export interface Page<T> {
   nextKey?: string;
 }
 
+/** A page's `nextToken` member for an answer: none on the last page. */
+export function nextTokenOf(page: Page<unknown>): { nextToken?: string } {
+  return page.nextKey !== undefined ? { nextToken: encodeToken(page.nextKey) } : {};
+}
+
 /**
  * One page of a sorted name list, after `after`, keeping names that pass `keep`. Looks one
  * match ahead so the last page carries no token (AWS omits nextToken when done).

@@ -2,7 +2,7 @@ import type { Router } from "../../server/router";
 import { invalid } from "../../server/errors";
 import type { IotState, ThingGroupRecord } from "./state";
 import { epochSeconds } from "./context";
-import { decodeToken, encodeToken, pageLimit, pageOfSorted, type Page } from "./pagination";
+import { decodeToken, nextTokenOf, pageLimit, pageOfSorted } from "./pagination";
 import {
   applyAttributePayload,
   bodyOf,
@@ -78,7 +78,7 @@ export function registerThingGroupRoutes(router: Router, state: IotState): void 
       after: decodeToken<string>(ctx.query.get("nextToken"), "string"),
       limit: pageLimit(ctx, "maxResults"),
     });
-    return { body: { thingGroups: page.items.map((n) => nameAndArn(state, n)), ...next(page) } };
+    return { body: { thingGroups: page.items.map((n) => nameAndArn(state, n)), ...nextTokenOf(page) } };
   });
 
   router.add("ListThingsInThingGroup", "GET", "/thing-groups/{thingGroupName}/things", (ctx) => {
@@ -86,7 +86,7 @@ export function registerThingGroupRoutes(router: Router, state: IotState): void 
     const limit = pageLimit(ctx, "maxResults");
     const after = decodeToken<string>(ctx.query.get("nextToken"), "string");
     const page = listThingsInThingGroup(state, name, queryBoolean(ctx, "recursive") ?? false, after, limit);
-    return { body: { things: page.items, ...next(page) } };
+    return { body: { things: page.items, ...nextTokenOf(page) } };
   });
 
   router.add("ListThingGroupsForThing", "GET", "/things/{thingName}/thing-groups", (ctx) => {
@@ -95,7 +95,7 @@ export function registerThingGroupRoutes(router: Router, state: IotState): void 
     const after = decodeToken<string>(ctx.query.get("nextToken"), "string");
     // Static and dynamic groups alike (the developer guide: ListThingGroupsForThing may show a deleted dynamic group for a while).
     const page = pageOfSorted([...(t.groups ?? []), ...state.dynamicGroupsOf(t.name)].sort(), after, limit);
-    return { body: { thingGroups: page.items.map((n) => nameAndArn(state, n)), ...next(page) } };
+    return { body: { thingGroups: page.items.map((n) => nameAndArn(state, n)), ...nextTokenOf(page) } };
   });
 
   router.add("AddThingToThingGroup", "PUT", "/thing-groups/addThingToThingGroup", (ctx) => {
@@ -157,8 +157,4 @@ function nameList(value: unknown, member: string): string[] {
 
 function nameAndArn(state: IotState, name: string) {
   return { groupName: name, groupArn: state.groupArn(name) };
-}
-
-function next(page: Page<string>) {
-  return page.nextKey !== undefined ? { nextToken: encodeToken(page.nextKey) } : {};
 }
