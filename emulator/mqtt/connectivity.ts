@@ -20,6 +20,7 @@ export interface ConnectivityRecord {
 }
 
 const KIND = "connectivity";
+export const CONNECTIVITY_KIND = KIND;
 
 export class ConnectivityTracker extends EventEmitter<{ change: [ConnectivityRecord] }> {
   private records = new Map<string, ConnectivityRecord>();

@@ -1,11 +1,11 @@
 import { Router } from "../../server/router";
 import { restJson1 } from "../../server/protocol";
 import type { EmulatorService, ServiceRegion } from "../../service";
-import { ConnectivityTracker } from "../../mqtt/connectivity";
+import { CONNECTIVITY_KIND, ConnectivityTracker } from "../../mqtt/connectivity";
 import type { IotDeps } from "./context";
 import { registerEndpointRoutes } from "./endpoint";
 import { registerConnectivityRoutes } from "./connectivity";
-import { IotState } from "./state";
+import { IotState, REGISTRY_KINDS } from "./state";
 import { registerThingRoutes } from "./things";
 import { registerThingTypeRoutes } from "./thing-types";
 import { registerThingGroupRoutes } from "./thing-groups";
@@ -14,7 +14,7 @@ import { registerCertificateRoutes } from "./certificates";
 import { registerPolicyRoutes } from "./policies";
 import { registerPrincipalRoutes } from "./principals";
 import { registerPrincipalPolicyRoutes } from "./principal-policies";
-import { registerFleetIndexing, type FleetIndexing } from "./indexing";
+import { CONFIG_KIND, registerFleetIndexing, type FleetIndexing } from "./indexing";
 import type { IotDataRegion } from "../iotdata";
 
 export type { IotState } from "./state";
@@ -70,9 +70,7 @@ export const iotService: EmulatorService<IotRegion> = {
     ConflictingResourceUpdateException: 409,
     TransferAlreadyCompletedException: 410,
   },
-  kinds: ["iot.thing", "iot.thingType", "iot.thingGroup", "iot.billingGroup", "iot.certificate", "iot.policy", "iot.indexingConfiguration", "connectivity"].map(
-    (kind) => ({ kind, version: 0 }),
-  ),
+  kinds: [...REGISTRY_KINDS, CONFIG_KIND, CONNECTIVITY_KIND].map((kind) => ({ kind, version: 0 })),
   uses: ["iotdata"],
   createRegion(ctx) {
     const connectivity = new ConnectivityTracker(ctx.store);

@@ -42,7 +42,7 @@ import { registerIndexingRoutes } from "./indexing-routes";
  * ACTIVE. A fresh emulator starts with indexing OFF, like a new AWS account.
  */
 
-const CONFIG_KIND = "iot.indexingConfiguration";
+export const CONFIG_KIND = "iot.indexingConfiguration";
 
 export interface FleetIndexingDeps {
   router: Router;

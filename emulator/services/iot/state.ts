@@ -109,6 +109,9 @@ const KIND = {
   policy: "iot.policy",
 } as const;
 
+/** The store kinds of the registry (the service lists them for versions and the region move). */
+export const REGISTRY_KINDS: readonly string[] = Object.values(KIND);
+
 export type ThingListener = (name: string, thing: ThingRecord | undefined) => void;
 
 export class IotState {
