@@ -3,11 +3,13 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { EmulatorConfig } from "./config";
 import { Store } from "./store/store";
+import { BlobStore } from "./store/blobs";
 import { tightenTree } from "../lib/fs/private-files";
 import { createHttpServer, type ServiceBinding } from "./server/http";
 import { FaultInjector } from "./server/faults";
 import { OperationMetrics } from "./server/metrics";
-import { Regions } from "./server/regions";
+import { MAX_REGIONS, Regions } from "./server/regions";
+import { CLOCK_META_KEY, EmulatorClock } from "./clock";
 import { adminRoutes } from "./server/admin";
 import { startBroker, type Broker } from "./mqtt/broker";
 import type { ConnectivityTracker } from "./mqtt/connectivity";
@@ -50,7 +52,12 @@ export async function startEmulator(config: EmulatorConfig, opts: StartOptions =
       ca = undefined;
       throw err;
     }));
-  const regions = new Regions(store, services, base, { ca: loadCa });
+  // Object bodies (S3): opened only when a service asks for them.
+  let blobs: BlobStore | undefined;
+  const openBlobs = () => (blobs ??= config.dataDir === ":memory:" ? BlobStore.temporary() : new BlobStore(config.dataDir));
+  // One clock for every region, its offset kept in the store so a restart does not rewind it.
+  const clock = new EmulatorClock({ load: () => store.getMeta(CLOCK_META_KEY), save: (v) => store.setMeta(CLOCK_META_KEY, v) });
+  const regions = new Regions(store, services, base, { ca: loadCa, blobs: openBlobs }, MAX_REGIONS, clock);
   const home = regions.start();
 
   // The broker serves the home region: its connectivity, shadow topics and principals.
@@ -84,7 +91,7 @@ export async function startEmulator(config: EmulatorConfig, opts: StartOptions =
   const server = createHttpServer({
     services: bindings,
     faults,
-    admin: adminRoutes({ faults, requestCounts, metrics, store, regions: () => regions.list().map((r) => r.region) }),
+    admin: adminRoutes({ faults, requestCounts, metrics, store, clock, regions: () => regions.list().map((r) => r.region) }),
     region: config.region,
     requestCounts,
     metrics,
@@ -111,6 +118,7 @@ export async function startEmulator(config: EmulatorConfig, opts: StartOptions =
       });
       await broker.close();
       store.close();
+      blobs?.close();
     },
   };
 }

@@ -6,6 +6,8 @@ import type { Protocol } from "./server/protocol";
 import type { Broker } from "./mqtt/broker";
 import type { ConnectivityTracker } from "./mqtt/connectivity";
 import type { EmulatorCa } from "./certs/ca";
+import type { BlobStore } from "./store/blobs";
+import type { EmulatorClock } from "./clock";
 
 /**
  * One AWS service (or API family) of the emulator: everything the dispatcher, the store
@@ -49,11 +51,15 @@ export interface RegionContext {
   use<T extends ServiceRegion>(name: string): T;
   /** Per-account resources, shared by every region. */
   shared: AccountResources;
+  /** The emulator's clock (wall time plus what tests advanced): timeouts, schedules, rollouts. */
+  clock: EmulatorClock;
 }
 
 export interface AccountResources {
   /** The emulator CA, created (or loaded) on first use. */
   ca(): Promise<EmulatorCa>;
+  /** The blob area (object bodies, ADR 0007), opened on first use and closed with the emulator. */
+  blobs(): BlobStore;
 }
 
 export interface BrokerHooks<R> {

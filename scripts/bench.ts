@@ -11,6 +11,9 @@
  *   npm run bench -- --only shadows  only the shadow round trip (2,000 agents)
  *   npm run bench -- --only writes   only durable write throughput (16 clients)
  *   npm run bench -- --no-shadows    skip it
+ *   npm run bench -- --only jobs     only the jobs figures: rate accuracy (3 min), a rollout to
+ *                                    10,000 agents (--jobs-fleet N) and its job page in Chromium
+ *   npm run bench -- --no-jobs       skip them (--no-rate skips the 3-minute rate part)
  *
  * Reports: fleet seeding time; ListThings page latency p50/p95 (maxResults 100 and 250);
  * time to page through all things; the console's things page time to first byte; 50
@@ -23,22 +26,17 @@ import { mkdtempSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "node:http";
-import { createServer } from "node:net";
 import { IoTClient, ListThingsCommand } from "@aws-sdk/client-iot";
 import { startEmulator } from "../emulator/emulator";
 import { seedFleet } from "../simulator/seed";
-import { ensureConsoleBuild, spawnTs, waitForHttp } from "./lib/processes";
+import { startBenchConsole } from "./lib/bench-console";
 import { benchWrites } from "./bench-writes";
 import { median, ms, percentile } from "./lib/stats";
 import { benchSearch } from "./bench-search";
 import { benchShadowRoundTrip } from "./bench-shadows";
 import { benchDriftView } from "./lib/bench-drift";
-import { openConsoleDb } from "@/lib/db/console-db";
+import { benchJobs } from "./bench-jobs";
 import { readEnv } from "@/lib/env";
-import { createLocalUser } from "@/lib/auth/users";
-import { createSession, sessionPolicy } from "@/lib/auth/sessions";
-import { generatePassword } from "@/lib/auth/password";
-import { SESSION_COOKIE } from "@/lib/auth/cookie";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 const argv = process.argv.slice(2);
@@ -59,6 +57,16 @@ async function main() {
   }
   if (only === undefined || only === "search") {
     if (!flag("--no-search")) results.search = await benchSearch(option("--search-fleet", 1_000_000));
+  }
+  if (only === undefined || only === "jobs") {
+    if (!flag("--no-jobs")) {
+      results.jobs = await benchJobs({
+        fleetSize: option("--jobs-fleet", 10_000),
+        rateMinutes: option("--rate-minutes", 3),
+        rate: !flag("--no-rate"),
+        page: !flag("--no-console"),
+      });
+    }
   }
   mkdirSync("bench/results", { recursive: true });
   writeFileSync("bench/results/latest.json", JSON.stringify(results, null, 2) + "\n");
@@ -116,37 +124,12 @@ async function benchRegistryAndConsole() {
   }
 }
 
-/** A console store of its own with one viewer signed in: the page is measured as an operator gets it. */
-async function benchSession(dataDir: string): Promise<{ dbPath: string; cookie: string }> {
-  const dbPath = join(dataDir, "console.sqlite");
-  const db = openConsoleDb(dbPath);
-  try {
-    const user = await createLocalUser(db, { username: "bench-viewer", password: generatePassword(), role: "viewer" });
-    const { token } = createSession(db, user.id, user.role, { ip: "127.0.0.1" }, sessionPolicy());
-    return { dbPath, cookie: `${SESSION_COOKIE}=${token}` };
-  } finally {
-    db.close();
-  }
-}
-
 async function benchConsole(emulatorPort: number, emulatorEndpoint: string, dataDir: string) {
-  const session = await benchSession(dataDir);
-  const env = {
-    ...process.env,
-    FLEET_BACKEND: "local",
-    EMULATOR_HOST: "127.0.0.1",
-    EMULATOR_HTTP_PORT: String(emulatorPort),
-    NEXT_TELEMETRY_DISABLED: "1",
-    CONSOLE_DB_PATH: session.dbPath,
-  };
-  await ensureConsoleBuild(process.cwd(), env);
-  const port = await freePort();
-  // The console's own server entry, as `npm start` runs it.
-  const next = spawnTs("scripts/console-server.ts", { ...env, PORT: String(port) }, "console", [String(port), "127.0.0.1"]);
+  const console_ = await startBenchConsole(emulatorPort, dataDir);
+  const { port, cookie } = console_;
   try {
     const url = `http://127.0.0.1:${port}/things`;
-    await waitForHttp(url, 60_000, () => next.exitCode === null);
-    const get = () => timeRequest(url, session.cookie);
+    const get = () => timeRequest(url, cookie);
     for (let i = 0; i < 3; i++) await get(); // warm-up
     const first: number[] = [];
     const full: number[] = [];
@@ -164,14 +147,13 @@ async function benchConsole(emulatorPort: number, emulatorEndpoint: string, data
       fullPageP95Ms: +percentile(full, 95).toFixed(1),
     };
     results.consoleThingsTtfb = r;
-    results.searchCoalescing = await benchCoalescing(port, emulatorEndpoint, session.cookie);
-    results.driftView = await benchDriftView(`http://127.0.0.1:${port}`, session.cookie, { emulatorEndpoint, log: console.log });
+    results.searchCoalescing = await benchCoalescing(port, emulatorEndpoint, cookie);
+    results.driftView = await benchDriftView(`http://127.0.0.1:${port}`, cookie, { emulatorEndpoint, log: console.log });
     console.log(
       `console /things time to first byte: p50 ${ms(r.p50Ms)}, p95 ${ms(r.p95Ms)}; whole page (first 50 things rendered): p50 ${ms(r.fullPageP50Ms)}, p95 ${ms(r.fullPageP95Ms)} (${r.samples} requests)`,
     );
   } finally {
-    next.kill("SIGTERM");
-    await new Promise((r) => next.once("exit", r));
+    await console_.stop();
   }
 }
 
@@ -225,16 +207,6 @@ function timeRequest(url: string, cookie: string): Promise<{ firstByteMs: number
     });
     req.on("error", reject);
     req.end();
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
   });
 }
 

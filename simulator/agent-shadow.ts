@@ -147,6 +147,10 @@ export class AgentShadows {
   private uptimeBase?: { at: number; hours: number };
   private readonly now: () => number;
   private readonly timers: AgentTimers;
+  /** What the agent changed about itself (a job installed a version or a blocklist): reported whenever the shadow says otherwise. */
+  private local: JsonObject = {};
+  /** Waiting for the classic shadow's next sync (whenSynced). */
+  private waiters: Array<() => void> = [];
 
   constructor(
     readonly thingName: string,
@@ -168,6 +172,45 @@ export class AgentShadows {
   /** The agent's reported state as it knows it (for tests and status). */
   reported(kind: ShadowKind = "classic"): JsonObject | undefined {
     return this.slots.find((s) => s.kind === kind)?.reported;
+  }
+
+  /**
+   * The agent's own state changed (agent-jobs.ts: a new version, a new blocklist): it is
+   * reported now if the classic shadow is in sync, else at the next sync, and again at
+   * any sync that finds the shadow saying otherwise (the agent knows what it runs).
+   */
+  reportLocal(patch: JsonObject): void {
+    this.local = mergeState(this.local, patch);
+    const slot = this.slots[0];
+    if (slot.initial) slot.initial = mergeState(slot.initial, patch);
+    this.syncLocal(slot);
+  }
+
+  /** The classic shadow's reported state with the agent's own changes over it: what the agent runs. */
+  actual(): JsonObject {
+    return mergeState(this.slots[0].reported, this.local);
+  }
+
+  /** Resolves once the classic shadow is in sync (at once if it is): the agent knows its own state then. */
+  whenSynced(): Promise<void> {
+    if (this.slots[0].synced) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** The shadow is in sync: the agent's own changes go out, and whoever waited for the sync goes on. */
+  private onSynced(slot: Slot): void {
+    this.syncLocal(slot);
+    if (slot.kind !== "classic") return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
+  private syncLocal(slot: Slot): void {
+    if (slot.kind !== "classic" || !this.link || !slot.synced) return;
+    const differ: JsonObject = {};
+    for (const { path, value } of leaves(this.local)) if (!jsonEqual(getPath(slot.reported, path), value)) setPath(differ, path, value);
+    if (Object.keys(differ).length > 0) this.report(slot, differ, []);
   }
 
   /** A new connection: subscribe, then ask for the shadows. */
@@ -266,6 +309,7 @@ export class AgentShadows {
     for (const d of slot.early) if (d.version > version) slot.desired = mergeState(slot.desired, d.state);
     slot.early = [];
     if (slot.kind === "classic") this.noteUptime(slot.reported);
+    this.onSynced(slot);
     // The delta in the answer (what changed while the agent was away) is worked off like a delta message.
     this.schedule(slot);
   }
@@ -284,6 +328,7 @@ export class AgentShadows {
       slot.early = [];
       if (slot.kind === "classic") this.noteUptime(slot.reported);
       this.send(slot, "update", { state: { reported: slot.initial }, clientToken: this.token() });
+      this.onSynced(slot);
       return;
     }
     if (doc.code === 404) {
@@ -292,6 +337,7 @@ export class AgentShadows {
       slot.version = -1;
       slot.desired = slot.reported = {};
       slot.early = [];
+      this.onSynced(slot);
       return;
     }
     const wait = Math.min(MAX_GET_TIMEOUT_MS, 5_000 * 2 ** slot.getAttempts) * (0.5 + this.opts.rng.next());

@@ -2,8 +2,9 @@ import mqtt, { type MqttClient } from "mqtt";
 import type { Rng } from "./rng";
 import type { RateLimiter } from "./rate-limiter";
 import { mqttLink, type AgentShadows } from "./agent-shadow";
+import type { AgentJobs } from "./agent-jobs";
 
-export type AgentState = "waiting" | "connecting" | "online" | "churned" | "backoff" | "never" | "stopped";
+export type AgentState = "waiting" | "connecting" | "online" | "churned" | "restarting" | "backoff" | "never" | "stopped";
 
 export interface AgentContext {
   mqttUrl: string;
@@ -35,7 +36,11 @@ export class Agent {
     private rng: Rng,
     /** The agent's shadow protocol (agent-shadow.ts), if it keeps shadows. */
     private shadows?: AgentShadows,
-  ) {}
+    /** The agent's side of the Jobs protocol (agent-jobs.ts), if it runs jobs. */
+    private jobs?: AgentJobs,
+  ) {
+    jobs?.bind({ restart: (ms) => this.restart(ms) });
+  }
 
   async start(): Promise<void> {
     await this.ctx.limiter.take();
@@ -57,7 +62,10 @@ export class Agent {
     client.on("connect", () => {
       this.failures = 0;
       this.state = "online";
-      if (client === this.client) this.shadows?.attach(mqttLink(client));
+      if (client === this.client) {
+        this.shadows?.attach(mqttLink(client));
+        this.jobs?.attach(mqttLink(client));
+      }
       if (this.flaky) this.later(this.uniform(this.ctx.onlineMs), () => this.dropOff());
     });
     client.on("error", () => undefined); // a close follows; handled there
@@ -66,6 +74,7 @@ export class Agent {
       if (client !== this.client) return;
       this.client = undefined;
       this.shadows?.detach();
+      this.jobs?.detach();
       client.end(true);
       if (this.state === "stopped") return;
       this.state = "backoff";
@@ -79,6 +88,7 @@ export class Agent {
     if (!client || this.state !== "online") return;
     this.client = undefined;
     this.shadows?.detach();
+    this.jobs?.detach();
     this.state = "churned";
     if (this.rng.chance(0.5)) client.end();
     else {
@@ -88,11 +98,25 @@ export class Agent {
     this.later(this.ctx.offlineMs(), () => void this.start());
   }
 
+  /** A job restarts the agent (after an update) or reboots its machine: a clean DISCONNECT, back after `ms`. */
+  restart(ms: number): void {
+    if (this.state === "stopped") return;
+    const client = this.client;
+    this.client = undefined;
+    this.shadows?.detach();
+    this.jobs?.detach();
+    this.state = "restarting";
+    client?.end();
+    this.later(ms, () => void this.start());
+  }
+
   /** Graceful: a clean DISCONNECT, as an agent being shut down would send. */
   async stop(): Promise<void> {
     this.state = "stopped";
     clearTimeout(this.timer);
     this.shadows?.detach();
+    this.jobs?.detach();
+    this.jobs?.forget();
     const client = this.client;
     this.client = undefined;
     if (!client) return;

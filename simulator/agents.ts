@@ -6,6 +6,9 @@ import { Rng } from "./rng";
 import { AgentShadows, newShadowStats, type ShadowSettings, type ShadowStats } from "./agent-shadow";
 import { agentBehaviour } from "./shadow-apply";
 import { agentShadowPlan } from "./agent-state";
+import { AgentJobs, newJobStats, type JobStats } from "./agent-jobs";
+import type { AgentFacts, JobSettings, JsonObject } from "./agent-jobs-ops";
+import type { ThingPlan } from "./plan";
 
 export interface AgentsOptions {
   mqttUrl: string;
@@ -24,6 +27,8 @@ export interface AgentsOptions {
   offlineMs?: readonly [number, number];
   /** How agents treat their shadows; omitted, they leave shadows alone. */
   shadows?: ShadowSettings;
+  /** How agents fare with jobs (docs/agent-jobs.md); omitted, they take no jobs. */
+  jobs?: JobSettings;
   /** One status line this often (ms); 0 = never. */
   statusEveryMs?: number;
   log?: (line: string) => void;
@@ -35,6 +40,8 @@ export interface AgentsStatus {
   counts: Record<AgentState, number>;
   /** Shadow reports sent so far (when agents keep shadows). */
   shadows?: ShadowStats;
+  /** Job executions so far (when agents take jobs). */
+  jobs?: JobStats;
 }
 
 export interface RunningAgents {
@@ -56,9 +63,12 @@ export function runAgents(opts: AgentsOptions): RunningAgents {
   const offlineMs = opts.offlineMs;
   const shadowStats = opts.shadows ? newShadowStats() : undefined;
   const shadowsFor = shadowFactory(opts, things, shadowStats);
+  const jobStats = opts.jobs ? newJobStats() : undefined;
+  const jobsFor = jobsFactory(opts, things, jobStats);
   const agents = things.map((t) => {
     const rng = Rng.for(opts.seed, "agent", t.index);
     const flaky = rng.chance(opts.churnPercent / 100);
+    const shadows = shadowsFor(t);
     return new Agent(
       t.name,
       flaky,
@@ -71,7 +81,8 @@ export function runAgents(opts: AgentsOptions): RunningAgents {
           offlineMs ? offlineMs[0] + rng.next() * (offlineMs[1] - offlineMs[0]) : rng.chance(0.7) ? 3_000 + rng.next() * 17_000 : 20_000 + rng.next() * 100_000,
       },
       rng,
-      shadowsFor(t),
+      shadows,
+      jobsFor(t, shadows),
     );
   });
   const meant = new Set<Agent>();
@@ -83,17 +94,24 @@ export function runAgents(opts: AgentsOptions): RunningAgents {
   });
 
   const status = (): AgentsStatus => {
-    const counts: Record<AgentState, number> = { waiting: 0, connecting: 0, online: 0, churned: 0, backoff: 0, never: 0, stopped: 0 };
+    const counts: Record<AgentState, number> = { waiting: 0, connecting: 0, online: 0, churned: 0, restarting: 0, backoff: 0, never: 0, stopped: 0 };
     for (const a of agents) counts[a.state]++;
-    return { total: agents.length, connected: counts.online, counts, ...(shadowStats ? { shadows: { ...shadowStats } } : {}) };
+    return {
+      total: agents.length,
+      connected: counts.online,
+      counts,
+      ...(shadowStats ? { shadows: { ...shadowStats } } : {}),
+      ...(jobStats ? { jobs: { ...jobStats } } : {}),
+    };
   };
   const line = () => {
     const s = status();
     const c = s.counts;
     log(
-      `agents: ${s.connected}/${s.total} connected; offline: ${c.never} by design, ${c.churned} flaky, ` +
+      `agents: ${s.connected}/${s.total} connected; offline: ${c.never} by design, ${c.churned} flaky, ${c.restarting} restarting, ` +
         `${c.backoff + c.connecting + c.waiting} (re)connecting` +
-        (s.shadows ? `; shadow reports: ${s.shadows.applied} applied, ${s.shadows.failed} errors, ${s.shadows.healthReports} health` : ""),
+        (s.shadows ? `; shadow reports: ${s.shadows.applied} applied, ${s.shadows.failed} errors, ${s.shadows.healthReports} health` : "") +
+        (s.jobs ? `; jobs: ${s.jobs.succeeded} succeeded, ${s.jobs.failed} failed, ${s.jobs.rejected} rejected, ${s.jobs.abandoned} abandoned` : ""),
     );
   };
   const statusEvery = opts.statusEveryMs ?? 30_000;
@@ -141,5 +159,53 @@ function shadowFactory(opts: AgentsOptions, things: SeededThing[], stats?: Shado
       config: plan?.config !== undefined,
       stats,
     });
+  };
+}
+
+/**
+ * The jobs side of each agent. What it runs (version, blocklist) is what its shadow
+ * reports, with the agent's own changes over it; without shadows (or before the first
+ * sync) what the fleet plan says it was installed with.
+ */
+function jobsFactory(opts: AgentsOptions, things: SeededThing[], stats?: JobStats): (t: SeededThing, shadows?: AgentShadows) => AgentJobs | undefined {
+  const settings = opts.jobs;
+  if (!settings) return () => undefined;
+  const size = things.reduce((m, t) => Math.max(m, t.index + 1), 0);
+  const planned = planFleet(opts.seed, size).things;
+  return (t, shadows) => {
+    const thing = planned[t.index]?.name === t.name ? planned[t.index] : undefined;
+    return new AgentJobs(t.name, {
+      settings,
+      facts: agentFacts(opts.seed, thing, shadows),
+      rngFor: (jobId, executionNumber) => Rng.for(opts.seed, "job", t.index, jobId, executionNumber),
+      stats,
+    });
+  };
+}
+
+function agentFacts(seed: number, thing: ThingPlan | undefined, shadows?: AgentShadows): AgentFacts {
+  const plan = thing ? agentShadowPlan(seed, thing).reported : {};
+  let own: JsonObject = {};
+  const actual = (): JsonObject => {
+    const known = shadows?.actual() ?? own;
+    return {
+      agent: { ...(plan.agent as JsonObject), ...(known.agent as JsonObject) },
+      blocklist: { ...(plan.blocklist as JsonObject), ...(known.blocklist as JsonObject) },
+    };
+  };
+  return {
+    agentVersion: () => {
+      const v = (actual().agent as JsonObject).version;
+      return typeof v === "string" ? v : undefined;
+    },
+    blocklistVersion: () => {
+      const v = (actual().blocklist as JsonObject).version;
+      return typeof v === "number" ? v : undefined;
+    },
+    report(patch) {
+      if (shadows) shadows.reportLocal(patch);
+      else own = { ...own, ...patch };
+    },
+    ready: shadows ? () => shadows.whenSynced() : undefined,
   };
 }

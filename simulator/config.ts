@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { readEnv, type RawEnv } from "../lib/env";
 import type { ShadowSettings } from "./agent-shadow";
+import { DEFAULT_JOB_SETTINGS, type JobSettings } from "./agent-jobs-ops";
 
 /** Everything the simulator reads from the environment. */
 export interface SimulatorConfig {
@@ -14,6 +15,8 @@ export interface SimulatorConfig {
   seed: number;
   /** How the agents treat their shadows. */
   shadows: ShadowSettings;
+  /** How the agents fare with jobs. */
+  jobs: JobSettings;
 }
 
 export function simulatorConfigFromEnv(source?: RawEnv): SimulatorConfig {
@@ -31,6 +34,7 @@ export function simulatorConfigFromEnv(source?: RawEnv): SimulatorConfig {
     churnPercent: env.FLEET_CHURN_PERCENT,
     seed: env.FLEET_SEED,
     shadows: shadowSettingsFromEnv(source),
+    jobs: jobSettingsFromEnv(source),
   };
 }
 
@@ -50,6 +54,26 @@ export function shadowSettingsFromEnv(source?: RawEnv): ShadowSettings {
   };
   if (s.lagPercent + s.failPercent + s.ignorePercent > 100) {
     throw new Error("SHADOW_LAG_PERCENT + SHADOW_FAIL_PERCENT + SHADOW_IGNORE_PERCENT may not exceed 100");
+  }
+  return s;
+}
+
+/** AGENT_*: the shares (percent) of job executions that fail or hang, and the bad builds; the timings are the defaults of agent-jobs-ops.ts. */
+export function jobSettingsFromEnv(source?: RawEnv): JobSettings {
+  const env = readEnv(
+    ["AGENT_DOWNLOAD_FAIL_PERCENT", "AGENT_INSTALL_FAIL_PERCENT", "AGENT_JOB_HANG_PERCENT", "AGENT_BAD_BUILD_VERSIONS", "AGENT_BAD_BUILD_FAIL_PERCENT"],
+    source,
+  );
+  const s: JobSettings = {
+    ...DEFAULT_JOB_SETTINGS,
+    downloadFailPercent: env.AGENT_DOWNLOAD_FAIL_PERCENT,
+    installFailPercent: env.AGENT_INSTALL_FAIL_PERCENT,
+    hangPercent: env.AGENT_JOB_HANG_PERCENT,
+    badBuildVersions: env.AGENT_BAD_BUILD_VERSIONS,
+    badBuildFailPercent: env.AGENT_BAD_BUILD_FAIL_PERCENT,
+  };
+  if (s.downloadFailPercent + s.installFailPercent + s.hangPercent > 100) {
+    throw new Error("AGENT_DOWNLOAD_FAIL_PERCENT + AGENT_INSTALL_FAIL_PERCENT + AGENT_JOB_HANG_PERCENT may not exceed 100");
   }
   return s;
 }

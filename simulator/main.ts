@@ -7,7 +7,9 @@
  * CA), FLEET_SIZE (2000), FLEET_CHURN_PERCENT (2), FLEET_SEED (1), FLEET_BACKEND (local;
  * "aws" seeds a real account through the standard credential chain and runs no agents),
  * SHADOW_APPLY_DELAY_MS (3000), SHADOW_LAG_PERCENT (5), SHADOW_LAG_MINUTES (5),
- * SHADOW_FAIL_PERCENT (2), SHADOW_IGNORE_PERCENT (3), SHADOW_HEALTH_MINUTES (10).
+ * SHADOW_FAIL_PERCENT (2), SHADOW_IGNORE_PERCENT (3), SHADOW_HEALTH_MINUTES (10),
+ * AGENT_DOWNLOAD_FAIL_PERCENT (1), AGENT_INSTALL_FAIL_PERCENT (1), AGENT_JOB_HANG_PERCENT (0),
+ * AGENT_BAD_BUILD_VERSIONS (none), AGENT_BAD_BUILD_FAIL_PERCENT (90): docs/agent-jobs.md.
  */
 import { simulatorConfigFromEnv } from "./config";
 import { seedFleet } from "./seed";
@@ -38,7 +40,16 @@ if (!cfg.endpoint) {
 const seed = readMarker(cfg.dataDir)?.seed ?? cfg.seed;
 const started = Date.now();
 const things = readSeededThings(cfg.dataDir);
-const agents = runAgents({ mqttUrl: cfg.mqttUrl, seed, fleetSize: cfg.fleetSize, things, churnPercent: cfg.churnPercent, shadows: cfg.shadows, log });
+const agents = runAgents({
+  mqttUrl: cfg.mqttUrl,
+  seed,
+  fleetSize: cfg.fleetSize,
+  things,
+  churnPercent: cfg.churnPercent,
+  shadows: cfg.shadows,
+  jobs: cfg.jobs,
+  log,
+});
 void agents.allUp(120_000).then((ok) => {
   if (ok) log(`all agents that should be online connected in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });

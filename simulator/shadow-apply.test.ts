@@ -117,6 +117,14 @@ describe("planReport", () => {
     expect(plan.failed).toEqual([]);
   });
 
+  it("never goes back to an older blocklist (a newer one came by a job): that stays pending", () => {
+    // reported holds 1040
+    const plan = planReport({ ...base, behaviour: normal, delta: { policy: { mode: "prevent" }, blocklist: { version: 1039 } } });
+    expect(plan.report).toEqual({ policy: { mode: "prevent" } });
+    expect(plan.ignored).toEqual(["blocklist.version"]);
+    expect(planReport({ ...base, behaviour: normal, delta: { blocklist: { version: 1039 } } }).report).toBeUndefined();
+  });
+
   it("reports nothing when there is nothing outstanding or reported already holds the value (idempotent)", () => {
     expect(planReport({ ...base, behaviour: normal, delta: undefined }).report).toBeUndefined();
     expect(planReport({ ...base, behaviour: normal, delta: { policy: { mode: "detect" }, tags: ["standard"] } }).report).toBeUndefined();

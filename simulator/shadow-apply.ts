@@ -145,6 +145,8 @@ export function planReport(input: ReportInput): ReportPlan {
     // `{}` over an object reported already holds changes nothing (AWS merges it into nothing).
     if (isObject(leaf.value) && isObject(getPath(reported, leaf.path))) continue;
     if (behaviour.ignores[shadow].some((p) => leaf.path === p || leaf.path.startsWith(`${p}.`))) plan.ignored.push(leaf.path);
+    // An agent never goes back to an older blocklist (a newer one came by a job, docs/agent-jobs.md): that stays pending.
+    else if (shadow === "classic" && leaf.path === "blocklist.version" && isOlder(leaf.value, getPath(reported, leaf.path))) plan.ignored.push(leaf.path);
     else if (!jsonEqual(getPath(reported, leaf.path), leaf.value)) todo.push(leaf);
   }
   if (todo.length === 0) return plan;
@@ -172,6 +174,10 @@ export function planReport(input: ReportInput): ReportPlan {
   if (reported.lastError !== undefined) report.lastError = null;
   plan.report = report;
   return plan;
+}
+
+function isOlder(version: unknown, than: unknown): boolean {
+  return typeof version === "number" && typeof than === "number" && version < than;
 }
 
 // ---- live values -------------------------------------------------------------------------

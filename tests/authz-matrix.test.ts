@@ -134,6 +134,12 @@ const EXPECTED: Record<string, Requirement> = {
   "app/api/groups/members/route.ts GET": "fleet.read",
   "app/api/things/route.ts GET": "fleet.read",
   "app/api/things/[thingName]/shadows/route.ts GET": "fleet.read",
+  "app/api/things/[thingName]/jobs/route.ts GET": "fleet.read",
+  "app/api/jobs/route.ts GET": "fleet.read",
+  "app/api/jobs/[jobId]/route.ts GET": "fleet.read",
+  "app/api/jobs/[jobId]/document/route.ts GET": "fleet.read",
+  "app/api/jobs/[jobId]/executions/route.ts GET": "fleet.read",
+  "app/api/jobs/[jobId]/executions/details/route.ts GET": "fleet.read",
   // Searching (with one's own saved queries and history) and exporting.
   "app/api/search/route.ts GET": "fleet.search",
   "app/api/search/aggregate/route.ts GET": "fleet.search",
@@ -146,6 +152,18 @@ const EXPECTED: Record<string, Requirement> = {
   "lib/actions/delete-saved-query.ts deleteSavedQuery": "fleet.search",
   // Responders: desired shadow state.
   "lib/actions/update-shadow-desired.ts updateShadowDesiredState": "shadow.write",
+  // Responders: the new-rollout wizard (blast radius, artifact upload, preview and create).
+  "app/api/jobs/blast-radius/route.ts GET": "jobs.write",
+  "app/api/artifacts/uploads/route.ts POST": "jobs.write",
+  "app/api/artifacts/uploads/route.ts DELETE": "jobs.write",
+  "app/api/artifacts/uploads/parts/route.ts GET": "jobs.write",
+  "app/api/artifacts/uploads/parts/route.ts PUT": "jobs.write",
+  "app/api/artifacts/uploads/complete/route.ts POST": "jobs.write",
+  "lib/actions/preview-create-job.ts previewCreateJob": "jobs.write",
+  "lib/actions/create-job.ts createRolloutJob": "jobs.write",
+  "lib/actions/cancel-job.ts cancelJob": "jobs.write",
+  "lib/actions/cancel-job-execution.ts cancelJobExecution": "jobs.write",
+  "lib/actions/retry-failed-executions.ts retryFailedExecutions": "jobs.write",
   // Admins: groups, users and roles, the audit trail.
   "lib/actions/create-dynamic-group.ts createDynamicGroupFromQuery": "registry.write",
   "lib/actions/create-user.ts createUser": "users.manage",

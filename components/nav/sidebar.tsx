@@ -19,7 +19,7 @@ const SECTIONS: Item[] = [
   { label: "Thing types", permission: "fleet.read", href: "/thing-types" },
   { label: "Groups", permission: "fleet.read", href: "/groups" },
   { label: "Drift", permission: "fleet.read", href: "/drift" },
-  { label: "Jobs", permission: "fleet.read", hint: "Rollouts and blocklists" },
+  { label: "Jobs", permission: "fleet.read", href: "/jobs" },
   { label: "Security", permission: "fleet.read", hint: "Defender audit" },
   { label: "Provisioning", permission: "provisioning.bulk", hint: "Bulk uploads" },
   { label: "Telemetry", permission: "fleet.read", hint: "Dashboards" },

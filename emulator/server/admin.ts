@@ -3,6 +3,7 @@ import type { Fault, FaultInjector } from "./faults";
 import type { OperationMetrics } from "./metrics";
 import type { Store } from "../store/store";
 import { isRegionName } from "./regions";
+import { MAX_ADVANCE_SECONDS, type EmulatorClock } from "../clock";
 
 export interface AdminDeps {
   faults: FaultInjector;
@@ -10,6 +11,7 @@ export interface AdminDeps {
   metrics: OperationMetrics;
   store: Store;
   regions: () => string[];
+  clock?: EmulatorClock;
 }
 
 /** Bounds on injected faults: a tool's typo must not grow the list, or a message, without end. */
@@ -18,7 +20,7 @@ const MAX_FIELD = 256;
 const MAX_MESSAGE = 2048;
 
 /** The emulator's own routes under /_emulator/ (local tools only: see caller-guard.ts). */
-export function adminRoutes({ faults, requestCounts, metrics, store, regions }: AdminDeps): Router {
+export function adminRoutes({ faults, requestCounts, metrics, store, regions, clock }: AdminDeps): Router {
   const admin = new Router();
   admin.add("Health", "GET", "/_emulator/health", () => ({ body: { status: "ok" } }));
   // How many AWS requests each operation (`iot SearchIndex`) answered since start (or the
@@ -83,6 +85,25 @@ export function adminRoutes({ faults, requestCounts, metrics, store, regions }: 
     store.limitPages(null);
     return { status: 204, raw: "" };
   });
+  // The emulator clock: tests pass time (job timeouts in minutes, schedules 30 minutes ahead) without waiting.
+  const clockBody = (c: EmulatorClock) => ({ body: { now: new Date(c.now()).toISOString(), nowMs: c.now(), offsetSeconds: c.offsetSeconds } });
+  if (clock) {
+    admin.add("DescribeClock", "GET", "/_emulator/clock", () => clockBody(clock));
+    admin.add("AdvanceClock", "POST", "/_emulator/clock", (ctx) => {
+      let body: { advanceSeconds?: unknown };
+      try {
+        body = JSON.parse(ctx.rawBody.toString("utf8") || "{}") as { advanceSeconds?: unknown };
+      } catch {
+        return { status: 400, body: { message: "the body must be a JSON object" } };
+      }
+      const s = body?.advanceSeconds;
+      if (typeof s !== "number" || !Number.isFinite(s) || s < 0 || s > MAX_ADVANCE_SECONDS) {
+        return { status: 400, body: { message: `advanceSeconds must be a number from 0 to ${MAX_ADVANCE_SECONDS}` } };
+      }
+      clock.advance(s);
+      return clockBody(clock);
+    });
+  }
   admin.add("DescribeStore", "GET", "/_emulator/store", () => ({ body: { pendingChanges: store.pendingCount, failure: store.failure?.message ?? null } }));
   return admin;
 }

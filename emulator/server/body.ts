@@ -63,7 +63,7 @@ export function readBody(req: IncomingMessage, limitBytes: number, budget: BodyB
 }
 
 /** What kind of body a route takes: a JSON structure (most), or an opaque payload (a shadow document, an MQTT message). */
-export type PayloadKind = "json" | "blob";
+export type PayloadKind = "json" | "blob" | "stream" | "xml";
 
 /** The media types a browser may send cross-site without a preflight: never an SDK's. */
 const BROWSER_SIMPLE_TYPES = new Set(["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"]);

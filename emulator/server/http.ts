@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
+import { pipeline } from "node:stream/promises";
 import { AwsError, COMMON_ERRORS, statusFor, type ErrorTable } from "./errors";
 import type { Router, RequestContext, HandlerResult } from "./router";
 import { parseCredentialScope } from "./sigv4";
@@ -137,7 +138,7 @@ async function dispatch(
   if (!binding) {
     return refuse(res, NO_SERVICE, new AwsError("UnknownOperationException", `The emulator does not serve the service '${scope.service}'`, 404), requestId);
   }
-  const wanted = { method, path: rawPath, headers: req.headers };
+  const wanted = { method, path: rawPath, headers: req.headers, query: url.searchParams };
   const known = binding.protocol.match(binding.routes, wanted);
   if (known instanceof AwsError) return refuse(res, binding, known, requestId);
   let router: Router;
@@ -150,7 +151,10 @@ async function dispatch(
   // Matched again for the region's own handlers (the same routes, so the same operation).
   const match = router === binding.routes ? known : binding.protocol.match(router, wanted);
   if (match instanceof AwsError) return refuse(res, binding, match, requestId);
-  const rawBody = await boundedBody(req, res, binding.maxBodyBytes ?? DEFAULT_MAX_BODY, budget, binding, requestId);
+  // A streamed route reads the request itself (an S3 upload into the blob store, bounded
+  // there): nothing is buffered here, nor charged to the body budget.
+  const streamed = match.payload === "stream";
+  const rawBody = streamed ? Buffer.alloc(0) : await boundedBody(req, res, binding.maxBodyBytes ?? DEFAULT_MAX_BODY, budget, binding, requestId);
   if (!rawBody) return;
 
   const key = `${binding.name} ${match.operation}`;
@@ -160,17 +164,27 @@ async function dispatch(
     opts.log?.(`[emulator] ${key} ${status} ${ms.toFixed(1)}ms ${scope.region}${errorCode ? ` ${errorCode}` : ""}`);
   };
   const fail = (err: AwsError) => {
+    // A streamed body the handler did not read to the end is dropped with the connection.
+    if (streamed && !req.readableEnded) {
+      refuse(res, binding, err, requestId);
+      return finish(res.statusCode, err.code);
+    }
     const status = sendError(res, binding, err, requestId);
     finish(status, err.code);
   };
   const ctx = makeContext(req, rawBody, url, match.params, scope.service, scope.region, requestId);
+  if (streamed) ctx.stream = req;
   if (opts.requestCounts) opts.requestCounts.set(key, (opts.requestCounts.get(key) ?? 0) + 1);
   const writesBefore = opts.store?.writeCount ?? 0;
   let result: HandlerResult;
   try {
     const fault = opts.faults.take({ service: binding.name, operation: match.operation, method, path: rawPath, region: scope.region });
     if (fault) throw fault;
-    if (rawBody.length > 0) {
+    if (rawBody.length > 0 && match.payload === "xml") {
+      // S3 sends its XML bodies with any type or none (the CLI: none); the caller guard has
+      // already refused web pages.
+      ctx.body = binding.protocol.parseBody(rawBody);
+    } else if (rawBody.length > 0) {
       const problem = contentTypeProblem(req.headers["content-type"], match.payload, String(req.headers.authorization ?? "").startsWith("AWS4-HMAC-SHA256"));
       if (problem) throw new AwsError(match.payload === "blob" ? "UnsupportedDocumentEncodingException" : "UnsupportedMediaTypeException", problem, 415);
       if (match.payload === "json") ctx.body = binding.protocol.parseBody(rawBody);
@@ -273,7 +287,20 @@ function write(res: ServerResponse, r: { status: number; headers: Record<string,
 }
 
 function send(res: ServerResponse, protocol: Protocol, result: HandlerResult, requestId: string): number {
-  return write(res, protocol.render(result, requestId));
+  const rendered = protocol.render(result, requestId);
+  if (!result.stream) return write(res, rendered);
+  // A streamed answer (an S3 object): the headers (Content-Length among them) now, the bytes
+  // as they are read; a read failing part-way cuts the connection, so the client sees a
+  // short body rather than a complete-looking one.
+  res.writeHead(rendered.status, rendered.headers);
+  const stream = result.stream;
+  if (res.req.method === "HEAD") {
+    stream.destroy();
+    res.end();
+    return rendered.status;
+  }
+  pipeline(stream, res).catch(() => res.destroy());
+  return rendered.status;
 }
 
 /** Writes an error in the service's protocol, with the status from its table; returns the status. */

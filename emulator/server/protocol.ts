@@ -12,7 +12,7 @@ import type { HandlerResult, RouteMatch, Router } from "./router";
 export interface Protocol {
   readonly name: string;
   /** The route of a request, or the error to refuse it with (404 unknown operation, 405). */
-  match(router: Router, req: { method: string; path: string; headers: IncomingHttpHeaders }): RouteMatch | AwsError;
+  match(router: Router, req: { method: string; path: string; headers: IncomingHttpHeaders; query?: URLSearchParams }): RouteMatch | AwsError;
   /** Parses a structured (non-blob) body; throws SerializationException when it is not well formed. */
   parseBody(raw: Buffer): unknown;
   render(result: HandlerResult, requestId: string): Rendered;

@@ -2,6 +2,7 @@ import type { EmulatorConfig } from "../config";
 import type { Store } from "../store/store";
 import type { AccountResources, EmulatorService, ServiceRegion } from "../service";
 import { AwsError } from "./errors";
+import { EmulatorClock } from "../clock";
 
 /**
  * The emulator's state per (account, region): each region gets its own instance of every
@@ -47,6 +48,7 @@ export class Regions {
     private readonly base: EmulatorConfig,
     private readonly shared: AccountResources,
     private readonly limit = MAX_REGIONS,
+    readonly clock: EmulatorClock = new EmulatorClock(),
   ) {
     this.ordered = buildOrder(services);
     // A kind is one service's: two owners (or one listing it twice) would share documents.
@@ -126,6 +128,7 @@ export class Regions {
         config,
         store,
         shared: this.shared,
+        clock: this.clock,
         use: <T extends ServiceRegion>(name: string) => {
           if (!s.uses?.includes(name)) throw new Error(`service ${s.name} does not declare that it uses ${name}`);
           return services.get(name) as T;

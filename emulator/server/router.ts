@@ -1,4 +1,5 @@
-import type { IncomingHttpHeaders } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import type { Readable } from "node:stream";
 import type { PayloadKind } from "./body";
 
 /** What a handler sees of one request. */
@@ -11,6 +12,8 @@ export interface RequestContext {
   /** Parsed JSON body, or undefined when the body is empty or not JSON. */
   body: unknown;
   rawBody: Buffer;
+  /** The request itself, unread, for a route with `payload: "stream"` (rawBody is empty then). */
+  stream?: IncomingMessage;
   region: string;
   service: string;
   requestId: string;
@@ -21,6 +24,8 @@ export interface HandlerResult {
   status?: number;
   body?: unknown;
   raw?: Buffer | string;
+  /** A body streamed out after the headers (an S3 object); the protocol's render sees no payload then. */
+  stream?: Readable;
   headers?: Record<string, string>;
 }
 
@@ -45,7 +50,11 @@ export interface RouteMatch {
 }
 
 export interface RouteOptions {
-  /** `blob`: the body is an opaque payload (httpPayload blob in the AWS model), not a JSON structure. */
+  /**
+   * `blob`: the body is an opaque payload (httpPayload blob in the AWS model), not a JSON structure;
+   * `stream`: the handler reads the request itself (`ctx.stream`), nothing is buffered;
+   * `xml`: an XML structure (S3), parsed by the service's protocol whatever its Content-Type.
+   */
   payload?: PayloadKind;
 }
 

@@ -118,7 +118,10 @@ export interface ActionDefinition<S extends z.ZodType> {
   name: string;
   requirement: Requirement;
   input: S;
-  /** Whether to write an audit record (every state-changing action does). Default true. */
+  /**
+   * Whether to write an audit record of its outcome (every state-changing action does).
+   * Default true. A refused call is recorded either way: it is a security event.
+   */
   audited?: boolean;
   /**
    * The audit target read from the raw input, before any check, so that denied and
@@ -167,7 +170,7 @@ export function action<S extends z.ZodType, T>(
     const ctx: ActionContext = { session, ip, audit: {} };
     if (def.target && input && typeof input === "object") ctx.audit.target = def.target(input as Record<string, unknown>) ?? null;
     const audit = (result: "success" | "failure" | "denied", errorCode?: string, params?: unknown) => {
-      if (def.audited === false) return;
+      if (def.audited === false && result !== "denied") return;
       // Callers without a session cannot fill the trail: their refused and failed calls are rate-limited.
       const write = session || result === "success" ? recordAudit : recordAnonymousAudit;
       write(consoleDb(), {

@@ -1,6 +1,7 @@
 import "server-only";
 import { DescribeEndpointCommand, IoTClient } from "@aws-sdk/client-iot";
 import { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
+import { S3Client } from "@aws-sdk/client-s3";
 import { connection } from "next/server";
 import { fleetConfig } from "@/lib/config";
 import type { AppError } from "@/lib/errors";
@@ -79,6 +80,39 @@ async function createDataClient(): Promise<IoTDataPlaneClient> {
   return new IoTDataPlaneClient({ region: cfg.region, endpoint: `https://${endpointAddress}`, maxAttempts: 3, requestHandler });
 }
 
+/**
+ * S3, for rollout artifacts (lib/aws/s3.ts). Path-style against the emulator (it serves
+ * no virtual hosts). Checksums only where an operation requires one, so a streamed part
+ * goes out as a plain body with its length instead of aws-chunked with a trailer.
+ * Parts are up to tens of MB, hence the longer request timeout.
+ */
+const S3_KEY = Symbol.for("fleet-console.s3-client");
+type S3Holder = { [S3_KEY]?: S3Client };
+
+export function s3Client(): S3Client {
+  const holder = globalThis as S3Holder;
+  if (!holder[S3_KEY]) {
+    const cfg = fleetConfig();
+    const common = {
+      region: cfg.region,
+      requestChecksumCalculation: "WHEN_REQUIRED",
+      responseChecksumValidation: "WHEN_REQUIRED",
+      requestHandler: { connectionTimeout: 3_000, requestTimeout: 120_000 },
+    } as const;
+    holder[S3_KEY] =
+      cfg.backend === "local"
+        ? new S3Client({
+            ...common,
+            endpoint: cfg.endpoint,
+            forcePathStyle: true,
+            credentials: { accessKeyId: "local", secretAccessKey: "local" },
+            maxAttempts: 2,
+          })
+        : new S3Client({ ...common, maxAttempts: 3 });
+  }
+  return holder[S3_KEY];
+}
+
 export interface AwsCallOptions {
   /**
    * The call is made while a route handler's streamed body is being written, after the
@@ -110,6 +144,16 @@ export async function awsData<T>(operation: string, call: (client: IoTDataPlaneC
   if (!opts.afterResponse) await connection();
   try {
     return await call(await iotDataClient());
+  } catch (err) {
+    throw failure(operation, err, opts.subject);
+  }
+}
+
+/** `aws()` for S3. */
+export async function awsS3<T>(operation: string, call: (client: S3Client) => Promise<T>, opts: AwsCallOptions = {}): Promise<T> {
+  if (!opts.afterResponse) await connection();
+  try {
+    return await call(s3Client());
   } catch (err) {
     throw failure(operation, err, opts.subject);
   }

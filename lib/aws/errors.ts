@@ -42,6 +42,18 @@ const BY_NAME: Record<string, ErrorCode> = {
   RequestTimeout: "unavailable",
   // The emulator's answer for an operation it does not implement (yet).
   UnknownOperationException: "unavailable",
+  // S3 (rollout artifacts): its error codes are not suffixed "Exception".
+  NoSuchBucket: "not_found",
+  NoSuchKey: "not_found",
+  NoSuchUpload: "not_found",
+  BucketAlreadyOwnedByYou: "conflict",
+  BucketAlreadyExists: "conflict",
+  InvalidPart: "invalid_input",
+  InvalidPartOrder: "invalid_input",
+  EntityTooLarge: "invalid_input",
+  EntityTooSmall: "invalid_input",
+  BadDigest: "invalid_input",
+  AccessDenied: "forbidden",
 };
 
 const NETWORK_CODES = new Set([
@@ -131,6 +143,40 @@ export const OPERATION_ERRORS: Record<string, Record<string, ErrorOverride>> = {
       message: (name) => `A thing group named ${name ?? "like this"} already exists. Choose another name.`,
     },
     LimitExceededException: { code: "conflict", message: "The account's limit of dynamic thing groups is reached (100 by default). Delete one first." },
+  },
+  CreateJob: {
+    ResourceAlreadyExistsException: {
+      code: "conflict",
+      reason: "job_id_taken",
+      message: (id) => `A job with the id ${id ?? "given"} already exists (ids stay taken until the job is deleted). Choose another id.`,
+    },
+    ResourceNotFoundException: { message: "A target of the job no longer exists (a thing or group was deleted). Review the targets." },
+    LimitExceededException: {
+      code: "conflict",
+      message: "The account's limit of active or concurrent jobs is reached. Wait for a job to finish, or cancel one.",
+    },
+    InvalidRequestException: { code: "invalid_input", message: "AWS IoT refused the job as not valid. Check the document and the rollout settings." },
+  },
+  UploadPart: {
+    NoSuchUpload: { message: "The upload expired or was aborted. Start the upload again." },
+  },
+  CompleteMultipartUpload: {
+    NoSuchUpload: { message: "The upload expired or was aborted. Start the upload again." },
+    InvalidPart: { message: "S3 does not hold every part of the upload. Resume the upload to send the missing parts." },
+  },
+  CancelJob: {
+    ResourceNotFoundException: { message: "This job does not exist (or was deleted)." },
+    InvalidRequestException: { code: "conflict", message: "AWS IoT refused to cancel this job: it has already ended (completed, canceled or being deleted)." },
+    LimitExceededException: { code: "conflict", message: "AWS IoT is canceling too many jobs at once. Try again in a minute." },
+  },
+  CancelJobExecution: {
+    ResourceNotFoundException: { message: "This thing has no execution of this job (or the job was deleted)." },
+    InvalidStateTransitionException: {
+      code: "conflict",
+      reason: "needs_force",
+      message: "This execution is in progress or has already ended. An execution in progress is canceled only with force; one that has ended cannot be.",
+    },
+    VersionConflictException: { code: "conflict", message: "The execution changed while it was being canceled. Look at its status again." },
   },
   UpdateThingShadow: {
     RequestEntityTooLargeException: {

@@ -89,6 +89,11 @@ const SCHEMA = {
   SHADOW_FAIL_PERCENT: percent(2),
   SHADOW_IGNORE_PERCENT: percent(3),
   SHADOW_HEALTH_MINUTES: number(10),
+  AGENT_DOWNLOAD_FAIL_PERCENT: percent(1),
+  AGENT_INSTALL_FAIL_PERCENT: percent(1),
+  AGENT_JOB_HANG_PERCENT: percent(0),
+  AGENT_BAD_BUILD_VERSIONS: list(),
+  AGENT_BAD_BUILD_FAIL_PERCENT: percent(90),
 
   // Sign-in and sessions
   ADMIN_USERNAME: text("admin"),
@@ -111,6 +116,20 @@ const SCHEMA = {
   FLEET_INDEX_CACHE_MS: wholeNumber(5000),
   DRIFT_MAX_THINGS: wholeNumber(5000, 1),
   DRIFT_SNAPSHOT_TTL_MS: wholeNumber(15_000),
+
+  // Rollouts (new-rollout wizard)
+  /** The S3 bucket the wizard uploads agent artifacts to (created on first upload against the emulator). */
+  JOBS_ARTIFACT_BUCKET: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be an S3 bucket name (3-63 lowercase letters, digits, '.' or '-')" })
+    .default("fleet-artifacts"),
+  /** The IAM role AWS IoT assumes to presign artifact URLs (presignedUrlConfig.roleArn); any ARN works locally. */
+  JOBS_PRESIGN_ROLE_ARN: z
+    .string()
+    .trim()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: "must be an IAM role ARN" })
+    .optional(),
 
   // Set by the runtime or by our own launchers, never by an operator
   NODE_ENV: optionalText(),

@@ -19,7 +19,7 @@ export interface EmulatorProcess {
 }
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const READY = /AWS IoT endpoint (http:\/\/\S+), MQTT (mqtt:\/\/\S+)/;
+const READY = /AWS IoT endpoint (http:\/\/[^\s,]+),? MQTT (mqtt:\/\/[^\s,]+)/;
 
 export async function spawnEmulator(dataDir: string, env: Record<string, string> = {}): Promise<EmulatorProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "emulator/main.ts")], {

@@ -161,7 +161,12 @@ describe("fault injection input", () => {
 
 describe("store kinds", () => {
   const config = { host: "127.0.0.1", httpPort: 0, mqttPort: 0, dataDir: ":memory:", region: "us-east-1", accountId: "000000000000" };
-  const shared = { ca: () => Promise.reject(new Error("not in this test")) };
+  const shared = {
+    ca: () => Promise.reject(new Error("not in this test")),
+    blobs: () => {
+      throw new Error("not in this test");
+    },
+  };
 
   it("are each declared by one service, once", () => {
     const store = new Store(":memory:");

@@ -133,12 +133,14 @@ export class DynamicGroups implements FleetIndexListener {
       const name = this.index.thingNameOf(doc);
       used[doc] = (name && this.state.things.get(name)?.groups?.length) || 0;
     });
+    const moved = new Set<string>();
     for (const g of this.groups) {
       const bits = this.index.enabled ? this.index.search(g.query) : new Uint32Array(words);
       forEachBit(bits, (doc) => {
         if (used[doc] < MAX_GROUPS_PER_THING) used[doc]++;
         else clearBit(bits, doc);
       });
+      if (this.state.membershipListeners.size > 0) this.diff(g.members, bits, moved);
       g.members = bits;
       const names = new SortedNames((n) => this.isMember(g.name, n));
       const list: string[] = [];
@@ -146,12 +148,28 @@ export class DynamicGroups implements FleetIndexListener {
       names.addAll(list);
       this.state.groupMembers.set(g.name, names);
     }
+    for (const name of moved) this.state.membershipChanged(name);
+  }
+
+  /** Things whose membership differs between two member sets (for membership listeners). */
+  private diff(before: Bits, after: Bits, into: Set<string>): void {
+    const words = Math.max(before.length, after.length);
+    for (let w = 0; w < words; w++) {
+      let x = ((before[w] ?? 0) ^ (after[w] ?? 0)) >>> 0;
+      while (x !== 0) {
+        const bit = 31 - Math.clz32(x & -x);
+        x = (x & (x - 1)) >>> 0;
+        const name = this.index.thingNameOf(w * 32 + bit);
+        if (name) into.add(name);
+      }
+    }
   }
 
   // ---- FleetIndexListener -------------------------------------------------------------------
 
   docChanged(doc: number, thingName: string): void {
     if (this.groups.length === 0) return;
+    let moved = false;
     let used = this.state.things.get(thingName)?.groups?.length ?? 0;
     for (const g of this.groups) {
       const member = used < MAX_GROUPS_PER_THING && this.index.matches(g.query, doc);
@@ -161,11 +179,14 @@ export class DynamicGroups implements FleetIndexListener {
         g.members = ensureWords(g.members, (doc >>> 5) + 1);
         setBit(g.members, doc);
         this.state.membersOf(g.name).add(thingName);
+        moved = true;
       } else if (!member && was) {
         clearBit(g.members, doc);
         this.state.membersOf(g.name).delete(thingName);
+        moved = true;
       }
     }
+    if (moved) this.state.membershipChanged(thingName);
   }
 
   docRemoved(doc: number, thingName: string): void {

@@ -16,6 +16,8 @@ import { registerPrincipalRoutes } from "./principals";
 import { registerPrincipalPolicyRoutes } from "./principal-policies";
 import { CONFIG_KIND, registerFleetIndexing, type FleetIndexing } from "./indexing";
 import type { IotDataRegion } from "../iotdata";
+import type { S3Region } from "../s3";
+import { JOBS_KINDS, registerJobs, type IotJobs } from "../jobs";
 
 export type { IotState } from "./state";
 
@@ -44,6 +46,8 @@ export interface IotRegion extends ServiceRegion {
   registry: IotState;
   connectivity: ConnectivityTracker;
   indexing: FleetIndexing;
+  /** The Jobs engine: `JobsDataPlane` for iot-jobs-data, plus the engine itself. */
+  jobs: IotJobs;
 }
 
 /** The `iot` service of the emulator: the registry, and fleet indexing over registry, shadows and connectivity. */
@@ -70,14 +74,16 @@ export const iotService: EmulatorService<IotRegion> = {
     ConflictingResourceUpdateException: 409,
     TransferAlreadyCompletedException: 410,
   },
-  kinds: [...REGISTRY_KINDS, CONFIG_KIND, CONNECTIVITY_KIND].map((kind) => ({ kind, version: 0 })),
-  uses: ["iotdata"],
+  kinds: [...REGISTRY_KINDS, CONFIG_KIND, CONNECTIVITY_KIND, ...JOBS_KINDS].map((kind) => ({ kind, version: 0 })),
+  uses: ["iotdata", "s3"],
   createRegion(ctx) {
     const connectivity = new ConnectivityTracker(ctx.store);
     const { router, registry } = createIotService({ config: ctx.config, store: ctx.store, connectivity, ca: ctx.shared.ca });
     const shadows = ctx.use<IotDataRegion>("iotdata").shadows;
     const indexing = registerFleetIndexing({ router, registry, store: ctx.store, connectivity, shadows });
-    return { router, registry, connectivity, indexing };
+    const s3 = ctx.use<S3Region>("s3");
+    const jobs = registerJobs({ router, registry, store: ctx.store, clock: ctx.clock, config: ctx.config, objects: () => s3?.objects });
+    return { router, registry, connectivity, indexing, jobs };
   },
   broker: {
     connectivity: (r) => r.connectivity,

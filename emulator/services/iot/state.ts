@@ -146,6 +146,12 @@ export class IotState {
   /** Told about every thing created, changed or deleted (fleet indexing, dynamic groups). */
   readonly thingListeners = new Set<ThingListener>();
 
+  /**
+   * Told when a thing may have joined or left a thing group (static or dynamic), or was
+   * deleted: the Jobs engine's CONTINUOUS jobs follow their target groups through it.
+   */
+  readonly membershipListeners = new Set<(thingName: string) => void>();
+
   /** The dynamic thing groups a thing is in (set by fleet indexing; membership is computed, not stored). */
   dynamicGroupsOf: (thingName: string) => string[] = () => [];
 
@@ -270,6 +276,11 @@ export class IotState {
     if (t.billingGroupName) this.billingMembers.get(t.billingGroupName)?.delete(t.name);
     this.deps.store.delete(KIND.thing, t.name);
     for (const l of this.thingListeners) l(t.name, undefined);
+    this.membershipChanged(t.name);
+  }
+
+  membershipChanged(thingName: string): void {
+    for (const l of this.membershipListeners) l(thingName);
   }
 
   /** Writes a thing whose group or principal lists changed (indexes on those are kept by the caller). */

@@ -102,6 +102,7 @@ export function deleteThingGroup(state: IotState, name: string, expectedVersion:
     t.groups = t.groups.filter((x) => x !== name);
     if (t.groups.length === 0) delete t.groups;
     state.saveThing(t);
+    state.membershipChanged(t.name);
   }
   state.detachAllPolicies(state.groupArn(name));
   state.removeGroup(g);
@@ -210,6 +211,7 @@ function setGroups(state: IotState, t: ThingRecord, groups: string[], overrideDy
   for (const g of before) if (!after.has(g)) state.groupMembers.get(g)?.delete(t.name);
   for (const g of after) if (!before.has(g)) state.membersOf(g).add(t.name);
   state.saveThing(t);
+  state.membershipChanged(t.name);
 }
 
 function dynamicUnsupported(state: IotState, name: string): AwsError {

@@ -11,11 +11,12 @@ import { requirePage } from "@/lib/auth/guard";
 import { can } from "@/lib/auth/permissions";
 import { describeThing } from "@/lib/aws/things";
 import { NAME_PATTERN } from "@/lib/things/filters";
+import { ThingJobsTab } from "./jobs/thing-jobs-tab";
 import { ConnectivityPanel } from "./panels/connectivity-panel";
 import { GroupsPanel } from "./panels/groups-panel";
 import { PrincipalsPanel } from "./panels/principals-panel";
 import { ShadowsSection } from "./shadows/shadows-section";
-import { TAB_IDS, TABS, ThingTabs } from "./tabs";
+import { TAB_IDS, ThingTabs } from "./tabs";
 
 type Params = Promise<{ thingName: string }>;
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -106,9 +107,7 @@ export default async function ThingPage({ params, searchParams }: { params: Para
           <ShadowsSection thingName={thing.name} shadowParam={shadow} canEdit={can(session.role, "shadow.write")} role={session.role} />
         </Suspense>
       ) : (
-        <div className="rounded border border-border bg-surface px-4 py-6 text-muted">
-          {TABS.find((t) => t.id === tab)?.label} for this thing are coming in a later release.
-        </div>
+        <ThingJobsTab thingName={thing.name} />
       )}
     </div>
   );

@@ -7,7 +7,7 @@ export type TabId = (typeof TAB_IDS)[number];
 export const TABS: ReadonlyArray<{ id: TabId; label: string; ready: boolean }> = [
   { id: "overview", label: "Overview", ready: true },
   { id: "shadows", label: "Shadows", ready: true },
-  { id: "jobs", label: "Jobs", ready: false },
+  { id: "jobs", label: "Jobs", ready: true },
 ];
 
 export function ThingTabs({ thingName, active }: { thingName: string; active: TabId }) {

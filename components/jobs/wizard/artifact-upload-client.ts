@@ -1,0 +1,183 @@
+"use client";
+
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
+import type { DraftArtifact } from "@/lib/jobs/draft";
+import {
+  abortUploadRoute,
+  completeUploadRoute,
+  listPartsRoute,
+  partCount,
+  partRange,
+  startUploadRoute,
+  uploadPartRoute,
+  type ArtifactUpload,
+  type UploadedArtifact,
+} from "@/lib/jobs/draft-artifacts";
+import { AppError, errorCodeFromStatus, isAppErrorData } from "@/lib/errors";
+
+/**
+ * The browser's side of an artifact upload (app/api/artifacts/uploads/**): the file is
+ * read one part at a time (never whole), each part is added to a running SHA-256 and,
+ * unless S3 already holds it, sent to the console, which streams it to S3. Every
+ * acknowledged part is reported (the draft keeps it), so after an error or a reload the
+ * same file resumes: the parts are hashed again, only the missing ones are sent.
+ */
+
+export interface UploadProgress {
+  /** Bytes read and hashed so far. */
+  hashedBytes: number;
+  /** Bytes S3 holds (acknowledged parts plus the part in flight). */
+  uploadedBytes: number;
+  totalBytes: number;
+}
+
+async function answer<T>(res: Response): Promise<T> {
+  let body: unknown = null;
+  try {
+    body = await res.json();
+  } catch {
+    /* not JSON */
+  }
+  if (res.ok && body !== null) return body as T;
+  const error = (body as { error?: unknown } | null)?.error;
+  if (isAppErrorData(error)) throw new AppError(error.code, error.message);
+  throw new AppError(errorCodeFromStatus(res.status));
+}
+
+async function send<T>(url: string, init: RequestInit): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, headers: { Accept: "application/json", "Content-Type": "application/json", ...init.headers }, cache: "no-store" });
+  } catch (err) {
+    if ((err as Error)?.name === "AbortError") throw err;
+    throw new AppError("unavailable", "The console server did not answer. Check your network connection, then resume the upload.");
+  }
+  return answer<T>(res);
+}
+
+/** One part by XMLHttpRequest, the only browser API that reports upload progress. */
+function putPart(url: string, body: Blob, onProgress: (sent: number) => void, signal: AbortSignal): Promise<{ partNumber: number; etag: string }> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("PUT", url);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.setRequestHeader("Content-Type", "application/octet-stream");
+    xhr.upload.onprogress = (e) => onProgress(e.loaded);
+    xhr.onload = () => {
+      const res = new Response(xhr.responseText || null, { status: xhr.status, headers: { "Content-Type": "application/json" } });
+      answer<{ partNumber: number; etag: string }>(res).then(resolve, reject);
+    };
+    xhr.onerror = () => reject(new AppError("unavailable", "The connection dropped while sending a part. Resume the upload: the parts already sent are kept."));
+    xhr.onabort = () => reject(new DOMException("Upload stopped", "AbortError"));
+    signal.addEventListener("abort", () => xhr.abort(), { once: true });
+    xhr.send(body);
+  });
+}
+
+/** Whether a picked file is the one a stored upload belongs to (name, size and modification time). */
+export function sameFile(file: File, a: DraftArtifact): boolean {
+  return file.name === a.fileName && file.size === a.size && (a.lastModifiedMs === undefined || a.lastModifiedMs === file.lastModified);
+}
+
+/**
+ * Uploads `file` (or resumes `resume`, an unfinished upload of the same file). `onState`
+ * receives the artifact as the draft should keep it after each acknowledged part.
+ */
+export async function uploadArtifact(opts: {
+  file: File;
+  version: string;
+  resume: DraftArtifact | null;
+  signal: AbortSignal;
+  onProgress: (p: UploadProgress) => void;
+  onState: (a: DraftArtifact) => void;
+}): Promise<{ artifact: DraftArtifact; uploaded: UploadedArtifact }> {
+  const { file, signal } = opts;
+  let upload: ArtifactUpload;
+  let held = new Map<number, string>();
+  if (opts.resume?.uploadId && sameFile(file, opts.resume)) {
+    upload = { bucket: opts.resume.bucket, key: opts.resume.key, uploadId: opts.resume.uploadId, partSize: opts.resume.partSize };
+    try {
+      const listed = await send<{ parts: Array<{ partNumber: number; etag: string; size: number }> }>(listPartsRoute.url(upload.key, upload.uploadId), {
+        method: "GET",
+        signal,
+      });
+      const expected = (n: number) => partRange(n, file.size, upload.partSize);
+      // A part of the wrong size (another file under the same name) is sent again.
+      held = new Map(listed.parts.filter((p) => p.size === expected(p.partNumber).end - expected(p.partNumber).start).map((p) => [p.partNumber, p.etag]));
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === "not_found")) throw err;
+      // S3 no longer knows the upload (aborted or expired): start over.
+      upload = await send<ArtifactUpload>(startUploadRoute.url(), {
+        method: "POST",
+        body: JSON.stringify({ fileName: file.name, size: file.size, version: opts.version }),
+        signal,
+      });
+    }
+  } else {
+    upload = await send<ArtifactUpload>(startUploadRoute.url(), {
+      method: "POST",
+      body: JSON.stringify({ fileName: file.name, size: file.size, version: opts.version }),
+      signal,
+    });
+  }
+
+  const total = partCount(file.size, upload.partSize);
+  const state = (done: boolean, sha: string | null): DraftArtifact => ({
+    fileName: file.name,
+    size: file.size,
+    lastModifiedMs: file.lastModified,
+    bucket: upload.bucket,
+    key: upload.key,
+    uploadId: upload.uploadId,
+    partSize: upload.partSize,
+    parts: [...held].sort((a, b) => a[0] - b[0]).map(([partNumber, etag]) => ({ partNumber, etag })),
+    sha256: sha,
+    done,
+  });
+  opts.onState(state(false, null));
+
+  const hash = sha256.create();
+  let hashed = 0;
+  let acknowledged = [...held.keys()].reduce((n, p) => n + (partRange(p, file.size, upload.partSize).end - partRange(p, file.size, upload.partSize).start), 0);
+  opts.onProgress({ hashedBytes: 0, uploadedBytes: acknowledged, totalBytes: file.size });
+  for (let n = 1; n <= total; n++) {
+    if (signal.aborted) throw new DOMException("Upload stopped", "AbortError");
+    const { start, end } = partRange(n, file.size, upload.partSize);
+    const blob = file.slice(start, end);
+    // One part in memory at a time: the hash is streamed over the file, part by part.
+    hash.update(new Uint8Array(await blob.arrayBuffer()));
+    hashed = end;
+    opts.onProgress({ hashedBytes: hashed, uploadedBytes: acknowledged, totalBytes: file.size });
+    if (held.has(n)) continue;
+    const part = await putPart(
+      uploadPartRoute.url(upload.key, upload.uploadId, n),
+      blob,
+      (sent) => opts.onProgress({ hashedBytes: hashed, uploadedBytes: acknowledged + sent, totalBytes: file.size }),
+      signal,
+    );
+    held.set(n, part.etag);
+    acknowledged += end - start;
+    opts.onProgress({ hashedBytes: hashed, uploadedBytes: acknowledged, totalBytes: file.size });
+    opts.onState(state(false, null));
+  }
+  const digest = bytesToHex(hash.digest());
+  const done = state(true, digest);
+  const uploaded = await send<UploadedArtifact>(completeUploadRoute.url(), {
+    method: "POST",
+    body: JSON.stringify({ key: upload.key, uploadId: upload.uploadId, parts: done.parts, sha256: digest, size: file.size }),
+    signal,
+  });
+  return { artifact: { ...done, uploadId: null }, uploaded };
+}
+
+/** Drops an unfinished upload in S3 (its parts stop costing storage); a finished one is left alone. */
+export async function abandonUpload(a: DraftArtifact): Promise<void> {
+  if (a.done || !a.uploadId) return;
+  try {
+    await send<{ aborted: true }>(abortUploadRoute.url(a.key, a.uploadId), { method: "DELETE" });
+  } catch (err) {
+    // Already gone is what we wanted.
+    if (!(err instanceof AppError && err.code === "not_found")) throw err;
+  }
+}
