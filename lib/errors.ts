@@ -67,7 +67,20 @@ export interface AppErrorOptions {
   reason?: string;
 }
 
+/**
+ * Marks an AppError across copies of this module: Next bundles server code per route, so an
+ * error made by a process-wide object (a budget's gate, created by whichever bundle used it
+ * first) may come from another copy of this class than the one a route handler checks with.
+ */
+const APP_ERROR = Symbol.for("fleet-console.app-error");
+
 export class AppError extends Error {
+  /** `instanceof AppError` holds for an AppError of any copy of this module (subclasses check as usual). */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== AppError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === "object" && value !== null && (value as { [APP_ERROR]?: unknown })[APP_ERROR] === true;
+  }
+
   readonly code: ErrorCode;
   readonly digest: string;
   readonly retryAfterMs?: number;
@@ -76,6 +89,7 @@ export class AppError extends Error {
   constructor(code: ErrorCode, message: string = ERROR_MESSAGES[code], options?: AppErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "AppError";
+    Object.defineProperty(this, APP_ERROR, { value: true });
     this.code = code;
     if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
     if (options?.reason !== undefined) this.reason = options.reason;

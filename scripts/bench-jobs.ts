@@ -30,12 +30,12 @@ import {
   CreateJobCommand,
   CreateThingCommand,
   CreateThingGroupCommand,
-  DescribeJobCommand,
   IoTClient,
   ListJobExecutionsForJobCommand,
   type JobExecutionStatus,
 } from "@aws-sdk/client-iot";
 import { spawn } from "node:child_process";
+import { Worker } from "node:worker_threads";
 import { seedFleet } from "../simulator/seed";
 import { readSeededThings } from "../simulator/marker";
 import { chromium } from "@playwright/test";
@@ -268,6 +268,43 @@ async function spawnAgents(dataDir: string, emu: EmulatorProcess, fleetSize: num
   };
 }
 
+const POLLER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const { IoTClient, DescribeJobCommand } = require("@aws-sdk/client-iot");
+(async () => {
+  const { endpoint, jobId, timeoutMs } = workerData;
+  const iot = new IoTClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "bench", secretAccessKey: "bench" }, maxAttempts: 1 });
+  const latencies = [];
+  const deadline = Date.now() + timeoutMs;
+  let completedAtEpochMs = 0;
+  while (Date.now() < deadline) {
+    const t = performance.now();
+    const { job } = await iot.send(new DescribeJobCommand({ jobId }));
+    latencies.push(performance.now() - t);
+    if (job && job.status === "COMPLETED") {
+      completedAtEpochMs = performance.timeOrigin + performance.now();
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  iot.destroy();
+  parentPort.postMessage({ latencies, completedAtEpochMs });
+})().catch((err) => parentPort.postMessage({ error: String(err) }));
+`;
+
+/** DescribeJob back to back (20 ms apart) until the job is COMPLETED, in a worker thread: latencies and when it completed (epoch ms). */
+function pollDescribeJob(endpoint: string, jobId: string, timeoutMs: number): Promise<{ latencies: number[]; completedAtEpochMs: number }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(POLLER, { eval: true, workerData: { endpoint, jobId, timeoutMs }, execArgv: [] });
+    worker.once("message", (m: { latencies: number[]; completedAtEpochMs: number } | { error: string }) => {
+      void worker.terminate();
+      if ("error" in m) reject(new Error(`DescribeJob poller: ${m.error}`));
+      else resolve(m);
+    });
+    worker.once("error", reject);
+  });
+}
+
 const figures3 = (xs: number[]) => ({ p50Ms: +percentile(xs, 50).toFixed(2), p95Ms: +percentile(xs, 95).toFixed(2), maxMs: +Math.max(...xs).toFixed(2) });
 
 /**
@@ -306,19 +343,11 @@ export async function benchRollout<T>(
       const cpuFrom = cpuMsOf(emu.child.pid!);
       const created = performance.now();
       await iot.send(new CreateJobCommand({ jobId, targets: [group], document }));
-      const describe: number[] = [];
-      let completedAt = 0;
-      const deadline = created + 180_000;
-      while (performance.now() < deadline) {
-        const t = performance.now();
-        const { job } = await iot.send(new DescribeJobCommand({ jobId }));
-        describe.push(performance.now() - t);
-        if (job?.status === "COMPLETED") {
-          completedAt = performance.now();
-          break;
-        }
-        await sleep(20);
-      }
+      // DescribeJob is polled from a thread of its own, so the observer's load (every
+      // execution's answers) does not add to the latencies measured.
+      const poll = await pollDescribeJob(emu.endpoint, jobId, 180_000);
+      const describe = poll.latencies;
+      const completedAt = poll.completedAtEpochMs ? poll.completedAtEpochMs - performance.timeOrigin : 0;
       const cpuMs = cpuMsOf(emu.child.pid!) - cpuFrom;
       await sleep(500); // the last accepted messages in flight
       await observer.endAsync();

@@ -140,6 +140,8 @@ const EXPECTED: Record<string, Requirement> = {
   "app/api/jobs/[jobId]/document/route.ts GET": "fleet.read",
   "app/api/jobs/[jobId]/executions/route.ts GET": "fleet.read",
   "app/api/jobs/[jobId]/executions/details/route.ts GET": "fleet.read",
+  "app/api/jobs/templates/route.ts GET": "fleet.read",
+  "app/api/jobs/templates/[templateId]/route.ts GET": "fleet.read",
   // Searching (with one's own saved queries and history) and exporting.
   "app/api/search/route.ts GET": "fleet.search",
   "app/api/search/aggregate/route.ts GET": "fleet.search",
@@ -154,11 +156,11 @@ const EXPECTED: Record<string, Requirement> = {
   "lib/actions/update-shadow-desired.ts updateShadowDesiredState": "shadow.write",
   // Responders: the new-rollout wizard (blast radius, artifact upload, preview and create).
   "app/api/jobs/blast-radius/route.ts GET": "jobs.write",
-  "app/api/artifacts/uploads/route.ts POST": "jobs.write",
-  "app/api/artifacts/uploads/route.ts DELETE": "jobs.write",
+  "lib/actions/start-artifact-upload.ts startArtifactUpload": "jobs.write",
   "app/api/artifacts/uploads/parts/route.ts GET": "jobs.write",
   "app/api/artifacts/uploads/parts/route.ts PUT": "jobs.write",
-  "app/api/artifacts/uploads/complete/route.ts POST": "jobs.write",
+  "lib/actions/complete-artifact-upload.ts completeArtifactUpload": "jobs.write",
+  "lib/actions/abort-artifact-upload.ts abortArtifactUpload": "jobs.write",
   "lib/actions/preview-create-job.ts previewCreateJob": "jobs.write",
   "lib/actions/create-job.ts createRolloutJob": "jobs.write",
   "lib/actions/cancel-job.ts cancelJob": "jobs.write",

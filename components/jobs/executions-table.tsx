@@ -18,6 +18,8 @@ const ROW_HEIGHT = 33;
 const PREFETCH_ROWS = 200;
 /** statusDetails are read for the rows in view once scrolling rests this long. */
 const DETAILS_SETTLE_MS = 300;
+/** While the job may change, the details of the rows in view are re-read this often (25 DescribeJobExecution a chunk). */
+export const DETAILS_LIVE_MS = 20_000;
 
 interface Props {
   jobId: string;
@@ -27,17 +29,19 @@ interface Props {
   autoLoad: boolean;
   onNeedMore: () => void;
   canWrite: boolean;
-  /** Changes when the list is reloaded: details read before are read again. */
-  version: number;
+  /** The job may still change: the details in view are re-read every DETAILS_LIVE_MS. */
+  live: boolean;
+  /** Changes when the list is reloaded or the job stops changing: details read before are read again. */
+  version: string;
 }
 
 /**
  * A job's executions, virtualized (a real <table>, off-screen rows stood in for by two
  * spacers), loading the next page as the end nears, so it reaches the last of 10,000 rows.
  * AWS's list call has no statusDetails: they are read (DescribeJobExecution) for the rows
- * in view, 25 at a time, once scrolling rests.
+ * in view, 25 at a time, once scrolling rests, and again now and then while the job runs.
  */
-export function ExecutionsTable({ jobId, rows, hasNextPage, isFetchingNextPage, autoLoad, onNeedMore, canWrite, version }: Props) {
+export function ExecutionsTable({ jobId, rows, hasNextPage, isFetchingNextPage, autoLoad, onNeedMore, canWrite, live, version }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const count = rows.length + 1;
   const virtualizer = useVirtualizer({ count, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
@@ -49,7 +53,7 @@ export function ExecutionsTable({ jobId, rows, hasNextPage, isFetchingNextPage, 
     if (autoLoad && hasNextPage && !isFetchingNextPage && lastIndex >= rows.length - PREFETCH_ROWS) onNeedMore();
   }, [autoLoad, hasNextPage, isFetchingNextPage, lastIndex, rows.length, onNeedMore]);
 
-  const details = useVisibleDetails(jobId, rows, firstIndex, lastIndex, version);
+  const details = useVisibleDetails(jobId, rows, firstIndex, lastIndex, live, version);
   const columns = canWrite ? 8 : 7;
   const top = items.length ? items[0]!.start : 0;
   const bottom = items.length ? virtualizer.getTotalSize() - items[items.length - 1]!.end : 0;
@@ -137,9 +141,17 @@ type DetailState = { status: "loading" } | { status: "done"; detail: ExecutionDe
 
 /**
  * The details of the rows in view, in aligned chunks of 25 (so a small scroll reuses the
- * chunks already read), asked for only after scrolling rests.
+ * chunks already read), asked for only after scrolling rests; while `live`, the chunks in
+ * view are re-read every DETAILS_LIVE_MS (only those: chunks scrolled past are not polled).
  */
-function useVisibleDetails(jobId: string, rows: readonly ExecutionRow[], first: number, last: number, version: number): Map<string, DetailState> {
+function useVisibleDetails(
+  jobId: string,
+  rows: readonly ExecutionRow[],
+  first: number,
+  last: number,
+  live: boolean,
+  version: string,
+): Map<string, DetailState> {
   const [range, setRange] = useState<[number, number]>([0, -1]);
   useEffect(() => {
     const t = setTimeout(() => setRange([first, last]), DETAILS_SETTLE_MS);
@@ -158,7 +170,9 @@ function useVisibleDetails(jobId: string, rows: readonly ExecutionRow[], first: 
     queries: chunks.map((names) => ({
       queryKey: [...executionDetailsRoute.key(jobId, names), version],
       queryFn: ({ signal }: { signal: AbortSignal }) => fetchRoute(executionDetailsRoute, [jobId, names], signal),
-      staleTime: 30_000,
+      staleTime: live ? DETAILS_LIVE_MS : 30_000,
+      refetchInterval: live ? DETAILS_LIVE_MS : false,
+      refetchIntervalInBackground: false,
     })),
   });
   return useMemo(() => {

@@ -10,11 +10,25 @@ import type { AppErrorData } from "@/lib/errors";
 import { formatCount } from "@/lib/format/count";
 import { retryJobId } from "@/lib/jobs/cancel-input";
 
+/** A job names at most this many things; more need a new static thing group (lib/aws/jobs-retry.ts). */
+const MAX_DIRECT_TARGETS = 100;
+
+interface RetryProps {
+  jobId: string;
+  retryable: number;
+  rejected: number;
+  /**
+   * Whether the viewer may create thing groups (registry.write, admins), needed above 100
+   * things. Unknown (not passed): the dialog says so and lets the server decide.
+   */
+  canCreateGroups?: boolean;
+}
+
 /**
  * "Retry the failed": a new job with this job's document and settings for the things whose
  * execution failed or timed out (AWS re-runs no finished execution; see lib/aws/jobs-retry.ts).
  */
-export function RetryFailedButton({ jobId, retryable, rejected }: { jobId: string; retryable: number; rejected: number }) {
+export function RetryFailedButton({ jobId, retryable, rejected, canCreateGroups }: RetryProps) {
   const [open, setOpen] = useState(false);
   return (
     <>
@@ -22,13 +36,13 @@ export function RetryFailedButton({ jobId, retryable, rejected }: { jobId: strin
         Retry the failed…
       </button>
       <Dialog open={open} onClose={() => setOpen(false)} title="Retry the failed">
-        <RetryForm jobId={jobId} retryable={retryable} rejected={rejected} onDone={() => setOpen(false)} />
+        <RetryForm jobId={jobId} retryable={retryable} rejected={rejected} canCreateGroups={canCreateGroups} onDone={() => setOpen(false)} />
       </Dialog>
     </>
   );
 }
 
-function RetryForm({ jobId, retryable, rejected, onDone }: { jobId: string; retryable: number; rejected: number; onDone: () => void }) {
+function RetryForm({ jobId, retryable, rejected, canCreateGroups, onDone }: RetryProps & { onDone: () => void }) {
   const id = useId();
   const [newJobId, setNewJobId] = useState(retryJobId(jobId));
   const [includeRejected, setIncludeRejected] = useState(false);
@@ -63,8 +77,13 @@ function RetryForm({ jobId, retryable, rejected, onDone }: { jobId: string; retr
     );
   }
 
+  const things = retryable + (includeRejected ? rejected : 0);
+  const needsGroup = things > MAX_DIRECT_TARGETS;
+  const blocked = needsGroup && canCreateGroups === false;
+
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
+    if (blocked) return;
     startTransition(async () => {
       const r = await retryFailedExecutions({ jobId, newJobId, includeRejected });
       if (r.ok) {
@@ -104,12 +123,23 @@ function RetryForm({ jobId, retryable, rejected, onDone }: { jobId: string; retr
           </span>
         </label>
       ) : null}
+      {needsGroup ? (
+        <p className={`text-sm ${blocked ? "text-bad" : "text-warn"}`} role={blocked ? "alert" : undefined} data-testid="retry-group-note">
+          {formatCount(things)} things are more than the {MAX_DIRECT_TARGETS} a job can name, so the retry puts them in a new static thing group{" "}
+          <span className="font-mono">job-{newJobId || "…"}</span>.{" "}
+          {blocked
+            ? "Creating thing groups is for admins (registry.write): ask an admin to create this retry."
+            : canCreateGroups
+              ? "The group stays after the job; it is in the audit trail."
+              : "Creating thing groups is for admins (registry.write): for other roles the console refuses this retry."}
+        </p>
+      ) : null}
       {error ? <ErrorNotice error={error} title="Could not create the retry" /> : null}
       <div className="flex justify-end gap-2">
         <button type="button" className="btn" onClick={onDone}>
           Cancel
         </button>
-        <button type="submit" className="btn btn-primary" disabled={pending}>
+        <button type="submit" className="btn btn-primary" disabled={pending || blocked}>
           {pending ? "Creating…" : "Create retry job"}
         </button>
       </div>

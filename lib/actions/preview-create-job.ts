@@ -21,10 +21,11 @@ const PREVIEW_TARGETS = 50;
  * permission as creating the job, since it resolves targets on the operator's behalf.
  */
 export const previewCreateJob = action({ name: "jobs.preview_create", requirement: "jobs.write", input, audited: false }, async ({ draft }, ctx) => {
-  const errors = draftErrors(draft, { nowMs: Date.now(), region: fleetConfig().region, canCreateGroups: can(ctx.session?.role, "registry.write") });
+  const canCreateGroups = can(ctx.session?.role, "registry.write");
+  const errors = draftErrors(draft, { nowMs: Date.now(), region: fleetConfig().region, canCreateGroups });
   const first = Object.entries(errors)[0];
   if (first) throw new AppError("invalid_input", first[1], { reason: `field:${first[0]}` });
-  const prepared = await prepareCreateJob(draft);
+  const prepared = await prepareCreateJob(draft, { canCreateGroups });
   const request: CreateJobRequest = { ...prepared.request, targets: prepared.request.targets.slice(0, PREVIEW_TARGETS) };
   return {
     request,
@@ -32,5 +33,6 @@ export const previewCreateJob = action({ name: "jobs.preview_create", requiremen
     thingCount: prepared.thingCount,
     needsConfirmation: prepared.needsConfirmation,
     createsDynamicGroup: prepared.dynamicGroup?.name ?? null,
+    createsStaticGroup: prepared.staticGroup ? { name: prepared.staticGroup.name, things: prepared.staticGroup.thingNames.length } : null,
   };
 });

@@ -43,8 +43,18 @@ export const DEFAULT_BUDGETS: Record<BudgetName, QuotaConfig> = {
     retryMaxMs: 2_000,
     messages: { throttled: ERROR_MESSAGES.throttled },
   },
-  // AWS IoT Jobs: the job APIs allow about 10 calls per second per account.
-  jobs: { ...DEFAULT_QUOTA, ratePerSecond: 10, burst: 10, cacheTtlMs: 2_000, messages: { throttled: ERROR_MESSAGES.throttled } },
+  // AWS IoT Jobs: each job API allows about 10 calls per second per account, on its own.
+  jobs: {
+    ...DEFAULT_QUOTA,
+    ratePerSecond: 10,
+    burst: 10,
+    perOperation: true,
+    cacheTtlMs: 2_000,
+    messages: {
+      throttled: ERROR_MESSAGES.throttled,
+      queueFull: "Many job reads are running at once; the console paces them to stay within the account's AWS IoT Jobs quota. Retrying shortly.",
+    },
+  },
   // Device Defender audit: findings and tasks, a few calls per second.
   audit: { ...DEFAULT_QUOTA, ratePerSecond: 5, burst: 5, cacheTtlMs: 10_000, messages: { throttled: ERROR_MESSAGES.throttled } },
   // Athena: StartQueryExecution and GetQueryResults are limited per account; queries are long.

@@ -67,6 +67,34 @@ describe("budgets", () => {
   });
 });
 
+describe("the jobs budget", () => {
+  it("rates each Jobs operation on its own, as AWS throttles each Jobs API separately", async () => {
+    for (const op of ["ListJobExecutionsForJob", "DescribeJobExecution"]) budgetGate("jobs", op).reset({ stats: true });
+    const startedAt: Record<string, number[]> = { ListJobExecutionsForJob: [], DescribeJobExecution: [] };
+    const reads = ["ListJobExecutionsForJob", "DescribeJobExecution"].flatMap((operation) =>
+      Array.from({ length: 12 }, (_, i) => read({ operation, budget: "jobs", key: { n: i } }, async () => startedAt[operation].push(Date.now() - 1_000_000))),
+    );
+    await vi.advanceTimersByTimeAsync(1_000);
+    await Promise.all(reads);
+    // Each operation: a burst of 10, then 100 ms apart; the other operation's reads took none of its slots.
+    expect(startedAt.ListJobExecutionsForJob).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100, 200]);
+    expect(startedAt.DescribeJobExecution).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100, 200]);
+    expect(budgetStats("jobs", "DescribeJobExecution").byOperation).toEqual({ DescribeJobExecution: 12 });
+  });
+
+  it("tells a caller refused by the console's own queue that job reads are paced, not fleet searches", async () => {
+    budgetGate("jobs", "DescribeJob").reset({ stats: true });
+    const outcomes = Array.from({ length: 60 }, (_, i) =>
+      read({ operation: "DescribeJob", budget: "jobs", key: { jobId: `j${i}` } }, async () => i).catch((e: unknown) => e),
+    );
+    await vi.advanceTimersByTimeAsync(10_000);
+    const refused = (await Promise.all(outcomes)).filter((o): o is InstanceType<typeof AppError> => o instanceof AppError);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused[0]!.code).toBe("throttled");
+    expect(refused[0]!.message).toMatch(/job reads/);
+  });
+});
+
 describe("read: coalescing and cache lifetime", () => {
   it("identical reads in flight share one call; different keys do not", async () => {
     const call = slowCall((n) => n);

@@ -34,19 +34,21 @@ export interface ReadSpec {
 
 const isThrottled = (e: unknown) => e instanceof AppError && e.code === "throttled";
 
-/** The gate of a budget (the same one for the whole process). */
-export function budgetGate(budget: BudgetName): QuotaGate {
-  return processSingleton(`call-policy.budget.${budget}`, () => createQuotaGate(readBudgets()[budget], { isThrottled }));
+/** The gate of a budget (the same one for the whole process), or of one operation of a budget rated per operation. */
+export function budgetGate(budget: BudgetName, operation?: string): QuotaGate {
+  const config = readBudgets()[budget];
+  const name = config.perOperation && operation ? `${budget}.${operation}` : budget;
+  return processSingleton(`call-policy.budget.${name}`, () => createQuotaGate(config, { isThrottled }));
 }
 
-/** Calls that reached AWS, cache hits and throttling of a budget: for the bench and tests. */
-export function budgetStats(budget: BudgetName): GateStats {
-  return budgetGate(budget).stats();
+/** Calls that reached AWS, cache hits and throttling of a budget (of one operation, for one rated per operation): for the bench and tests. */
+export function budgetStats(budget: BudgetName, operation?: string): GateStats {
+  return budgetGate(budget, operation).stats();
 }
 
 /** One read through its budget, with whether it was answered from the cache or a call in flight. */
 export function readWithMeta<T>(spec: ReadSpec, call: (signal?: AbortSignal) => Promise<T>): Promise<{ value: T; cached: boolean }> {
-  return budgetGate(spec.budget).call(spec.operation, spec.key ?? {}, call, {
+  return budgetGate(spec.budget, spec.operation).call(spec.operation, spec.key ?? {}, call, {
     cache: spec.coalesce !== false,
     cacheMs: spec.cacheMs,
     retries: spec.retries,
@@ -61,7 +63,7 @@ export async function read<T>(spec: ReadSpec, call: (signal?: AbortSignal) => Pr
 
 /** Drops the cached answer of a read: the console itself just changed what it read. */
 export function forget(spec: Pick<ReadSpec, "operation" | "budget" | "key">): void {
-  budgetGate(spec.budget).forget(spec.operation, spec.key ?? {});
+  budgetGate(spec.budget, spec.operation).forget(spec.operation, spec.key ?? {});
 }
 
 export interface SharedSpec {

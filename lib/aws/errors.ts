@@ -153,7 +153,8 @@ export const OPERATION_ERRORS: Record<string, Record<string, ErrorOverride>> = {
     ResourceNotFoundException: { message: "A target of the job no longer exists (a thing or group was deleted). Review the targets." },
     LimitExceededException: {
       code: "conflict",
-      message: "The account's limit of active or concurrent jobs is reached. Wait for a job to finish, or cancel one.",
+      message:
+        "AWS IoT refused the job over one of its limits: at most 100 targets per job (target a group instead of many things), or the account's limit of concurrent jobs (wait for one to finish, or cancel one).",
     },
     InvalidRequestException: { code: "invalid_input", message: "AWS IoT refused the job as not valid. Check the document and the rollout settings." },
   },

@@ -1,6 +1,10 @@
 import "server-only";
 import {
+  AddThingToThingGroupCommand,
   CreateJobCommand,
+  CreateThingGroupCommand,
+  DeleteDynamicThingGroupCommand,
+  DeleteThingGroupCommand,
   DescribeJobCommand,
   DescribeJobTemplateCommand,
   DescribeThingCommand,
@@ -10,6 +14,7 @@ import {
 } from "@aws-sdk/client-iot";
 import type { CreateJobRequest } from "@/lib/jobs/draft-request";
 import { mapWithConcurrency } from "@/lib/async/limiter";
+import { AppError } from "@/lib/errors";
 import { aws, collectPages, isoOrNull, readIot } from "./client";
 import { awsRequestIdOf } from "./fleet-index";
 
@@ -31,6 +36,57 @@ export async function createJob(request: CreateJobRequest): Promise<CreatedJob> 
   const input = request as unknown as CreateJobCommandInput;
   const out = await aws("CreateJob", (c) => c.send(new CreateJobCommand(input)), { subject: request.jobId });
   return { jobId: out.jobId ?? request.jobId, jobArn: out.jobArn ?? null, awsRequestId: awsRequestIdOf(out) };
+}
+
+/** Whether a job with this id exists (ids stay taken until the job is deleted): one DescribeJob, checked before any group is made for it. */
+export async function jobIdTaken(jobId: string): Promise<boolean> {
+  try {
+    await aws("DescribeJob", (c) => c.send(new DescribeJobCommand({ jobId })), { subject: jobId });
+    return true;
+  } catch (err) {
+    if (err instanceof AppError && err.code === "not_found") return false;
+    throw err;
+  }
+}
+
+export interface CreatedTargetGroup {
+  name: string;
+  arn: string;
+  /** CreateThingGroup's, for the audit trail. */
+  awsRequestId: string | null;
+}
+
+/**
+ * A static thing group holding `thingNames`: how a job reaches more things than
+ * CreateJob's 100 targets. The group is made, then each thing added (AddThingToThingGroup,
+ * eight at a time); if adding fails, the group just made is deleted again.
+ */
+export async function createStaticTargetGroup(input: { name: string; description: string; thingNames: string[] }): Promise<CreatedTargetGroup> {
+  const out = await aws(
+    "CreateThingGroup",
+    (c) => c.send(new CreateThingGroupCommand({ thingGroupName: input.name, thingGroupProperties: { thingGroupDescription: input.description } })),
+    { subject: input.name },
+  );
+  if (!out.thingGroupArn) throw new AppError("internal", "AWS IoT created the job's thing group but returned no ARN.");
+  try {
+    await mapWithConcurrency(input.thingNames, 8, (thingName) =>
+      aws("AddThingToThingGroup", (c) => c.send(new AddThingToThingGroupCommand({ thingGroupName: input.name, thingName })), { subject: thingName }),
+    );
+  } catch (err) {
+    // A group half filled is of no use: the one just made is removed (best effort), the error kept.
+    await aws("DeleteThingGroup", (c) => c.send(new DeleteThingGroupCommand({ thingGroupName: input.name })), { subject: input.name }).catch(() => undefined);
+    throw err;
+  }
+  return { name: out.thingGroupName ?? input.name, arn: out.thingGroupArn, awsRequestId: awsRequestIdOf(out) };
+}
+
+/** Deletes a group made for a job that was then not created; AWS's request id, for the audit trail. */
+export async function deleteTargetGroup(name: string, kind: "static" | "dynamic"): Promise<string | null> {
+  const out =
+    kind === "static"
+      ? await aws("DeleteThingGroup", (c) => c.send(new DeleteThingGroupCommand({ thingGroupName: name })), { subject: name })
+      : await aws("DeleteDynamicThingGroup", (c) => c.send(new DeleteDynamicThingGroupCommand({ thingGroupName: name })), { subject: name });
+  return awsRequestIdOf(out);
 }
 
 export interface JobTemplateSummary {

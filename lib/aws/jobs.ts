@@ -28,6 +28,7 @@ import type {
   JobStatus,
   JobTarget,
   RetryCriterion,
+  TargetCount,
   TargetSelection,
 } from "@/lib/jobs/types";
 import { normalizeToken } from "@/lib/things/paging";
@@ -187,10 +188,10 @@ export async function listJobs(
 // ---------------------------------------------------------------- targets
 
 const TARGET_COUNT = { name: "jobs.targetCount", cacheMs: 60_000, maxEntries: 500 };
-/** Beyond this many things in one group the count is given as "at least" (pages of 250: 40 calls). */
+/** Beyond this many things in one group the count stops and is given as "at least" (pages of 250: 40 calls). */
 export const TARGET_COUNT_MAX = 10_000;
 
-async function countGroupMembers(group: string): Promise<number> {
+async function countGroupMembers(group: string): Promise<TargetCount> {
   let n = 0;
   let token: string | null = null;
   do {
@@ -199,23 +200,29 @@ async function countGroupMembers(group: string): Promise<number> {
     n += page.things.length;
     token = page.nextToken;
   } while (token && n < TARGET_COUNT_MAX);
-  return n;
+  // Stopped with pages left: there are more members than counted.
+  return { count: n, atLeast: token !== null };
 }
 
 /**
  * How many things a job targets, groups resolved (members of child groups included, a
- * thing in two targeted groups counted twice: an upper bound), or null when a target
- * cannot be read. DescribeJob has no such count, and the ETA needs one. Cached a minute.
+ * thing in two targeted groups counted twice: an upper bound), with `atLeast` when a
+ * group was too large to count to its end; null when a target cannot be read.
+ * DescribeJob has no such count, and the ETA needs one. Cached a minute.
  */
-export function jobTargetCount(job: Pick<JobDetail, "jobId" | "targets">): Promise<number | null> {
-  return shared({ ...TARGET_COUNT, key: job.jobId }, async () => {
-    let total = 0;
+export function jobTargetCount(job: Pick<JobDetail, "jobId" | "targets">): Promise<TargetCount | null> {
+  return shared({ ...TARGET_COUNT, key: job.jobId }, async (): Promise<TargetCount | null> => {
+    let count = 0;
+    let atLeast = false;
     for (const t of job.targets) {
-      if (t.kind === "thing") total += 1;
-      else if (t.kind === "group") total += await countGroupMembers(t.name);
-      else return null;
+      if (t.kind === "thing") count += 1;
+      else if (t.kind === "group") {
+        const g = await countGroupMembers(t.name);
+        count += g.count;
+        atLeast ||= g.atLeast;
+      } else return null;
     }
-    return total;
+    return { count, atLeast };
   }).catch((err: unknown) => {
     if (err instanceof AppError && err.code === "not_found") return null;
     throw err;

@@ -31,6 +31,11 @@ export interface QuotaConfig {
   ratePerSecond: number | null;
   /** Calls that may start at once after a quiet period. */
   burst: number;
+  /**
+   * The rate applies to each AWS operation on its own (one gate per operation), as AWS
+   * throttles each Jobs API separately; otherwise all operations of the budget share it.
+   */
+  perOperation?: boolean;
   /** A caller waiting longer than this for a slot is refused (throttled). */
   maxQueueWaitMs: number;
   /** Calls in flight at once, in the whole process; absent: no bound. */

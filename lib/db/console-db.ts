@@ -137,6 +137,19 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (account, ip)
    );
    ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;`,
+  // Artifact uploads the console started (lib/jobs/draft-artifacts-service.ts): who started
+  // each, its declared size and part size, so parts are bounded and tied to their starter.
+  `CREATE TABLE artifact_uploads (
+     upload_id TEXT NOT NULL,
+     key TEXT NOT NULL,
+     bucket TEXT NOT NULL,
+     owner TEXT NOT NULL COLLATE NOCASE,
+     size INTEGER NOT NULL,
+     part_size INTEGER NOT NULL,
+     created_at INTEGER NOT NULL,
+     PRIMARY KEY (key, upload_id)
+   );
+   CREATE INDEX artifact_uploads_owner ON artifact_uploads(owner, created_at);`,
 ];
 
 function migrate(db: ConsoleDb): void {

@@ -6,13 +6,29 @@ import type { AnyRoute, ArgsOf, ResponseOf } from "./contract";
  * so react-query error states show the same human messages as server-rendered ones.
  */
 export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+  return sendJson<T>(url, { method: "GET", signal });
+}
+
+/**
+ * Any request to the console's own route handlers (a JSON body is sent as such): the
+ * answer's JSON, or an AppError with the server's message (or one for the status).
+ */
+export async function sendJson<T>(url: string, init: RequestInit = {}): Promise<T> {
   let res: Response;
+  const headers = new Headers(init.headers);
+  if (!headers.has("Accept")) headers.set("Accept", "application/json");
+  if (typeof init.body === "string" && !headers.has("Content-Type")) headers.set("Content-Type", "application/json");
   try {
-    res = await fetch(url, { signal, headers: { Accept: "application/json" }, cache: "no-store" });
+    res = await fetch(url, { ...init, headers, cache: "no-store" });
   } catch (err) {
     if ((err as Error)?.name === "AbortError") throw err;
     throw new AppError("unavailable", "The console server did not answer. Check your network connection, then retry.");
   }
+  return jsonAnswer<T>(res);
+}
+
+/** A route handler's answer: its JSON when it succeeded, else its AppError (or one for the status). */
+export async function jsonAnswer<T>(res: Response): Promise<T> {
   let body: unknown = null;
   try {
     body = await res.json();

@@ -41,7 +41,7 @@ export const jobsRoute = defineRoute<JobsPage>()({
   key: (filters: JobListFilters) => jobKeys.list(jobFiltersKey(filters)),
 });
 
-/** GET /api/jobs/{jobId} → JobView: DescribeJob with the number of things targeted. */
+/** GET /api/jobs/{jobId} → JobView: DescribeJob. */
 export const jobRoute = defineRoute<JobView>()({
   path: "/api/jobs/[jobId]",
   permission: "fleet.read",
@@ -106,8 +106,10 @@ export const thingJobsRoute = defineRoute<ExecutionsPage>()({
   key: (thingName: string) => jobKeys.thing(thingName),
 });
 
-/** The job page's polling: counts every 5 s while visible (a shared DescribeJob, lib/aws/jobs.ts). */
+/** The job page's polling: counts every 5 s while visible and the job may still change (a shared DescribeJob, lib/aws/jobs.ts). */
 export const JOB_POLL = { everyMs: 5_000, maxMs: 60_000 };
+/** The jobs list polls only while at most this many rows are loaded: each row is one DescribeJob per poll. */
+export const JOBS_LIST_LIVE_MAX_ROWS = 75;
 /** The jobs list: counts of a page of jobs every 15 s. */
 export const JOBS_LIST_POLL = { everyMs: 15_000, maxMs: 5 * 60_000 };
 /** The thing's Jobs tab. */

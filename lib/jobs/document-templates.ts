@@ -1,9 +1,11 @@
+import { z } from "zod";
+import type { JobTemplateDetail, JobTemplateSummary } from "@/lib/aws/jobs-create";
+import { defineRoute } from "@/lib/http/contract";
 import { presignedPlaceholder } from "./document";
 
 /**
  * The console's own starting points for a job document, one per operation the agents
- * understand (docs/agent-jobs.md). AWS job templates (ListJobTemplates) are offered next
- * to these in the wizard.
+ * understand (docs/agent-jobs.md).
  */
 export interface DocumentTemplate {
   id: "agent-update" | "blocklist-update" | "reboot";
@@ -51,16 +53,20 @@ export const DOCUMENT_TEMPLATES: readonly DocumentTemplate[] = [
 
 /**
  * An agent-update document with its version and artifact fields set (the rest of what the
- * operator typed kept, in its order); a fresh one when the text is not a JSON object.
+ * operator typed kept, in its order); a fresh one when the text is empty. Text that does
+ * not parse as a JSON object is left exactly as it is (`applied: false`): a trailing
+ * comma must never cost the operator the document they typed.
  */
-export function withAgentUpdateFields(text: string, fields: { version?: string; artifact?: ArtifactRef | null }): string {
+export function applyAgentUpdateFields(text: string, fields: { version?: string; artifact?: ArtifactRef | null }): { text: string; applied: boolean } {
+  if (!text.trim()) return { text: agentUpdateDocument(fields.version ?? "", fields.artifact ?? null), applied: true };
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch {
     doc = null;
   }
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return agentUpdateDocument(fields.version ?? "", fields.artifact ?? null);
+  // Text that is not a JSON object is the operator's, half typed: it is never replaced.
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return { text, applied: false };
   const out: Record<string, unknown> = { ...(doc as Record<string, unknown>), operation: "agent-update" };
   if (fields.version !== undefined) out.version = fields.version;
   if (fields.artifact) {
@@ -68,5 +74,38 @@ export function withAgentUpdateFields(text: string, fields: { version?: string; 
     out.sha256 = fields.artifact.sha256;
     out.size = fields.artifact.size;
   }
-  return pretty(out);
+  return { text: pretty(out), applied: true };
 }
+
+/** The text with the fields set, or unchanged when it is not a JSON object (see applyAgentUpdateFields). */
+export function withAgentUpdateFields(text: string, fields: { version?: string; artifact?: ArtifactRef | null }): string {
+  return applyAgentUpdateFields(text, fields).text;
+}
+
+/**
+ * The account's AWS IoT job templates, offered next to the console's own (fleet.read: a
+ * template is only a starting point, creating the job needs jobs.write).
+ * GET /api/jobs/templates → { templates }; GET /api/jobs/templates/[templateId] → the
+ * template's document and settings, loaded into the draft.
+ */
+export const jobTemplatesRoute = defineRoute<{ templates: JobTemplateSummary[] }>()({
+  path: "/api/jobs/templates",
+  permission: "fleet.read",
+  query: z.object({}).strict(),
+  key: () => ["jobs", "templates"],
+});
+
+/** AWS's jobTemplateId pattern. */
+export const JOB_TEMPLATE_ID = /^[a-zA-Z0-9_-]{1,64}$/;
+
+export const jobTemplateRoute = defineRoute<JobTemplateDetail>()({
+  path: "/api/jobs/templates/[templateId]",
+  permission: "fleet.read",
+  params: z.object({ templateId: z.string().regex(JOB_TEMPLATE_ID, "A job template id is 1 to 64 letters, digits, “_” or “-”.") }),
+  query: z.object({}).strict(),
+  request: (templateId: string) => ({ path: { templateId } }),
+  key: (templateId: string) => ["jobs", "templates", templateId],
+});
+
+/** The draft's templateId of an AWS job template (the console's own have bare ids). */
+export const awsTemplateId = (id: string) => `aws:${id}`;

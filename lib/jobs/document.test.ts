@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkJobDocument, JOB_DOCUMENT_MAX_BYTES, presignedPlaceholder, presignedPlaceholders, utf8Length } from "./document";
-import { agentUpdateDocument, DOCUMENT_TEMPLATES, withAgentUpdateFields } from "./document-templates";
+import { agentUpdateDocument, applyAgentUpdateFields, DOCUMENT_TEMPLATES, withAgentUpdateFields } from "./document-templates";
 
 const SHA = "a".repeat(64);
 const errors = (text: string) =>
@@ -127,12 +127,19 @@ describe("withAgentUpdateFields", () => {
     expect(checkJobDocument(withAgentUpdateFields(text, { artifact })).ok).toBe(true);
   });
 
-  it("changes only the version when no artifact is given, and starts afresh from text that is not an object", () => {
+  it("changes only the version when no artifact is given, and starts afresh from empty text", () => {
     expect(JSON.parse(withAgentUpdateFields('{"operation":"agent-update","version":"1","size":5}', { version: "2" }))).toEqual({
       operation: "agent-update",
       version: "2",
       size: 5,
     });
-    expect(JSON.parse(withAgentUpdateFields("{ broken", { version: "3" }))).toMatchObject({ operation: "agent-update", version: "3", url: "" });
+    expect(JSON.parse(withAgentUpdateFields("  ", { version: "3" }))).toMatchObject({ operation: "agent-update", version: "3", url: "" });
+  });
+
+  it("leaves text that does not parse exactly as typed, and says the fields were not set", () => {
+    const typed = '{ "operation": "agent-update", "version": "1", "note": "keep me", }';
+    expect(applyAgentUpdateFields(typed, { version: "2" })).toEqual({ text: typed, applied: false });
+    expect(applyAgentUpdateFields("[1, 2]", { artifact })).toEqual({ text: "[1, 2]", applied: false });
+    expect(withAgentUpdateFields(typed, { artifact })).toBe(typed);
   });
 });

@@ -1,6 +1,6 @@
 import { checkJobDocument } from "./document";
 import { rolloutConfigFromRate, type RolloutConfig } from "./rollout";
-import type { JobDraft, WizardStep } from "./draft";
+import { MAX_THING_NAMES, type JobDraft, type WizardStep } from "./draft";
 
 /**
  * A draft's problems, per field, with AWS's limits (botocore checks only minimums, so
@@ -16,6 +16,17 @@ const CRON = /^cron\(\s*\S+(\s+\S+){5}\s*\)$/;
 const MINUTE_MS = 60_000;
 /** Above this many things the operator types the job id to confirm. */
 export const CONFIRM_ABOVE_THINGS = 1000;
+
+/** CreateJob's limit on `targets` (AWS and the emulator refuse more). */
+export const MAX_JOB_TARGETS = 100;
+
+/** Why more than 100 things cannot be targeted one by one without the right to create a group. */
+export function tooManyThingsMessage(count: number): string {
+  return (
+    `A job has at most ${MAX_JOB_TARGETS} targets and this names ${count.toLocaleString("en-US")} things. ` +
+    "Target a thing group (or a query saved as a dynamic group) instead; an admin can also create the job, which puts the things in a group for it."
+  );
+}
 
 export type DraftErrors = Record<string, string>;
 
@@ -48,9 +59,14 @@ function targetErrors(d: JobDraft, e: DraftErrors, canCreateGroups: boolean): vo
     else {
       const bad = t.thingNames.find((n) => !THING_OR_GROUP_NAME.test(n));
       if (bad !== undefined) e["targets.thingNames"] = `“${bad.slice(0, 64)}” is not a thing name (letters, digits, “:”, “_” or “-”, at most 128).`;
+      else if (t.thingNames.length > MAX_THING_NAMES) e["targets.thingNames"] = `Name at most ${MAX_THING_NAMES.toLocaleString("en-US")} things.`;
+      // Beyond 100, the things go into a static group made for the job: that needs registry.write.
+      else if (t.thingNames.length > MAX_JOB_TARGETS && !canCreateGroups) e["targets.thingNames"] = tooManyThingsMessage(t.thingNames.length);
     }
   } else if (t.kind === "groups") {
     if (t.groupNames.length === 0) e["targets.groupNames"] = "Choose at least one group.";
+    else if (t.groupNames.length > MAX_JOB_TARGETS)
+      e["targets.groupNames"] = `A job has at most ${MAX_JOB_TARGETS} targets: choose at most ${MAX_JOB_TARGETS} groups.`;
     else {
       const bad = t.groupNames.find((n) => !THING_OR_GROUP_NAME.test(n));
       if (bad !== undefined) e["targets.groupNames"] = `“${bad.slice(0, 64)}” is not a group name.`;

@@ -9,7 +9,7 @@ import { mapWithConcurrency } from "@/lib/async/limiter";
 import { groupInfo } from "./blast-radius-service";
 import { targetScope } from "./blast-radius";
 import { checkJobDocument } from "./document";
-import { buildCreateJobRequest, needsTypedConfirmation, type CreateJobRequest } from "./draft-request";
+import { buildCreateJobRequest, MAX_JOB_TARGETS, needsTypedConfirmation, tooManyThingsMessage, type CreateJobRequest } from "./draft-request";
 import type { JobDraft } from "./draft";
 
 /**
@@ -18,10 +18,15 @@ import type { JobDraft } from "./draft";
  * what is sent. Reads only; the dynamic group a query becomes is created by the action.
  */
 
-/** The most things a query is snapshotted to (each becomes a target ARN in the request). */
+/** The most things a query is snapshotted to (above MAX_JOB_TARGETS they are put in a static group). */
 export const MAX_SNAPSHOT_THINGS = 10_000;
 /** Stands in for the ARN of a dynamic group not created yet, in the preview. */
 export const PENDING_GROUP_ARN = "<ARN of the dynamic group, once created>";
+/** Stands in for the ARN of the static group holding the job's things, not created yet. */
+export const PENDING_STATIC_GROUP_ARN = "<ARN of the job's thing group, once created>";
+
+/** The static group a job's things are put in when they are more than CreateJob's 100 targets (job ids fit group names). */
+export const staticGroupNameFor = (jobId: string) => `job-${jobId}`;
 
 export interface PreparedJob {
   request: CreateJobRequest;
@@ -30,6 +35,13 @@ export interface PreparedJob {
   needsConfirmation: boolean;
   /** A query saved as a dynamic group: created right before CreateJob, its ARN replacing PENDING_GROUP_ARN. */
   dynamicGroup: { name: string; query: string } | null;
+  /** More than 100 things: a static group created right before CreateJob, its ARN replacing PENDING_STATIC_GROUP_ARN. */
+  staticGroup: { name: string; thingNames: string[] } | null;
+}
+
+export interface PrepareOptions {
+  /** registry.write: the caller may have a group created for the job. */
+  canCreateGroups: boolean;
 }
 
 /** The role AWS IoT assumes to presign artifact URLs: JOBS_PRESIGN_ROLE_ARN, or a stand-in against the emulator (which accepts any). */
@@ -66,12 +78,28 @@ async function snapshot(query: string): Promise<string[]> {
   return [...new Set(names)];
 }
 
-async function resolve(d: JobDraft): Promise<{ arns: string[]; thingCount: number | null; dynamicGroup: PreparedJob["dynamicGroup"] }> {
-  const t = d.targets;
-  if (t.kind === "things") {
-    const prefix = await prefixFor(t.thingNames[0]!);
-    return { arns: t.thingNames.map((n) => prefix + n), thingCount: t.thingNames.length, dynamicGroup: null };
+type Resolved = Pick<PreparedJob, "thingCount" | "dynamicGroup" | "staticGroup"> & { arns: string[] };
+
+/** Things as targets: their ARNs up to CreateJob's 100, beyond that one static group holding them (admins only). */
+async function thingTargets(d: JobDraft, names: string[], field: string, opts: PrepareOptions): Promise<Resolved> {
+  if (names.length <= MAX_JOB_TARGETS) {
+    const prefix = await prefixFor(names[0]!);
+    return { arns: names.map((n) => prefix + n), thingCount: names.length, dynamicGroup: null, staticGroup: null };
   }
+  if (!opts.canCreateGroups) throw new AppError("invalid_input", tooManyThingsMessage(names.length), { reason: `field:${field}` });
+  // Every name must exist before a group is made for them (AddThingToThingGroup would fail half way).
+  await prefixFor(names[0]!);
+  return {
+    arns: [PENDING_STATIC_GROUP_ARN],
+    thingCount: names.length,
+    dynamicGroup: null,
+    staticGroup: { name: staticGroupNameFor(d.jobId), thingNames: names },
+  };
+}
+
+async function resolve(d: JobDraft, opts: PrepareOptions): Promise<Resolved> {
+  const t = d.targets;
+  if (t.kind === "things") return thingTargets(d, t.thingNames, "targets.thingNames", opts);
   if (t.kind === "groups") {
     const details = await mapWithConcurrency(t.groupNames, 4, (n) => describeThingGroup(n));
     const missing = t.groupNames.filter((_, i) => !details[i]?.arn);
@@ -79,23 +107,25 @@ async function resolve(d: JobDraft): Promise<{ arns: string[]; thingCount: numbe
     // Counted as the blast radius counts; when child groups do not fit one query the count is unknown (typed confirmation).
     const scope = targetScope(t, await groupInfo(t.groupNames));
     const thingCount = scope.notes.length || scope.queries.length !== 1 ? null : (await getStatistics(scope.queries[0]!)).count;
-    return { arns: details.map((g) => g!.arn!), thingCount, dynamicGroup: null };
+    return { arns: details.map((g) => g!.arn!), thingCount, dynamicGroup: null, staticGroup: null };
   }
   const query = t.query.trim();
   if (t.queryMode === "snapshot") {
     const names = await snapshot(query);
     if (!names.length) throw new AppError("invalid_input", "The query matches no things.");
-    const prefix = await prefixFor(names[0]!);
-    return { arns: names.map((n) => prefix + n), thingCount: names.length, dynamicGroup: null };
+    return thingTargets(d, names, "targets.queryMode", opts);
   }
   const count = (await getStatistics(query)).count;
-  return { arns: [PENDING_GROUP_ARN], thingCount: count, dynamicGroup: { name: t.newGroupName, query } };
+  return { arns: [PENDING_GROUP_ARN], thingCount: count, dynamicGroup: { name: t.newGroupName, query }, staticGroup: null };
 }
 
 /** The request for a checked draft, with the count of things it reaches (counted on the server: the confirmation rule depends on it). */
-export async function prepareCreateJob(d: JobDraft): Promise<PreparedJob> {
-  const { arns, thingCount: count, dynamicGroup } = await resolve(d);
+export async function prepareCreateJob(d: JobDraft, opts: PrepareOptions): Promise<PreparedJob> {
+  const { arns, thingCount: count, dynamicGroup, staticGroup } = await resolve(d, opts);
+  if (arns.length > MAX_JOB_TARGETS) {
+    throw new AppError("invalid_input", `A job has at most ${MAX_JOB_TARGETS} targets; this one has ${arns.length}.`, { reason: "field:targets" });
+  }
   const needsRole = checkJobDocument(d.document.text).placeholders.length > 0;
   const request = buildCreateJobRequest(d, { targets: arns, roleArn: needsRole ? presignRoleArn() : "" });
-  return { request, thingCount: count, needsConfirmation: needsTypedConfirmation(count), dynamicGroup };
+  return { request, thingCount: count, needsConfirmation: needsTypedConfirmation(count), dynamicGroup, staticGroup };
 }

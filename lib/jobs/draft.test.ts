@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { draftStorageKey, emptyDraft, parseNameList, parseStoredDraft, serializeDraft, type JobDraft } from "./draft";
+import { draftStorageKey, emptyDraft, parseNameList, parseStoredDraft, readStoredDraft, serializeDraft, type JobDraft } from "./draft";
 import { buildCreateJobRequest, draftErrors, needsTypedConfirmation, parseUtcMinute, stepOfField } from "./draft-request";
 
 const NOW = Date.UTC(2026, 11, 3, 12, 0);
@@ -30,11 +30,42 @@ describe("stored drafts", () => {
     expect(parseStoredDraft(serializeDraft(d))).toEqual(d);
   });
 
-  it("treats unreadable, foreign-version or malformed drafts as none", () => {
+  it("treats unreadable or foreign-version drafts as none", () => {
     expect(parseStoredDraft(null)).toBeNull();
     expect(parseStoredDraft("{not json")).toBeNull();
+    expect(parseStoredDraft("[1]")).toBeNull();
     expect(parseStoredDraft(JSON.stringify({ ...draft(), version: 2 }))).toBeNull();
-    expect(parseStoredDraft(JSON.stringify({ ...draft(), rate: { kind: "warp" } }))).toBeNull();
+  });
+
+  it("keeps a draft with a field over its limit, repairing only that field", () => {
+    const big = "x".repeat(300 * 1024);
+    const stored = {
+      ...draft({ description: "canary", jobId: "keep-me" }),
+      targets: { ...draft().targets, kind: "things", thingNames: ["ok-1", "j".repeat(400), "ok-2"] },
+      document: { templateId: null, text: big, agentVersion: "7.4.0" },
+      rate: { kind: "warp" },
+    };
+    const read = readStoredDraft(JSON.stringify(stored), NOW);
+    expect(read).not.toBeNull();
+    expect(read!.draft.jobId).toBe("keep-me");
+    expect(read!.draft.description).toBe("canary");
+    expect(read!.draft.targets.thingNames).toEqual(["ok-1", "ok-2"]);
+    expect(read!.draft.document.text).toBe(big.slice(0, 256 * 1024));
+    expect(read!.draft.document.agentVersion).toBe("7.4.0");
+    expect(read!.draft.rate).toEqual(emptyDraft(NOW).rate);
+    expect(read!.repaired.sort()).toEqual(["document.text", "rate", "targets.thingNames"]);
+  });
+
+  it("keeps more than 10,000 stored thing names as the first 10,000", () => {
+    const thingNames = Array.from({ length: 10_005 }, (_, i) => `t${i}`);
+    const read = readStoredDraft(JSON.stringify({ ...draft(), targets: { ...draft().targets, thingNames } }), NOW);
+    expect(read!.draft.targets.thingNames).toEqual(thingNames.slice(0, 10_000));
+  });
+
+  it("keeps the values of a rate kind switched away from", () => {
+    const d = draft({ rate: { kind: "unlimited" }, rateKept: { fixed: { kind: "fixed", maximumPerMinute: 7 } } });
+    expect(parseStoredDraft(serializeDraft(d))?.rateKept?.fixed).toEqual({ kind: "fixed", maximumPerMinute: 7 });
+    expect(buildCreateJobRequest(d, { targets: ["arn:g"], roleArn: "" })).not.toHaveProperty("rateKept");
   });
 
   it("keeps one draft per user", () => {

@@ -13,6 +13,10 @@ export const FAILURE_TYPES = ["FAILED", "REJECTED", "TIMED_OUT", "ALL"] as const
 export const RETRYABLE_FAILURE_TYPES = ["FAILED", "TIMED_OUT", "ALL"] as const;
 export const END_BEHAVIORS = ["STOP_ROLLOUT", "CANCEL", "FORCE_CANCEL"] as const;
 export const WIZARD_STEPS = ["targets", "document", "rollout", "blast", "review"] as const;
+/** The most things a draft names one by one (above 100 they are put in a static group for the job). */
+export const MAX_THING_NAMES = 10_000;
+/** The longest text the document editor keeps (the document itself is at most 32 KiB: ./document.ts). */
+export const MAX_DOCUMENT_TEXT = 256 * 1024;
 export type WizardStep = (typeof WIZARD_STEPS)[number];
 
 const rate = z.discriminatedUnion("kind", [
@@ -50,7 +54,7 @@ export const draftSchema = z.object({
   description: z.string().max(4096),
   targets: z.object({
     kind: z.enum(["things", "groups", "query"]),
-    thingNames: z.array(z.string().max(256)).max(10_000),
+    thingNames: z.array(z.string().max(256, "A thing name is at most 128 characters.")).max(MAX_THING_NAMES, `Name at most ${MAX_THING_NAMES} things.`),
     /** Static or dynamic groups, by name. */
     groupNames: z.array(z.string().max(256)).max(100),
     query: z.string().max(4096),
@@ -60,15 +64,17 @@ export const draftSchema = z.object({
   }),
   targetSelection: z.enum(["SNAPSHOT", "CONTINUOUS"]),
   document: z.object({
-    /** The console template or AWS job template the text started from (shown, not sent). */
+    /** The console template the text started from (shown, not sent). */
     templateId: z.string().max(2048).nullable(),
-    text: z.string().max(256 * 1024),
+    text: z.string().max(MAX_DOCUMENT_TEXT, "The document text is at most 256 KiB (and the job document itself at most 32 KiB)."),
     /** For agent-update: the version the document installs. */
     agentVersion: z.string().max(128),
   }),
   artifact: artifact.nullable(),
   presignExpiresInSec: z.number(),
   rate,
+  /** The values typed for the other kinds of rate, so switching kind and back loses nothing (not sent). */
+  rateKept: z.object({ fixed: rate.options[1].optional(), exponential: rate.options[2].optional() }).optional(),
   abort: z.array(z.object({ failureType: z.enum(FAILURE_TYPES), thresholdPercentage: z.number(), minNumberOfExecutedThings: z.number() })).max(10),
   timeoutMinutes: z.number().nullable(),
   retry: z.array(z.object({ failureType: z.enum(RETRYABLE_FAILURE_TYPES), numberOfRetries: z.number() })).max(4),
@@ -112,6 +118,16 @@ export function draftStorageKey(username: string): string {
 
 /** A stored draft, or null for nothing stored, another version or anything unreadable (a fresh draft then). */
 export function parseStoredDraft(raw: string | null): JobDraft | null {
+  return readStoredDraft(raw, Date.now())?.draft ?? null;
+}
+
+/**
+ * A stored draft as typed, with only the fields that fail the schema repaired: a string
+ * too long is cut to its limit, a list loses its malformed entries and what is beyond its
+ * limit, anything else unreadable takes the fresh draft's value. `repaired` names those
+ * fields (to tell the operator). Null for nothing stored, unreadable JSON or another version.
+ */
+export function readStoredDraft(raw: string | null, nowMs: number): { draft: JobDraft; repaired: string[] } | null {
   if (!raw) return null;
   let value: unknown;
   try {
@@ -119,8 +135,53 @@ export function parseStoredDraft(raw: string | null): JobDraft | null {
   } catch {
     return null;
   }
-  const parsed = draftSchema.safeParse(value);
-  return parsed.success ? parsed.data : null;
+  const whole = draftSchema.safeParse(value);
+  if (whole.success) return { draft: whole.data, repaired: [] };
+  if (!isRecord(value) || value.version !== DRAFT_VERSION) return null;
+  const repaired: string[] = [];
+  const out = repair(draftSchema, value, emptyDraft(nowMs), "", repaired);
+  const checked = draftSchema.safeParse(out);
+  return checked.success ? { draft: checked.data, repaired } : null;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function repair(schema: z.ZodType, value: unknown, fallback: unknown, path: string, repaired: string[]): unknown {
+  if (schema.safeParse(value).success) return value;
+  if (schema instanceof z.ZodObject && isRecord(value) && isRecord(fallback)) {
+    const shape = schema.shape as Record<string, z.ZodType>;
+    const out: Record<string, unknown> = {};
+    for (const [k, sub] of Object.entries(shape)) {
+      const v = repair(sub, value[k], fallback[k], path ? `${path}.${k}` : k, repaired);
+      if (v !== undefined) out[k] = v;
+    }
+    if (schema.safeParse(out).success) return out;
+  } else if (schema instanceof z.ZodNullable && value !== null) {
+    return repair(schema.unwrap() as z.ZodType, value, fallback ?? null, path, repaired);
+  } else if (schema instanceof z.ZodString && typeof value === "string" && schema.maxLength !== null) {
+    repaired.push(path);
+    return value.slice(0, schema.maxLength);
+  } else if (schema instanceof z.ZodArray && Array.isArray(value)) {
+    const element = schema.element as z.ZodType;
+    let items = value.filter((v) => element.safeParse(v).success);
+    // Cut to the longest prefix the list's own limit accepts.
+    if (!schema.safeParse(items).success) {
+      let lo = 0;
+      let hi = items.length;
+      while (lo < hi) {
+        const mid = Math.ceil((lo + hi) / 2);
+        if (schema.safeParse(items.slice(0, mid)).success) lo = mid;
+        else hi = mid - 1;
+      }
+      items = items.slice(0, lo);
+    }
+    if (schema.safeParse(items).success) {
+      repaired.push(path);
+      return items;
+    }
+  }
+  repaired.push(path);
+  return fallback;
 }
 
 export function serializeDraft(draft: JobDraft): string {

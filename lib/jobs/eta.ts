@@ -1,6 +1,7 @@
+import { formatCount } from "@/lib/format/count";
 import { estimateRemainingMinutes, rolloutRateFromConfig } from "./rollout";
 import { ACTIVE_JOB, totalsOf } from "./status";
-import type { JobDetail } from "./types";
+import type { JobDetail, TargetCount } from "./types";
 
 /**
  * What the job page says about the rest of a rollout (pure): when every target will have
@@ -12,20 +13,25 @@ export type JobEta =
   | { kind: "scheduled"; startMs: number | null }
   | { kind: "unknown"; why: string }
   | { kind: "notified" }
-  | { kind: "minutes"; minutes: number; atMs: number };
+  /** `atLeast`: the target count is a lower bound, so the estimate is too. */
+  | { kind: "minutes"; minutes: number; atMs: number; atLeast: boolean };
 
 export function jobEta(
   job: Pick<JobDetail, "status" | "counts" | "rollout" | "targetSelection" | "scheduledStartMs">,
-  targetCount: number | null,
+  target: TargetCount | null,
   nowMs: number,
 ): JobEta {
   if (!ACTIVE_JOB.has(job.status)) return { kind: "ended" };
   if (job.status === "SCHEDULED") return { kind: "scheduled", startMs: job.scheduledStartMs };
-  if (targetCount === null) return { kind: "unknown", why: "the number of things targeted could not be read" };
+  if (target === null) return { kind: "unknown", why: "the number of things targeted could not be read" };
   const { notified, succeeded } = totalsOf(job.counts);
-  if (notified >= targetCount) return { kind: "notified" };
-  const minutes = estimateRemainingMinutes(rolloutRateFromConfig(job.rollout), targetCount, notified, succeeded);
-  return { kind: "minutes", minutes, atMs: nowMs + minutes * 60_000 };
+  if (notified >= target.count) {
+    // Past a lower bound nothing says how many are left.
+    if (target.atLeast) return { kind: "unknown", why: `more than ${formatCount(target.count)} things are targeted and the rest were not counted` };
+    return { kind: "notified" };
+  }
+  const minutes = estimateRemainingMinutes(rolloutRateFromConfig(job.rollout), target.count, notified, succeeded);
+  return { kind: "minutes", minutes, atMs: nowMs + minutes * 60_000, atLeast: target.atLeast };
 }
 
 /** "about 12 min", "about 2 h 10 min", "under a minute". */
@@ -45,7 +51,7 @@ export function rateLabel(rollout: JobDetail["rollout"]): string {
   const n = (v: number) => new Intl.NumberFormat("en-US").format(v);
   switch (rate.kind) {
     case "unlimited":
-      return "No rate limit (AWS rolls out up to 1,000 things a minute)";
+      return "No rate limit: every target is notified at once";
     case "fixed":
       return `${n(rate.maximumPerMinute)} things a minute`;
     case "exponential":

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { detailsText } from "./details";
 import { jobEta } from "./eta";
 import { parseExecStatus } from "./search-params";
-import { barSegments, emptyCounts, totalsOf } from "./status";
+import { barSegments, emptyCounts, jobMayChange, totalsOf } from "./status";
 import type { ExecutionCounts } from "./types";
 
 const counts = (c: Partial<ExecutionCounts>): ExecutionCounts => ({ ...emptyCounts(), ...c });
@@ -36,10 +36,42 @@ describe("the job page's figures", () => {
       targetSelection: "SNAPSHOT",
       scheduledStartMs: null,
     } as const;
-    expect(jobEta(job, 100, 0)).toEqual({ kind: "minutes", minutes: 6, atMs: 6 * 60_000 });
+    const exactly = (count: number) => ({ count, atLeast: false });
+    expect(jobEta(job, exactly(100), 0)).toEqual({ kind: "minutes", minutes: 6, atMs: 6 * 60_000, atLeast: false });
     expect(jobEta(job, null, 0).kind).toBe("unknown");
-    expect(jobEta(job, 40, 0).kind).toBe("notified");
-    expect(jobEta({ ...job, status: "CANCELED" }, 100, 0).kind).toBe("ended");
+    expect(jobEta(job, exactly(40), 0).kind).toBe("notified");
+    expect(jobEta({ ...job, status: "CANCELED" }, exactly(100), 0).kind).toBe("ended");
+  });
+
+  it("never claims every target was notified when the count is only a lower bound", () => {
+    // A 30,000-thing group counted to its 10,000 ceiling, 10,000 notified: the rest are not.
+    const job = {
+      status: "IN_PROGRESS",
+      counts: counts({ SUCCEEDED: 10_000 }),
+      rollout: { maximumPerMinute: 1_000 },
+      targetSelection: "SNAPSHOT",
+      scheduledStartMs: null,
+    } as const;
+    const eta = jobEta(job, { count: 10_000, atLeast: true }, 0);
+    expect(eta.kind).toBe("unknown");
+    expect(eta.kind === "unknown" && eta.why).toContain("more than 10,000");
+    // Below the bound there is an estimate, flagged as one for the counted things only.
+    expect(jobEta({ ...job, counts: counts({ SUCCEEDED: 4_000 }) }, { count: 10_000, atLeast: true }, 0)).toEqual({
+      kind: "minutes",
+      minutes: 6,
+      atMs: 6 * 60_000,
+      atLeast: true,
+    });
+  });
+
+  it("keeps polling a job until it has ended and no execution is still in progress", () => {
+    expect(jobMayChange({ status: "IN_PROGRESS", counts: counts({}) })).toBe(true);
+    expect(jobMayChange({ status: "SCHEDULED", counts: counts({}) })).toBe(true);
+    // Canceled without force: the devices still running it will report an outcome.
+    expect(jobMayChange({ status: "CANCELED", counts: counts({ IN_PROGRESS: 2, CANCELED: 5 }) })).toBe(true);
+    expect(jobMayChange({ status: "CANCELED", counts: counts({ CANCELED: 7 }) })).toBe(false);
+    expect(jobMayChange({ status: "COMPLETED", counts: counts({ SUCCEEDED: 3, FAILED: 1 }) })).toBe(false);
+    expect(jobMayChange({ status: "DELETION_IN_PROGRESS", counts: counts({}) })).toBe(false);
   });
 
   it("puts an agent's step and percent first in a status details line", () => {

@@ -15,6 +15,15 @@ export const RETRYABLE_EXECUTION: ReadonlySet<ExecutionStatus> = new Set(["FAILE
 /** A job still running its rollout, whose executions may still change. */
 export const ACTIVE_JOB: ReadonlySet<JobStatus> = new Set(["IN_PROGRESS", "SCHEDULED"]);
 
+/**
+ * Whether a job's figures can still change, so its page keeps polling: it is running or
+ * scheduled, or it has ended (a cancel without force) while executions are still in
+ * progress on devices, which go on to report an outcome.
+ */
+export function jobMayChange(job: { status: JobStatus; counts: Pick<ExecutionCounts, "IN_PROGRESS"> }): boolean {
+  return ACTIVE_JOB.has(job.status) || job.counts.IN_PROGRESS > 0;
+}
+
 export function emptyCounts(): ExecutionCounts {
   return Object.fromEntries(EXECUTION_STATUSES.map((s) => [s, 0])) as ExecutionCounts;
 }

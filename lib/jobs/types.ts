@@ -113,11 +113,18 @@ export interface ExecutionDetail extends ExecutionRow {
   approximateSecondsBeforeTimedOut: number | null;
 }
 
-/** GET /api/jobs/{jobId}: the job, its total target count when known, and the document. */
+/** GET /api/jobs/{jobId}: the job (DescribeJob). */
 export interface JobView {
   job: JobDetail;
-  /** Things targeted (groups resolved), or null while unknown (a group could not be read). */
-  targetCount: number | null;
+}
+
+/**
+ * How many things a job targets, groups resolved. `atLeast`: the counting stopped at a
+ * ceiling (a very large group), so `count` is a lower bound, not the total.
+ */
+export interface TargetCount {
+  count: number;
+  atLeast: boolean;
 }
 
 export interface JobDocumentView {

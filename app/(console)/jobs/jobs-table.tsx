@@ -8,18 +8,19 @@ import { JobStatusBadge } from "@/components/jobs/status-badge";
 import { LoadControls } from "@/components/paging/load-controls";
 import { useLoadAll } from "@/components/paging/use-load-all";
 import { useLivePolling } from "@/components/query/use-route-query";
+import { RefreshButton } from "@/components/ui/retry-button";
 import { TimeAgo } from "@/components/ui/time-ago";
 import { formatCount } from "@/lib/format/count";
 import { fetchRoute } from "@/lib/http/get-json";
 import { nextPollMs } from "@/lib/http/poll-policy";
-import { JOBS_LIST_POLL, jobsRoute } from "@/lib/jobs/api";
+import { JOBS_LIST_LIVE_MAX_ROWS, JOBS_LIST_POLL, jobsRoute } from "@/lib/jobs/api";
 import type { JobListFilters } from "@/lib/jobs/filters";
 import { totalsOf } from "@/lib/jobs/status";
 import type { JobRow, JobsPage, JobTarget } from "@/lib/jobs/types";
 import { flattenPages } from "@/lib/things/paging";
 
-/** Counts stay live while no more than this many pages are loaded (each poll re-reads every loaded page). */
-const LIVE_MAX_PAGES = 3;
+/** Rows loaded: each poll re-reads every loaded page, one DescribeJob a row. */
+const loadedRows = (data: { pages: readonly JobsPage[] } | undefined) => data?.pages.reduce((n, p) => n + p.jobs.length, 0) ?? 0;
 
 interface Props {
   filters: JobListFilters;
@@ -31,7 +32,9 @@ interface Props {
 /**
  * The jobs list: page 1 from the server, the next ones from /api/jobs with AWS's
  * nextToken, "Load all" to the end. The progress bars are kept current every 15 s while
- * the tab is visible and only a few pages are loaded.
+ * the tab is visible and at most JOBS_LIST_LIVE_MAX_ROWS rows are loaded (each row costs
+ * one DescribeJob a poll, against AWS's 10 a second); beyond that the list says so and
+ * is refreshed on demand (page 1 again, from the server).
  */
 export function JobsTable({ filters, filtersActive, initialPage, renderedAtMs }: Props) {
   const live = useLivePolling();
@@ -44,7 +47,7 @@ export function JobsTable({ filters, filtersActive, initialPage, renderedAtMs }:
     initialData: { pages: [initialPage], pageParams: [null] },
     staleTime: JOBS_LIST_POLL.everyMs,
     refetchInterval: (q) =>
-      (q.state.data?.pages.length ?? 1) <= LIVE_MAX_PAGES
+      loadedRows(q.state.data) <= JOBS_LIST_LIVE_MAX_ROWS
         ? nextPollMs(JOBS_LIST_POLL, {
             visible: live.visible,
             failures: live.failures.count(counter),
@@ -76,8 +79,21 @@ export function JobsTable({ filters, filtersActive, initialPage, renderedAtMs }:
     );
   }
 
+  const paused = jobs.length > JOBS_LIST_LIVE_MAX_ROWS;
   return (
     <div>
+      {paused ? (
+        <div role="status" className="mb-2 flex flex-wrap items-center justify-between gap-2 rounded border border-border bg-surface-2 px-3 py-1.5 text-sm">
+          <span>
+            <span className="font-semibold">Auto-refresh paused</span>
+            <span className="text-muted">
+              {" "}
+              · {formatCount(jobs.length)} jobs are loaded; re-reading them all every 15 s would outrun AWS IoT’s DescribeJob rate. The figures are as loaded.
+            </span>
+          </span>
+          <RefreshButton label="Refresh now" pendingLabel="Refreshing…" />
+        </div>
+      ) : null}
       <div className="max-h-[calc(100vh-15rem)] overflow-auto rounded border border-border bg-surface">
         <table className="data-table" aria-label="Jobs">
           <thead>

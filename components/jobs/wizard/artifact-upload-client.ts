@@ -2,26 +2,22 @@
 
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
+import { abortArtifactUpload } from "@/lib/actions/abort-artifact-upload";
+import { completeArtifactUpload } from "@/lib/actions/complete-artifact-upload";
+import { startArtifactUpload } from "@/lib/actions/start-artifact-upload";
+import type { ActionResult } from "@/lib/auth/guard";
+import { jsonAnswer, sendJson } from "@/lib/http/get-json";
 import type { DraftArtifact } from "@/lib/jobs/draft";
-import {
-  abortUploadRoute,
-  completeUploadRoute,
-  listPartsRoute,
-  partCount,
-  partRange,
-  startUploadRoute,
-  uploadPartRoute,
-  type ArtifactUpload,
-  type UploadedArtifact,
-} from "@/lib/jobs/draft-artifacts";
-import { AppError, errorCodeFromStatus, isAppErrorData } from "@/lib/errors";
+import { listPartsRoute, partCount, partRange, uploadPartRoute, type ArtifactUpload, type UploadedArtifact } from "@/lib/jobs/draft-artifacts";
+import { AppError } from "@/lib/errors";
 
 /**
- * The browser's side of an artifact upload (app/api/artifacts/uploads/**): the file is
- * read one part at a time (never whole), each part is added to a running SHA-256 and,
- * unless S3 already holds it, sent to the console, which streams it to S3. Every
- * acknowledged part is reported (the draft keeps it), so after an error or a reload the
- * same file resumes: the parts are hashed again, only the missing ones are sent.
+ * The browser's side of an artifact upload: started, completed and aborted by server
+ * actions (lib/actions/*-artifact-upload.ts); the file is read one part at a time (never
+ * whole), each part is added to a running SHA-256 and, unless S3 already holds it, sent to
+ * the console's part route, which streams it to S3. Every acknowledged part is reported
+ * (the draft keeps it), so after an error or a reload the same file resumes: the parts are
+ * hashed again, only the missing ones are sent.
  */
 
 export interface UploadProgress {
@@ -32,28 +28,18 @@ export interface UploadProgress {
   totalBytes: number;
 }
 
-async function answer<T>(res: Response): Promise<T> {
-  let body: unknown = null;
+/** A server action's answer as a value, or its AppError thrown (an action cannot be aborted: the signal is checked around it). */
+async function run<T>(call: () => Promise<ActionResult<T>>, signal?: AbortSignal): Promise<T> {
+  if (signal?.aborted) throw new DOMException("Upload stopped", "AbortError");
+  let r: ActionResult<T>;
   try {
-    body = await res.json();
+    r = await call();
   } catch {
-    /* not JSON */
-  }
-  if (res.ok && body !== null) return body as T;
-  const error = (body as { error?: unknown } | null)?.error;
-  if (isAppErrorData(error)) throw new AppError(error.code, error.message);
-  throw new AppError(errorCodeFromStatus(res.status));
-}
-
-async function send<T>(url: string, init: RequestInit): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(url, { ...init, headers: { Accept: "application/json", "Content-Type": "application/json", ...init.headers }, cache: "no-store" });
-  } catch (err) {
-    if ((err as Error)?.name === "AbortError") throw err;
     throw new AppError("unavailable", "The console server did not answer. Check your network connection, then resume the upload.");
   }
-  return answer<T>(res);
+  if (!r.ok) throw new AppError(r.error.code, r.error.message, { reason: r.error.reason });
+  if (signal?.aborted) throw new DOMException("Upload stopped", "AbortError");
+  return r.data;
 }
 
 /** One part by XMLHttpRequest, the only browser API that reports upload progress. */
@@ -66,7 +52,7 @@ function putPart(url: string, body: Blob, onProgress: (sent: number) => void, si
     xhr.upload.onprogress = (e) => onProgress(e.loaded);
     xhr.onload = () => {
       const res = new Response(xhr.responseText || null, { status: xhr.status, headers: { "Content-Type": "application/json" } });
-      answer<{ partNumber: number; etag: string }>(res).then(resolve, reject);
+      jsonAnswer<{ partNumber: number; etag: string }>(res).then(resolve, reject);
     };
     xhr.onerror = () => reject(new AppError("unavailable", "The connection dropped while sending a part. Resume the upload: the parts already sent are kept."));
     xhr.onabort = () => reject(new DOMException("Upload stopped", "AbortError"));
@@ -98,7 +84,7 @@ export async function uploadArtifact(opts: {
   if (opts.resume?.uploadId && sameFile(file, opts.resume)) {
     upload = { bucket: opts.resume.bucket, key: opts.resume.key, uploadId: opts.resume.uploadId, partSize: opts.resume.partSize };
     try {
-      const listed = await send<{ parts: Array<{ partNumber: number; etag: string; size: number }> }>(listPartsRoute.url(upload.key, upload.uploadId), {
+      const listed = await sendJson<{ parts: Array<{ partNumber: number; etag: string; size: number }> }>(listPartsRoute.url(upload.key, upload.uploadId), {
         method: "GET",
         signal,
       });
@@ -108,18 +94,10 @@ export async function uploadArtifact(opts: {
     } catch (err) {
       if (!(err instanceof AppError && err.code === "not_found")) throw err;
       // S3 no longer knows the upload (aborted or expired): start over.
-      upload = await send<ArtifactUpload>(startUploadRoute.url(), {
-        method: "POST",
-        body: JSON.stringify({ fileName: file.name, size: file.size, version: opts.version }),
-        signal,
-      });
+      upload = await run(() => startArtifactUpload({ fileName: file.name, size: file.size, version: opts.version }), signal);
     }
   } else {
-    upload = await send<ArtifactUpload>(startUploadRoute.url(), {
-      method: "POST",
-      body: JSON.stringify({ fileName: file.name, size: file.size, version: opts.version }),
-      signal,
-    });
+    upload = await run(() => startArtifactUpload({ fileName: file.name, size: file.size, version: opts.version }), signal);
   }
 
   const total = partCount(file.size, upload.partSize);
@@ -163,11 +141,7 @@ export async function uploadArtifact(opts: {
   }
   const digest = bytesToHex(hash.digest());
   const done = state(true, digest);
-  const uploaded = await send<UploadedArtifact>(completeUploadRoute.url(), {
-    method: "POST",
-    body: JSON.stringify({ key: upload.key, uploadId: upload.uploadId, parts: done.parts, sha256: digest, size: file.size }),
-    signal,
-  });
+  const uploaded: UploadedArtifact = await run(() => completeArtifactUpload({ key: upload.key, uploadId: upload.uploadId, sha256: digest }), signal);
   return { artifact: { ...done, uploadId: null }, uploaded };
 }
 
@@ -175,7 +149,7 @@ export async function uploadArtifact(opts: {
 export async function abandonUpload(a: DraftArtifact): Promise<void> {
   if (a.done || !a.uploadId) return;
   try {
-    await send<{ aborted: true }>(abortUploadRoute.url(a.key, a.uploadId), { method: "DELETE" });
+    await run(() => abortArtifactUpload({ key: a.key, uploadId: a.uploadId }));
   } catch (err) {
     // Already gone is what we wanted.
     if (!(err instanceof AppError && err.code === "not_found")) throw err;

@@ -5,7 +5,7 @@ import { ErrorNotice } from "@/components/ui/error-notice";
 import { AppError, type AppErrorData } from "@/lib/errors";
 import { formatCount } from "@/lib/format/count";
 import type { DraftArtifact } from "@/lib/jobs/draft";
-import { MAX_ARTIFACT_BYTES, type UploadedArtifact } from "@/lib/jobs/draft-artifacts";
+import { MAX_ARTIFACT_BYTES, MAX_ARTIFACT_LABEL, type UploadedArtifact } from "@/lib/jobs/draft-artifacts";
 import { abandonUpload, sameFile, uploadArtifact, type UploadProgress } from "./artifact-upload-client";
 
 /** "12.3 MB". */
@@ -53,7 +53,8 @@ export function ArtifactUploader({
   const start = async () => {
     if (!file) return;
     if (file.size === 0) return setError({ code: "invalid_input", message: "The file is empty." });
-    if (file.size > MAX_ARTIFACT_BYTES) return setError({ code: "invalid_input", message: "The artifact is larger than 2 GB, the most the console uploads." });
+    if (file.size > MAX_ARTIFACT_BYTES)
+      return setError({ code: "invalid_input", message: `The artifact is larger than ${MAX_ARTIFACT_LABEL}, the most the console uploads.` });
     setError(null);
     setRunning(true);
     const ctl = new AbortController();
@@ -101,7 +102,9 @@ export function ArtifactUploader({
           {interrupted.parts.length === 1 ? "" : "s"} sent. Choose the same file to resume it.
         </p>
       ) : (
-        <p className="text-sm text-muted">The build the agents download. Its SHA-256 is computed here, in the browser, as it is read.</p>
+        <p className="text-sm text-muted">
+          The build the agents download, at most {MAX_ARTIFACT_LABEL}. Its SHA-256 is computed here, in the browser, as it is read.
+        </p>
       )}
       <div className="flex flex-wrap items-center gap-2">
         <label htmlFor={`${id}-file`} className="text-xs font-semibold text-muted">

@@ -1,10 +1,22 @@
 "use client";
 
-import { useDeferredValue, useId, useMemo } from "react";
+import { useDeferredValue, useId, useMemo, useState } from "react";
 import { Field, fieldControl } from "@/components/ui/field";
 import { formatCount } from "@/lib/format/count";
+import { MAX_DOCUMENT_TEXT } from "@/lib/jobs/draft";
 import { checkJobDocument, JOB_DOCUMENT_MAX_BYTES } from "@/lib/jobs/document";
-import { DOCUMENT_TEMPLATES, withAgentUpdateFields } from "@/lib/jobs/document-templates";
+import { useRouteQuery } from "@/components/query/use-route-query";
+import { ErrorNotice } from "@/components/ui/error-notice";
+import { fetchRoute } from "@/lib/http/get-json";
+import { toErrorData, type AppErrorData } from "@/lib/errors";
+import {
+  applyAgentUpdateFields,
+  awsTemplateId,
+  DOCUMENT_TEMPLATES,
+  jobTemplateRoute,
+  jobTemplatesRoute,
+  withAgentUpdateFields,
+} from "@/lib/jobs/document-templates";
 import { ArtifactUploader } from "./artifact-uploader";
 import { DocumentEditor } from "./document-editor";
 import { NumberInput } from "./number-input";
@@ -18,11 +30,21 @@ export function DocumentStep({ draft, update, errors, showErrors, ctx }: StepPro
   // An unfinished upload stays visible whatever the document, so it can be resumed or forgotten.
   const isAgentUpdate = check.operation === "agent-update" || draft.document.templateId === "agent-update" || (draft.artifact !== null && !draft.artifact.done);
   const err = (f: string) => (showErrors ? errors[f] : undefined);
-  const setText = (t: string, templateId?: string | null) =>
+  // Text over the draft's limit is not saved (the draft could not be stored and reloaded): said, and the last text that fit kept.
+  const [oversized, setOversized] = useState<number | null>(null);
+  const setText = (t: string, templateId?: string | null) => {
+    if (t.length > MAX_DOCUMENT_TEXT) {
+      setOversized(t.length);
+      return;
+    }
+    setOversized(null);
     update((d) => ({ ...d, document: { ...d.document, text: t, ...(templateId !== undefined ? { templateId } : {}) } }));
+  };
   const overLimit = check.bytes > JOB_DOCUMENT_MAX_BYTES;
   // Typed errors show as they are typed (that is the point of the editor), the "empty" one only after Next.
   const liveIssues = text.trim() ? check.issues : showErrors ? check.issues : [];
+  // The version and artifact are written into the document only while it parses; typed text is never replaced.
+  const fieldsBlocked = isAgentUpdate && text.trim() !== "" && !applyAgentUpdateFields(text, {}).applied;
 
   return (
     <div className="space-y-4">
@@ -54,6 +76,18 @@ export function DocumentStep({ draft, update, errors, showErrors, ctx }: StepPro
         </div>
       </fieldset>
 
+      <AwsTemplatePicker
+        current={draft.document.templateId}
+        onLoad={(t) =>
+          update((d) => ({
+            ...d,
+            document: { ...d.document, text: t.document, templateId: awsTemplateId(t.id) },
+            ...(t.timeoutMinutes !== null ? { timeoutMinutes: t.timeoutMinutes } : {}),
+            ...(t.maximumPerMinute !== null ? { rate: { kind: "fixed" as const, maximumPerMinute: t.maximumPerMinute } } : {}),
+          }))
+        }
+      />
+
       {isAgentUpdate ? (
         <div className="space-y-3">
           <Field
@@ -73,6 +107,12 @@ export function DocumentStep({ draft, update, errors, showErrors, ctx }: StepPro
               }}
             />
           </Field>
+          {fieldsBlocked ? (
+            <p role="status" className="text-xs text-warn" data-testid="agent-fields-not-set">
+              The document below is not a valid JSON object, so the version and artifact could not be set in it. Your text is kept as typed: fix it, then set
+              the version again (or pick the Agent update template to start over).
+            </p>
+          ) : null}
           <ArtifactUploader
             id={fieldId("artifact")}
             artifact={draft.artifact}
@@ -111,6 +151,12 @@ export function DocumentStep({ draft, update, errors, showErrors, ctx }: StepPro
           />
         </div>
         <ul id={`${id}-issues`} aria-live="polite" className="space-y-0.5 text-xs" data-testid="document-issues">
+          {oversized !== null ? (
+            <li className="font-semibold text-bad" data-testid="document-oversized">
+              Error: the text is {formatCount(oversized)} characters; the editor keeps at most {formatCount(MAX_DOCUMENT_TEXT)} (256 KiB) and a job document is
+              at most {formatCount(JOB_DOCUMENT_MAX_BYTES)} bytes. It is not saved in the draft until it is shorter.
+            </li>
+          ) : null}
           {liveIssues.length === 0 && text.trim() ? (
             <li className="text-ok">Valid JSON, within the size limit{check.operation ? `; operation ${check.operation}` : ""}.</li>
           ) : null}
@@ -138,6 +184,81 @@ export function DocumentStep({ draft, update, errors, showErrors, ctx }: StepPro
           />
           <span className="text-xs text-muted">AWS IoT presigns the placeholder’s URL each time a device reads the document; 60 to 3600.</span>
         </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** The account's AWS IoT job templates: one loads its document (and its timeout and rate, when it sets them) into the draft. */
+function AwsTemplatePicker({
+  current,
+  onLoad,
+}: {
+  current: string | null;
+  onLoad: (t: { id: string; document: string; timeoutMinutes: number | null; maximumPerMinute: number | null }) => void;
+}) {
+  const id = useId();
+  const list = useRouteQuery(jobTemplatesRoute, [], { staleTime: 60_000, retry: false });
+  const [chosen, setChosen] = useState("");
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<AppErrorData | null>(null);
+  const [loaded, setLoaded] = useState<string | null>(null);
+  const templates = list.data?.templates ?? [];
+  const load = async () => {
+    if (!chosen) return;
+    setLoading(true);
+    setError(null);
+    setLoaded(null);
+    try {
+      const t = await fetchRoute(jobTemplateRoute, [chosen]);
+      if (t.document === null) {
+        setError({
+          code: "invalid_input",
+          message: `The template ${t.id} keeps its document in S3 (documentSource), which the wizard does not load. Paste the document instead.`,
+        });
+      } else {
+        onLoad({ id: t.id, document: t.document, timeoutMinutes: t.timeoutMinutes, maximumPerMinute: t.maximumPerMinute });
+        setLoaded(t.id);
+      }
+    } catch (err) {
+      setError(toErrorData(err));
+    } finally {
+      setLoading(false);
+    }
+  };
+  return (
+    <div className="space-y-1" data-testid="aws-job-templates">
+      <label htmlFor={`${id}-tpl`} className="text-xs font-semibold text-muted">
+        Or an AWS IoT job template of the account
+      </label>
+      {list.isPending ? (
+        <p className="text-xs text-muted">Loading the account’s job templates…</p>
+      ) : list.error ? (
+        <ErrorNotice error={toErrorData(list.error)} title="The job templates could not be listed" />
+      ) : templates.length === 0 ? (
+        <p className="text-xs text-muted">The account has no job templates.</p>
+      ) : (
+        <div className="flex flex-wrap items-center gap-2">
+          <select id={`${id}-tpl`} className="input w-72" value={chosen} onChange={(e) => setChosen(e.target.value)}>
+            <option value="">Choose a template…</option>
+            {templates.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.id}
+                {t.description ? ` — ${t.description.slice(0, 60)}` : ""}
+                {current === awsTemplateId(t.id) ? " (loaded)" : ""}
+              </option>
+            ))}
+          </select>
+          <button type="button" className="btn" disabled={!chosen || loading} onClick={() => void load()}>
+            {loading ? "Loading…" : "Load template"}
+          </button>
+        </div>
+      )}
+      {error ? <ErrorNotice error={error} title="The template was not loaded" /> : null}
+      {loaded ? (
+        <p role="status" className="text-xs text-ok">
+          Loaded {loaded}: its document replaces the text below, and its timeout and rate (where it sets them) the rollout settings.
+        </p>
       ) : null}
     </div>
   );

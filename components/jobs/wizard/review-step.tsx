@@ -24,6 +24,24 @@ interface Preview {
   thingCount: number | null;
   needsConfirmation: boolean;
   createsDynamicGroup: string | null;
+  createsStaticGroup: { name: string; things: number } | null;
+}
+
+/** A failed action's error, with the field it is about as its reason (the server's schema errors name `draft.<field>`). */
+function withField(error: AppErrorData, fieldErrors: Record<string, string> | undefined): AppErrorData {
+  const first = fieldErrors ? Object.entries(fieldErrors)[0] : undefined;
+  if (!first || error.reason) return error;
+  const field = first[0].replace(/^draft\./, "");
+  return { ...error, message: first[1], reason: `field:${field}` };
+}
+
+/** An action that threw instead of answering (network, request too large): shown in place, never the error page. */
+function thrownError(err: unknown, what: string): AppErrorData {
+  const detail = err instanceof Error && err.message ? ` (${err.message.slice(0, 200)})` : "";
+  return {
+    code: "unavailable",
+    message: `The console could not ${what}${detail}. Check the connection and try again; your draft is kept. A very large draft (document or thing list) can also be refused.`,
+  };
 }
 
 /**
@@ -44,13 +62,18 @@ export function ReviewStep({ draft, onGoTo, onCreated }: { draft: JobDraft; onGo
   const snapshot = JSON.stringify({ ...draft, step: "review", savedAtMs: 0 });
   useEffect(() => {
     startPreview(async () => {
-      const r = await previewCreateJob({ draft: JSON.parse(snapshot) as JobDraft });
-      if (r.ok) {
-        setPreview(r.data);
-        setPreviewError(null);
-      } else {
+      try {
+        const r = await previewCreateJob({ draft: JSON.parse(snapshot) as JobDraft });
+        if (r.ok) {
+          setPreview(r.data);
+          setPreviewError(null);
+        } else {
+          setPreview(null);
+          setPreviewError(withField(r.error, r.fieldErrors));
+        }
+      } catch (err) {
         setPreview(null);
-        setPreviewError(r.error);
+        setPreviewError(thrownError(err, "build the CreateJob request"));
       }
     });
   }, [snapshot, attempt]);
@@ -61,9 +84,14 @@ export function ReviewStep({ draft, onGoTo, onCreated }: { draft: JobDraft; onGo
   const create = () => {
     setCreateError(null);
     startCreate(async () => {
-      const r = await createRolloutJob({ draft, confirmJobId: preview?.needsConfirmation ? confirm : undefined });
-      if (r.ok) onCreated(r.data.jobId);
-      else setCreateError(r.error);
+      try {
+        const r = await createRolloutJob({ draft, confirmJobId: preview?.needsConfirmation ? confirm : undefined });
+        if (r.ok) onCreated(r.data.jobId);
+        else setCreateError(withField(r.error, r.fieldErrors));
+      } catch (err) {
+        // Whether AWS created the job is not known: the jobs list tells.
+        setCreateError(thrownError(err, "reach the server to create the job; look at the jobs list before trying again"));
+      }
     });
   };
 
@@ -100,6 +128,13 @@ export function ReviewStep({ draft, onGoTo, onCreated }: { draft: JobDraft; onGo
           <>
             {" "}
             through the new dynamic group <span className="font-mono">{preview.createsDynamicGroup}</span>, created just before the job
+          </>
+        ) : null}
+        {preview.createsStaticGroup ? (
+          <>
+            {" "}
+            through the new thing group <span className="font-mono">{preview.createsStaticGroup.name}</span> holding them (a job has at most 100 targets),
+            created just before the job
           </>
         ) : null}
         .

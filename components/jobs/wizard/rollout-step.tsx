@@ -55,13 +55,17 @@ export function RolloutStep({ draft, update, errors, showErrors, targetCount: co
                 name="rate-kind"
                 checked={r.kind === kind}
                 onChange={() =>
-                  setRate(
-                    kind === "fixed"
-                      ? { kind, maximumPerMinute: 100 }
-                      : kind === "exponential"
-                        ? { kind, baseRatePerMinute: 10, incrementFactor: 2, criterion: "notified", every: 50 }
-                        : { kind },
-                  )
+                  update((d) => {
+                    // The values of the kind left are kept in the draft, and those of the kind chosen come back.
+                    const kept = { ...d.rateKept, ...(d.rate.kind === "unlimited" ? {} : { [d.rate.kind]: d.rate }) };
+                    const rate: Rate =
+                      kind === "fixed"
+                        ? (kept.fixed ?? { kind, maximumPerMinute: 100 })
+                        : kind === "exponential"
+                          ? (kept.exponential ?? { kind, baseRatePerMinute: 10, incrementFactor: 2, criterion: "notified", every: 50 })
+                          : { kind };
+                    return { ...d, rate, rateKept: kept };
+                  })
                 }
               />
               {label}

@@ -31,9 +31,19 @@ const TITLES: Record<WizardStep, string> = {
  * the fields. The blast radius and the review are computed on the server.
  */
 export function RolloutWizard({ ctx }: { ctx: WizardContext }) {
-  const { draft, update, discard, storageError } = useJobDraft(ctx.username);
+  const { draft, update, discard, storageError, repaired } = useJobDraft(ctx.username);
   if (!draft) return <LinesSkeleton lines={8} label="Loading your draft" />;
-  return <Wizard ctx={ctx} draft={draft} update={update} discard={discard} storageError={storageError} />;
+  return <Wizard ctx={ctx} draft={draft} update={update} discard={discard} storageError={storageError} repaired={repaired} />;
+}
+
+/** `value`, once it has stopped changing for `ms` (the first value at once). */
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return settled;
 }
 
 function Wizard({
@@ -42,12 +52,14 @@ function Wizard({
   update,
   discard,
   storageError,
+  repaired,
 }: {
   ctx: WizardContext;
   draft: JobDraft;
   update: ReturnType<typeof useJobDraft>["update"];
   discard: () => void;
   storageError: boolean;
+  repaired: string[];
 }) {
   const router = useRouter();
   const [shown, setShown] = useState<Partial<Record<WizardStep, boolean>>>({});
@@ -70,7 +82,9 @@ function Wizard({
   const stepErrors = errorsOf(step);
   const targetsOk = Object.keys(errorsOf("targets")).every((f) => f === "jobId" || f === "description");
 
-  const blast = useRouteQuery(blastRadiusRoute, [draft.targets, draft.timeoutMinutes], {
+  // The timeout only changes the overlap note: counted again once it has stopped changing, not on every keystroke.
+  const settledTimeout = useSettled(draft.timeoutMinutes, 600);
+  const blast = useRouteQuery(blastRadiusRoute, [draft.targets, settledTimeout], {
     enabled: targetsOk && (step === "blast" || step === "rollout"),
     staleTime: 30_000,
     placeholderData: keepPreviousData,
@@ -134,6 +148,20 @@ function Wizard({
           </p>
         </header>
         <div className="space-y-3 px-3 py-3">
+          {repaired.length ? (
+            <div role="status" className="rounded border border-warn/50 bg-warn/10 px-3 py-2 text-sm" data-testid="draft-repaired">
+              Your saved draft was restored, but some fields were over their limits or unreadable and were cut or reset:{" "}
+              {repaired.map((f, i) => (
+                <span key={f}>
+                  {i ? ", " : ""}
+                  <button type="button" className="underline" onClick={() => goTo(stepOfField(f))}>
+                    {f}
+                  </button>
+                </span>
+              ))}
+              . Check them before creating the job.
+            </div>
+          ) : null}
           {show && Object.keys(stepErrors).length ? (
             <div ref={summary} tabIndex={-1} role="alert" className="rounded border border-bad/50 bg-bad/10 px-3 py-2 outline-none" data-testid="step-errors">
               <p className="font-semibold text-bad">Fix these to go on:</p>

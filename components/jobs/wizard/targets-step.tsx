@@ -2,8 +2,8 @@
 
 import { useMemo, useState } from "react";
 import { Field, fieldControl } from "@/components/ui/field";
-import { plural } from "@/lib/format/count";
-import { parseNameList, type JobDraft } from "@/lib/jobs/draft";
+import { formatCount, plural } from "@/lib/format/count";
+import { MAX_THING_NAMES, parseNameList, type JobDraft } from "@/lib/jobs/draft";
 import { fieldId, type StepProps } from "./wizard-types";
 
 const KINDS: Array<{ value: JobDraft["targets"]["kind"]; label: string; hint: string }> = [
@@ -95,16 +95,34 @@ function ThingList({ names, error, onChange }: { names: string[]; error?: string
   // The raw text is the operator's; the names are parsed from it (separators typed are kept).
   const [text, setText] = useState(() => names.join("\n"));
   const id = fieldId("targets.thingNames");
+  // The list's own limits, said as it is typed (the draft keeps at most these, so it always reloads).
+  const typed = useMemo(() => parseNameList(text), [text]);
+  const tooLong = typed.find((n) => n.length > 128);
+  const live =
+    typed.length > MAX_THING_NAMES
+      ? `${formatCount(typed.length)} names: a job names at most ${formatCount(MAX_THING_NAMES)} things one by one (only the first ${formatCount(MAX_THING_NAMES)} are kept). Target a group instead.`
+      : tooLong !== undefined
+        ? `“${tooLong.slice(0, 40)}…” is ${formatCount(tooLong.length)} characters: a thing name is at most 128.`
+        : undefined;
   return (
-    <Field id={id} label="Thing names" error={error} hint={`One per line, or separated by commas or spaces. ${plural(names.length, "thing")}.`}>
+    <Field
+      id={id}
+      label="Thing names"
+      error={live ?? error}
+      hint={`One per line, or separated by commas or spaces. ${plural(names.length, "thing")}; above 100 they are put in a thing group for the job (admins).`}
+    >
       <textarea
-        {...fieldControl(id, "thingNames", error, true)}
+        {...fieldControl(id, "thingNames", live ?? error, true)}
         className="input h-32 py-1 font-mono"
         value={text}
         spellCheck={false}
         onChange={(e) => {
           setText(e.target.value);
-          onChange(parseNameList(e.target.value));
+          onChange(
+            parseNameList(e.target.value)
+              .slice(0, MAX_THING_NAMES)
+              .map((n) => n.slice(0, 256)),
+          );
         }}
       />
     </Field>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { draftStorageKey, emptyDraft, parseStoredDraft, serializeDraft, type JobDraft } from "@/lib/jobs/draft";
+import { draftStorageKey, emptyDraft, readStoredDraft, serializeDraft, type JobDraft } from "@/lib/jobs/draft";
 
 /**
  * The wizard's draft, kept in this browser's localStorage per user: read once after
@@ -12,6 +12,8 @@ export function useJobDraft(username: string) {
   const key = draftStorageKey(username);
   const [draft, setDraft] = useState<JobDraft | null>(null);
   const [storageError, setStorageError] = useState(false);
+  /** Fields of the stored draft that failed its limits and were cut or reset on reading it. */
+  const [repaired, setRepaired] = useState<string[]>([]);
   const pending = useRef<JobDraft | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -37,7 +39,10 @@ export function useJobDraft(username: string) {
     } catch {
       setStorageError(true);
     }
-    setDraft(parseStoredDraft(stored) ?? emptyDraft(Date.now()));
+    // A draft with a field over its limit is kept, that field repaired (never thrown away whole).
+    const read = readStoredDraft(stored, Date.now());
+    setDraft(read?.draft ?? emptyDraft(Date.now()));
+    setRepaired(read?.repaired ?? []);
   }, [key]);
 
   useEffect(() => {
@@ -71,7 +76,8 @@ export function useJobDraft(username: string) {
       /* nothing stored */
     }
     setDraft(emptyDraft(Date.now()));
+    setRepaired([]);
   }, [key]);
 
-  return { draft, update, discard, storageError };
+  return { draft, update, discard, storageError, repaired };
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQueryStates } from "nuqs";
-import { useCallback, useId } from "react";
+import { useCallback, useId, useState } from "react";
 import { ExecutionsTable } from "@/components/jobs/executions-table";
 import { useExecutionPages } from "@/components/jobs/use-executions";
 import { LoadControls } from "@/components/paging/load-controls";
@@ -18,6 +18,7 @@ interface Props {
   jobId: string;
   /** The job's live counts (DescribeJob): the filter's figures and the list's expected size. */
   counts: ExecutionCounts;
+  /** The job may still change (lib/jobs/status.ts jobMayChange): the list and the details in view are kept current. */
   active: boolean;
   canWrite: boolean;
   renderedAtMs: number;
@@ -26,8 +27,9 @@ interface Props {
 /**
  * The job's executions: a status filter kept in the URL (`?exec=FAILED`), the virtualized
  * table that pages to the end as it is scrolled (components/jobs/executions-table.tsx), and
- * "Load all" to fetch every page at once. A running job's first pages are re-read every
- * 15 s; a long list is reloaded on demand.
+ * "Load all" to fetch every page at once. While the job may change, a short list is re-read
+ * every 15 s, a long one its first page only, and the details of the rows in view every
+ * 20 s; the whole list is reloaded on demand.
  */
 export function ExecutionsSection({ jobId, counts, active, canWrite, renderedAtMs }: Props) {
   const id = useId();
@@ -38,6 +40,12 @@ export function ExecutionsSection({ jobId, counts, active, canWrite, renderedAtM
   const { controls, loadingAll } = useLoadAll(query);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = query;
   const onNeedMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
+  // Bumped by "Reload executions": the details in view are read again with the list (and once more when the job stops changing).
+  const [reloads, setReloads] = useState(0);
+  const reload = () => {
+    setReloads((n) => n + 1);
+    void query.refetch();
+  };
   const total = status ? counts[status] : totalsOf(counts).notified;
 
   return (
@@ -60,7 +68,7 @@ export function ExecutionsSection({ jobId, counts, active, canWrite, renderedAtM
               Refreshing…
             </span>
           ) : null}
-          <button type="button" className="btn" onClick={() => void query.refetch()} disabled={query.isFetching || loadingAll}>
+          <button type="button" className="btn" onClick={reload} disabled={query.isFetching || loadingAll}>
             Reload executions
           </button>
         </div>
@@ -99,7 +107,8 @@ export function ExecutionsSection({ jobId, counts, active, canWrite, renderedAtM
             autoLoad={!query.isFetchNextPageError}
             onNeedMore={onNeedMore}
             canWrite={canWrite}
-            version={query.dataUpdatedAt}
+            live={active}
+            version={`${reloads}:${active ? "live" : "final"}`}
           />
           <LoadControls {...controls} count={rows.length} total={total} noun={["execution", "executions"]} endLabel="end of executions" />
         </>

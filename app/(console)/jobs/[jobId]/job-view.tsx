@@ -1,12 +1,13 @@
 "use client";
 
-import { useMemo } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useEffect, useMemo, useState } from "react";
 import { AbortCriteriaList } from "@/components/jobs/abort-criteria";
 import { CancelJobButton } from "@/components/jobs/cancel-job-dialog";
 import { ExecutionProgressBar } from "@/components/jobs/progress-bar";
 import { RetryFailedButton } from "@/components/jobs/retry-failed-dialog";
 import { JobStatusBadge } from "@/components/jobs/status-badge";
-import { useLiveQuery } from "@/components/query/use-route-query";
+import { liveQueryOptions, useLivePolling } from "@/components/query/use-route-query";
 import { ErrorNotice } from "@/components/ui/error-notice";
 import { KeyValues, Panel } from "@/components/ui/panel";
 import { TimeAgo } from "@/components/ui/time-ago";
@@ -15,8 +16,8 @@ import { formatCount } from "@/lib/format/count";
 import { formatUtc } from "@/lib/format/time";
 import { JOB_POLL, jobRoute } from "@/lib/jobs/api";
 import { formatEtaMinutes, jobEta, rateLabel } from "@/lib/jobs/eta";
-import { ACTIVE_JOB, EXECUTION_STATUS_LABELS, totalsOf } from "@/lib/jobs/status";
-import type { ExecutionStatus, JobDetail, JobView as JobViewData } from "@/lib/jobs/types";
+import { ACTIVE_JOB, EXECUTION_STATUS_LABELS, jobMayChange, totalsOf } from "@/lib/jobs/status";
+import type { ExecutionStatus, JobDetail, JobView as JobViewData, TargetCount } from "@/lib/jobs/types";
 import { TargetsSummary } from "../jobs-table";
 import { DocumentPanel } from "./document-panel";
 import { ExecutionsSection } from "./executions-section";
@@ -24,15 +25,35 @@ import { ProgressOverTime } from "./progress-over-time";
 
 interface Props {
   initial: JobViewData;
+  /** Streamed from the server (groups are paged through): the page paints without waiting for it. */
+  targetCount: Promise<TargetCount | null>;
   canWrite: boolean;
+  /** registry.write: a retry of more than 100 things goes through a new thing group. */
+  canCreateGroups: boolean;
   renderedAtMs: number;
 }
 
-/** The job page's body: everything follows the live DescribeJob (every 5 s while visible). */
-export function JobView({ initial, canWrite, renderedAtMs }: Props) {
-  const q = useLiveQuery(jobRoute, [initial.job.jobId], JOB_POLL, { initialData: initial });
-  const { job, targetCount } = q.data ?? initial;
+/** The target count: undefined while it is being counted, null when it could not be. */
+type TargetState = TargetCount | null | undefined;
+
+/**
+ * The job page's body: everything follows the live DescribeJob, every 5 s while the tab is
+ * visible and the job may still change (lib/jobs/status.ts jobMayChange); once it has
+ * ended and no execution is in progress, the figures are final and polling stops.
+ */
+export function JobView({ initial, targetCount: targetCountPromise, canWrite, canCreateGroups, renderedAtMs }: Props) {
+  const live = useLivePolling();
+  const options = liveQueryOptions(jobRoute, [initial.job.jobId], JOB_POLL, live);
+  const q = useQuery({
+    ...options,
+    initialData: initial,
+    refetchInterval: (query) => (jobMayChange(query.state.data?.job ?? initial.job) ? options.refetchInterval(query) : false),
+    refetchOnWindowFocus: (query) => jobMayChange(query.state.data?.job ?? initial.job),
+  });
+  const { job } = q.data ?? initial;
+  const targetCount = useResolved(targetCountPromise);
   const active = ACTIVE_JOB.has(job.status);
+  const changing = jobMayChange(job);
   const totals = totalsOf(job.counts);
 
   return (
@@ -53,8 +74,10 @@ export function JobView({ initial, canWrite, renderedAtMs }: Props) {
         </div>
         {canWrite ? (
           <div className="flex flex-wrap gap-2">
-            {totals.retryable + job.counts.REJECTED > 0 ? (
-              <RetryFailedButton jobId={job.jobId} retryable={totals.retryable} rejected={job.counts.REJECTED} />
+            {/* Only once the job has ended (AWS's own retries apply while it runs), and only when the
+                retry would take something by default (failed or timed out; rejected ones are opt-in). */}
+            {!active && totals.retryable > 0 ? (
+              <RetryFailedButton jobId={job.jobId} retryable={totals.retryable} rejected={job.counts.REJECTED} canCreateGroups={canCreateGroups} />
             ) : null}
             {active ? <CancelJobButton jobId={job.jobId} inProgress={job.counts.IN_PROGRESS} /> : null}
           </div>
@@ -79,7 +102,7 @@ export function JobView({ initial, canWrite, renderedAtMs }: Props) {
         </Panel>
         <div className="xl:col-span-2">
           <Panel title="Progress over time" id="panel-timeline">
-            <ProgressOverTime job={job} targetCount={targetCount} renderedAtMs={renderedAtMs} />
+            <ProgressOverTime job={job} targetCount={targetCount?.count ?? null} renderedAtMs={renderedAtMs} />
           </Panel>
         </div>
         <Panel title="Settings" id="panel-settings">
@@ -90,7 +113,7 @@ export function JobView({ initial, canWrite, renderedAtMs }: Props) {
         </Panel>
         <div className="xl:col-span-2">
           <Panel title="Executions" id="panel-executions">
-            <ExecutionsSection jobId={job.jobId} counts={job.counts} active={active} canWrite={canWrite} renderedAtMs={renderedAtMs} />
+            <ExecutionsSection jobId={job.jobId} counts={job.counts} active={changing} canWrite={canWrite} renderedAtMs={renderedAtMs} />
           </Panel>
         </div>
       </div>
@@ -100,12 +123,31 @@ export function JobView({ initial, canWrite, renderedAtMs }: Props) {
 
 const COUNT_ORDER: ExecutionStatus[] = ["QUEUED", "IN_PROGRESS", "SUCCEEDED", "FAILED", "TIMED_OUT", "REJECTED", "CANCELED", "REMOVED"];
 
-function LiveCounts({ job, targetCount }: { job: JobDetail; targetCount: number | null }) {
+/** A promise's value once it settles (undefined until then; a rejection reads as null). */
+function useResolved<T>(promise: Promise<T | null>): T | null | undefined {
+  const [settled, setSettled] = useState<{ promise: Promise<T | null>; value: T | null } | null>(null);
+  useEffect(() => {
+    let current = true;
+    promise.then(
+      (value) => current && setSettled({ promise, value }),
+      () => current && setSettled({ promise, value: null }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [promise]);
+  return settled?.promise === promise ? settled.value : undefined;
+}
+
+/** "10,000" or "at least 10,000". */
+const targetLabel = (t: TargetCount) => `${t.atLeast ? "at least " : ""}${formatCount(t.count)}`;
+
+function LiveCounts({ job, targetCount }: { job: JobDetail; targetCount: TargetState }) {
   const totals = totalsOf(job.counts);
-  const eta = useMemo(() => jobEta(job, targetCount, Date.now()), [job, targetCount]);
+  const eta = useMemo(() => jobEta(job, targetCount ?? null, Date.now()), [job, targetCount]);
   return (
     <div className="space-y-3">
-      <ExecutionProgressBar counts={job.counts} targetCount={targetCount} legend />
+      <ExecutionProgressBar counts={job.counts} targetCount={targetCount?.count ?? null} legend />
       <dl className="grid grid-cols-4 gap-2" aria-label="Executions by status">
         {COUNT_ORDER.map((s) => (
           <div key={s} className="rounded bg-surface-2 px-2 py-1" data-count={s}>
@@ -118,33 +160,36 @@ function LiveCounts({ job, targetCount }: { job: JobDetail; targetCount: number 
         <span className="font-semibold tabular-nums" data-testid="notified">
           {formatCount(totals.notified)}
         </span>
-        {targetCount !== null ? ` of ${formatCount(targetCount)}` : ""} things notified · <span className="tabular-nums">{formatCount(totals.succeeded)}</span>{" "}
-        succeeded
+        {targetCount ? ` of ${targetLabel(targetCount)}` : ""} things notified · <span className="tabular-nums">{formatCount(totals.succeeded)}</span> succeeded
       </p>
       <p className="text-sm" data-testid="eta">
         <span className="text-muted">ETA: </span>
         {eta.kind === "ended"
           ? "the rollout has ended"
-          : eta.kind === "scheduled"
-            ? eta.startMs !== null
-              ? `scheduled to start ${formatUtc(eta.startMs)}`
-              : "waiting for its schedule"
-            : eta.kind === "unknown"
-              ? `unknown (${eta.why})`
-              : eta.kind === "notified"
-                ? "every target has been notified; waiting for the devices"
-                : `every target notified in ${formatEtaMinutes(eta.minutes)} (${formatUtc(eta.atMs)}), at the configured rate`}
+          : targetCount === undefined && eta.kind === "unknown"
+            ? "counting the things targeted…"
+            : eta.kind === "scheduled"
+              ? eta.startMs !== null
+                ? `scheduled to start ${formatUtc(eta.startMs)}`
+                : "waiting for its schedule"
+              : eta.kind === "unknown"
+                ? `unknown (${eta.why})`
+                : eta.kind === "notified"
+                  ? "every target has been notified; waiting for the devices"
+                  : eta.atLeast
+                    ? `the ${formatCount(targetCount?.count ?? 0)} things counted are notified in ${formatEtaMinutes(eta.minutes)} (${formatUtc(eta.atMs)}), at the configured rate; the rest, not counted, after that`
+                    : `every target notified in ${formatEtaMinutes(eta.minutes)} (${formatUtc(eta.atMs)}), at the configured rate`}
       </p>
     </div>
   );
 }
 
-function Settings({ job, targetCount }: { job: JobDetail; targetCount: number | null }) {
+function Settings({ job, targetCount }: { job: JobDetail; targetCount: TargetState }) {
   return (
     <KeyValues
       items={[
         { label: "Rate", value: rateLabel(job.rollout) },
-        { label: "Things targeted", value: targetCount !== null ? formatCount(targetCount) : "unknown" },
+        { label: "Things targeted", value: targetCount === undefined ? "counting…" : targetCount === null ? "unknown" : targetLabel(targetCount) },
         {
           label: "Timeout",
           value: job.inProgressTimeoutMinutes !== null ? `${formatCount(job.inProgressTimeoutMinutes)} min in progress, then timed out` : "none",

@@ -27,7 +27,8 @@ const TICK_MS = 15_000;
  */
 export function ProgressOverTime({ job, targetCount, renderedAtMs }: { job: JobDetail; targetCount: number | null; renderedAtMs: number }) {
   const active = ACTIVE_JOB.has(job.status);
-  const { query, rows } = useExecutionPages(job.jobId, null, { live: active, renderedAtMs });
+  // The table's reader of these pages keeps them current (poll: false: one poller, not two).
+  const { query, rows } = useExecutionPages(job.jobId, null, { live: active, poll: false, renderedAtMs });
   useLoadToEnd(query, rows.length, MAX_ROWS, true);
   const nowMs = useRunningClock(active, renderedAtMs);
   const totals = totalsOf(job.counts);
