@@ -43,24 +43,6 @@ describe("targets and the first executions", () => {
     expect(w.jobs.getPending("outsider")).toEqual({ inProgressJobs: [], queuedJobs: [] });
   });
 
-  it("with no rate limit releases a large target list in batches, one per turn of the event loop, each thing once, and resumes after a restart", async () => {
-    w = engineWorld();
-    w.addGroup("big");
-    const names = Array.from({ length: 1_200 }, (_, i) => `t${String(i).padStart(4, "0")}`);
-    w.addThings(names, "big");
-    await w.create({ jobId: "j", targets: [groupArn("big")] });
-    // The first turn released one batch (500), not all 1,200 at once.
-    const first = w.jobs.engine.requireJob("j").executions.size;
-    expect(first).toBe(500);
-    // A restart before the rest: the cursor committed with the batch, so nothing is released twice or lost.
-    w = w.restart();
-    for (let i = 0; i < 10 && w.jobs.engine.requireJob("j").executions.size < names.length; i++) await w.settle();
-    const job = w.jobs.engine.requireJob("j");
-    expect([...job.executions.keys()].sort()).toEqual(names);
-    expect([...job.executions.values()].every((list) => list.length === 1)).toBe(true);
-    expect(counts("j").QUEUED).toBe(1_200);
-  });
-
   it("refuses a target that does not exist", async () => {
     w = engineWorld();
     await expect(w.create({ jobId: "j", targets: [thingArn("ghost")] })).rejects.toMatchObject({ code: "ResourceNotFoundException" });

@@ -25,9 +25,6 @@ import { emptyCounts, executionKey, JOB_KINDS, targetChunkId, TERMINAL, type Exe
  * executions (and are recomputed on load).
  */
 
-/** Executions a job with no rate limit releases per turn of the event loop. */
-const UNLIMITED_BATCH = 500;
-
 export interface JobsEngineDeps {
   store: RecordStore;
   clock: EmulatorClock;
@@ -720,11 +717,7 @@ export class JobsEngine {
     const { rec } = job;
     const succeeded = () => rec.counts.SUCCEEDED;
     if (currentRate(rec.jobExecutionsRolloutConfig, rec.notified, succeeded()) === undefined) {
-      // No rate limit: in batches, one per turn of the event loop (the timer fires again at
-      // once), so a release to 10,000 things does not hold every other request up for the
-      // whole of it. Each batch and the cursor still commit together.
-      for (let n = 0; n < UNLIMITED_BATCH && rec.released < job.targets.length; n++) if (!this.releaseOne(job, now)) break;
-      if (rec.released < job.targets.length) job.wakeAt = Math.min(job.wakeAt ?? Infinity, now);
+      while (rec.released < job.targets.length) this.releaseOne(job, now);
       return;
     }
     let last = rec.lastReleaseMs;
