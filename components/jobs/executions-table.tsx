@@ -5,13 +5,13 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { memo, useEffect, useMemo, useRef, useState } from "react";
 import { TimeAgo } from "@/components/ui/time-ago";
-import { formatCount } from "@/lib/format/count";
 import { fetchRoute } from "@/lib/http/get-json";
 import { DETAILS_BATCH_MAX, executionDetailsRoute } from "@/lib/jobs/api";
 import { detailsText } from "@/lib/jobs/details";
 import type { ExecutionDetail, ExecutionRow } from "@/lib/jobs/types";
 import { CancelExecutionButton } from "./cancel-execution-dialog";
 import { ExecutionStatusBadge } from "./status-badge";
+import { EndRow, SpacerRow } from "@/components/ui/virtual-rows";
 
 /** One line per row: fixed heights keep 10,000 rows cheap to scroll. */
 const ROW_HEIGHT = 33;
@@ -94,7 +94,7 @@ export function ExecutionsTable({ jobId, rows, hasNextPage, isFetchingNextPage, 
           </tr>
         </thead>
         <tbody>
-          {top > 0 ? <Spacer height={top} span={columns} /> : null}
+          {top > 0 ? <SpacerRow height={top} span={columns} /> : null}
           {items.map((item) =>
             item.index < rows.length ? (
               <Row
@@ -105,35 +105,23 @@ export function ExecutionsTable({ jobId, rows, hasNextPage, isFetchingNextPage, 
                 canWrite={canWrite}
               />
             ) : (
-              <tr key="end" data-end="true" aria-rowindex={rows.length + 2} style={{ height: ROW_HEIGHT }}>
-                <td colSpan={columns} className="text-center text-sm text-muted">
-                  {hasNextPage ? (
-                    isFetchingNextPage ? (
-                      "Loading more…"
-                    ) : (
-                      "More executions: scroll or press “Load more”"
-                    )
-                  ) : (
-                    <span className="font-semibold">
-                      End of executions · {formatCount(rows.length)} {rows.length === 1 ? "execution" : "executions"}
-                    </span>
-                  )}
-                </td>
-              </tr>
+              <EndRow
+                key="end"
+                index={rows.length + 2}
+                height={ROW_HEIGHT}
+                span={columns}
+                count={rows.length}
+                hasNextPage={hasNextPage}
+                isFetchingNextPage={isFetchingNextPage}
+                what="executions"
+                unit={["execution", "executions"]}
+              />
             ),
           )}
-          {bottom > 0 ? <Spacer height={bottom} span={columns} /> : null}
+          {bottom > 0 ? <SpacerRow height={bottom} span={columns} /> : null}
         </tbody>
       </table>
     </div>
-  );
-}
-
-function Spacer({ height, span }: { height: number; span: number }) {
-  return (
-    <tr aria-hidden="true">
-      <td colSpan={span} style={{ height, padding: 0, border: 0 }} />
-    </tr>
   );
 }
 

@@ -4,10 +4,10 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { memo, useCallback, useEffect, useRef, type KeyboardEvent } from "react";
 import { TimeAgo } from "@/components/ui/time-ago";
-import { formatCount } from "@/lib/format/count";
 import { NAME_COLUMN, tableCell } from "@/lib/fleet-search/table-columns";
 import type { ThingSearchRow } from "@/lib/fleet-search/contract";
 import { disconnectReasonLabel, isAbnormalDisconnect } from "@/lib/things/connectivity";
+import { EndRow, SpacerRow } from "@/components/ui/virtual-rows";
 
 /** Every row is one line high: fixed heights keep scrolling through 100k rows cheap. */
 const ROW_HEIGHT = 33;
@@ -111,40 +111,28 @@ export function ResultsTable({ rows, columns, numericColumns, hasNextPage, isFet
           </tr>
         </thead>
         <tbody>
-          {top > 0 ? <Spacer height={top} span={columns.length} /> : null}
+          {top > 0 ? <SpacerRow height={top} span={columns.length} /> : null}
           {items.map((item) =>
             item.index < rows.length ? (
               <ResultRow key={rows[item.index]!.thingName} index={item.index} row={rows[item.index]!} columns={columns} numericColumns={numericColumns} />
             ) : (
-              <tr key="end" data-end="true" aria-rowindex={rows.length + 2} style={{ height: ROW_HEIGHT }}>
-                <td colSpan={columns.length} className="text-center text-sm text-muted">
-                  {hasNextPage ? (
-                    isFetchingNextPage ? (
-                      "Loading more…"
-                    ) : (
-                      "More results: scroll or press “Load more”"
-                    )
-                  ) : (
-                    <span className="font-semibold">
-                      End of results · {formatCount(rows.length)} {rows.length === 1 ? "thing" : "things"}
-                    </span>
-                  )}
-                </td>
-              </tr>
+              <EndRow
+                key="end"
+                index={rows.length + 2}
+                height={ROW_HEIGHT}
+                span={columns.length}
+                count={rows.length}
+                hasNextPage={hasNextPage}
+                isFetchingNextPage={isFetchingNextPage}
+                what="results"
+                unit={["thing", "things"]}
+              />
             ),
           )}
-          {bottom > 0 ? <Spacer height={bottom} span={columns.length} /> : null}
+          {bottom > 0 ? <SpacerRow height={bottom} span={columns.length} /> : null}
         </tbody>
       </table>
     </div>
-  );
-}
-
-function Spacer({ height, span }: { height: number; span: number }) {
-  return (
-    <tr aria-hidden="true">
-      <td colSpan={span} style={{ height, padding: 0, border: 0 }} />
-    </tr>
   );
 }
 
